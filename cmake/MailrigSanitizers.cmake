@@ -1,0 +1,5 @@
+# With MAILRIG_SANITIZE=ON every target is built with ASan and UBSan, and UBSan findings abort.
+if(MAILRIG_SANITIZE)
+  add_compile_options(-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined)
+  add_link_options(-fsanitize=address,undefined)
+endif()
