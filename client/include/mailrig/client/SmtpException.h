@@ -1,0 +1,117 @@
+#pragma once
+
+#include <stdexcept>
+#include <string>
+
+namespace mailrig {
+
+/// What went wrong, for callers that branch on the kind rather than on the class.
+enum class SmtpErrorKind {
+    Reply,          ///< the server answered a command with 4xx or 5xx
+    Connection,     ///< connect failed, the connection dropped, or an I/O timeout
+    Tls,            ///< TLS handshake or certificate failure, STARTTLS missing or refused
+    Authentication, ///< AUTH refused, or no mechanism both sides allow
+    Capability,     ///< the message needs an extension the server lacks (SMTPUTF8, SIZE limit)
+    Protocol,       ///< the server sent something that is not SMTP (malformed reply)
+    Cancelled,      ///< the operation was cancelled by the caller
+};
+
+/// Every failure of an SMTP operation. Carries the command that failed as sent (e.g.
+/// `RCPT TO:<bob@example.org>`, `DATA-END` for the reply after the message data, `CONNECT` for
+/// the greeting; AUTH secrets are never included), the reply code (0 when there was no reply),
+/// the enhanced status code (`5.1.1`, empty when none) and the full reply text (every line,
+/// joined with `\n`). what() combines them for people.
+///
+/// isTransient() is true for 4xx replies and for connection failures (worth retrying later);
+/// false for 5xx replies and for problems a retry cannot fix.
+class SmtpException : public std::runtime_error {
+public:
+    SmtpException(SmtpErrorKind kind, const std::string& message, std::string command = {},
+                  int replyCode = 0, std::string enhancedStatus = {}, std::string replyText = {},
+                  bool transient = false);
+
+    SmtpErrorKind kind() const noexcept { return _kind; }
+    /// The command as sent (without secrets), or a pseudo-command (`CONNECT`, `DATA-END`).
+    const std::string& command() const noexcept { return _command; }
+    /// The three-digit reply code, or 0 when the failure was not a reply.
+    int replyCode() const noexcept { return _replyCode; }
+    /// The RFC 3463 enhanced status code (`4.7.1`), empty when the server sent none.
+    const std::string& enhancedStatus() const noexcept { return _enhancedStatus; }
+    /// Every line of the server's reply text (after the code), joined with `\n`.
+    const std::string& replyText() const noexcept { return _replyText; }
+    /// True when retrying later may succeed (4xx, dropped connection, timeout).
+    bool isTransient() const noexcept { return _transient; }
+    /// True when retrying cannot succeed.
+    bool isPermanent() const noexcept { return !_transient; }
+
+private:
+    SmtpErrorKind _kind;
+    std::string _command;
+    int _replyCode;
+    std::string _enhancedStatus;
+    std::string _replyText;
+    bool _transient;
+};
+
+/// The server answered with a 4xx reply.
+class SmtpTransientException : public SmtpException {
+public:
+    SmtpTransientException(const std::string& command, int code, const std::string& enhanced,
+                           const std::string& text);
+};
+
+/// The server answered with a 5xx reply (or another code the command does not allow).
+class SmtpPermanentException : public SmtpException {
+public:
+    SmtpPermanentException(const std::string& command, int code, const std::string& enhanced,
+                           const std::string& text);
+};
+
+/// Connecting failed, the server closed the connection, or a read/write timed out. Transient.
+class SmtpConnectionException : public SmtpException {
+public:
+    SmtpConnectionException(const std::string& message, const std::string& command,
+                            bool timedOut = false);
+    /// True when the failure was a timeout rather than a refusal or a closed connection.
+    bool timedOut() const noexcept { return _timedOut; }
+
+private:
+    bool _timedOut;
+};
+
+/// TLS failed: handshake error, certificate not trusted or for another name, STARTTLS not
+/// offered when required, or refused (then replyCode() holds the server's code, e.g. 454).
+class SmtpTlsException : public SmtpException {
+public:
+    SmtpTlsException(const std::string& message, const std::string& command = "STARTTLS",
+                     int code = 0, const std::string& enhanced = {}, const std::string& text = {});
+};
+
+/// AUTH failed (reply code set, e.g. 535) or no mechanism is both offered and allowed.
+class SmtpAuthenticationException : public SmtpException {
+public:
+    SmtpAuthenticationException(const std::string& message, const std::string& command,
+                                int code = 0, const std::string& enhanced = {},
+                                const std::string& text = {});
+};
+
+/// The message cannot be sent to this server as it is: it needs SMTPUTF8 and the server lacks
+/// it, or it exceeds the server's SIZE limit. Nothing was sent for that message. Permanent.
+class SmtpCapabilityException : public SmtpException {
+public:
+    SmtpCapabilityException(const std::string& message, const std::string& command);
+};
+
+/// The server broke the protocol (a reply line that is not `ddd[ -]text`, an overlong reply).
+class SmtpProtocolException : public SmtpException {
+public:
+    SmtpProtocolException(const std::string& message, const std::string& command);
+};
+
+/// The caller cancelled the operation (see CancellationToken) before the message was accepted.
+class SmtpCancelledException : public SmtpException {
+public:
+    explicit SmtpCancelledException(const std::string& command);
+};
+
+} // namespace mailrig
