@@ -187,7 +187,8 @@ public:
     /// location and description), the header `Content-Class: urn:content-classes:calendarmessage`
     /// (replacing an earlier one), the subject when the message has none and the options ask for
     /// it, and optionally a `.ics` attachment. Sets From to the organizer when the message has
-    /// no From. Throws like toIcs().
+    /// no From. Throws like toIcs(), and std::logic_error when the message already carries a
+    /// text/calendar view (one calendar per message).
     void attachTo(MailMessage& message, const CalendarMailOptions& options = {}) const;
 
 private:
