@@ -1,0 +1,73 @@
+#pragma once
+
+#include "mailrig/fakeserver/CapturedMessage.h"
+#include "mailrig/fakeserver/MessageStore.h"
+
+#include <cstdint>
+#include <mutex>
+#include <string>
+
+namespace mailrig::fake {
+
+/// The JSON document describing one captured message, as written next to its bytes in a spool
+/// (`NNNNNN.json`) and by the scenario runner's `--keep DIR`: `sequence`, `receivedAt` (ISO 8601
+/// UTC), `size`, `sha256` of the bytes, `viaBdat`, `mailFrom` and `recipients` (each
+/// `{address, params: [{keyword, value}]}` in the order sent), `flags`, and `session` (peer,
+/// EHLO name, TLS version and cipher, authenticated user, and the transcript as
+/// `[{time, direction, text}]`; `null` when the message has no session). `emlFile`, when not
+/// empty, is recorded as `"eml"` (the bytes' file name). Strings that are not valid UTF-8 have
+/// each bad byte replaced by U+FFFD (the exact bytes are in the `.eml`). Pretty-printed, ends
+/// with a newline. Does not throw except std::bad_alloc. Any thread.
+std::string capturedMessageJson(const CapturedMessage& message, const std::string& emlFile = {});
+
+/// How hard the spool works to survive a crash of the machine (a crash of the process never
+/// leaves a partial file under a final name either way: files are written under a temporary
+/// name and renamed).
+enum class SpoolDurability {
+    /// fsync each file before its rename and the directory after it: once the capture callback
+    /// returned (and the client got its `250`), the message survives a power loss. The default.
+    Fsync,
+    /// Rename only: a process crash cannot leave half files, a machine crash may lose the
+    /// newest messages. Much faster on real disks.
+    RenameOnly,
+};
+
+/// Where one message went.
+struct SpoolEntry {
+    std::uint64_t number = 0; ///< the `NNNNNN` of the file names
+    std::string emlPath;      ///< `<dir>/NNNNNN.eml`: the bytes exactly as received
+    std::string jsonPath;     ///< `<dir>/NNNNNN.json`: `capturedMessageJson()`
+};
+
+/// Writes captured messages to a directory as `NNNNNN.eml` + `NNNNNN.json` (six digits or more,
+/// counting on from the highest number already there, so a restarted server never overwrites
+/// an earlier run). Each file is written to `.NNNNNN.<ext>.tmp` and renamed; the `.json` is
+/// renamed last, so its presence marks a complete pair. Thread-safe: several connection threads
+/// may write at once.
+class SpoolWriter {
+public:
+    /// Creates `directory` (and parents) if missing and scans it for existing numbers. Throws
+    /// std::runtime_error naming the directory and the system's reason when it cannot be created
+    /// or is not a writable directory.
+    explicit SpoolWriter(std::string directory, SpoolDurability durability = SpoolDurability::Fsync);
+
+    /// Writes one message; returns its file names. Throws std::runtime_error naming the file and
+    /// the system's reason (nothing is left under a final name then).
+    SpoolEntry write(const CapturedMessage& message);
+
+    /// Registers `write` as a capture callback of `store` (a failing write makes the server
+    /// answer `451` and drop the message, so nothing acknowledged is missing from the spool).
+    /// Returns the callback id; the writer must outlive the registration.
+    int attach(MessageStore& store);
+
+    /// The directory, as given.
+    const std::string& directory() const { return _directory; }
+
+private:
+    std::string _directory;
+    SpoolDurability _durability;
+    std::mutex _mutex;
+    std::uint64_t _next = 1;
+};
+
+} // namespace mailrig::fake

@@ -1,0 +1,96 @@
+// capturedMessageJson: the envelope, flags and session facts of one captured message.
+#include "mailrig/fakeserver/SpoolWriter.h"
+#include "spool/JsonText.h"
+
+#include <openssl/evp.h>
+
+#include <cstdio>
+
+namespace mailrig::fake {
+
+namespace {
+
+using detail::JsonText;
+
+std::string sha256Hex(const std::string& bytes) {
+    unsigned char digest[EVP_MAX_MD_SIZE];
+    unsigned int length = 0;
+    if (!EVP_Digest(bytes.data(), bytes.size(), digest, &length, EVP_sha256(), nullptr)) return {};
+    std::string hex;
+    char pair[3];
+    for (unsigned int i = 0; i < length; ++i) {
+        std::snprintf(pair, sizeof pair, "%02x", digest[i]);
+        hex += pair;
+    }
+    return hex;
+}
+
+void writeAddress(JsonText& json, const EnvelopeAddress& address) {
+    json.beginObject().key("address").value(address.address).key("params").beginArray();
+    for (const auto& [keyword, value] : address.params)
+        json.beginObject().key("keyword").value(keyword).key("value").value(value).endObject();
+    json.endArray().endObject();
+}
+
+void writeFlags(JsonText& json, const MessageFlags& flags) {
+    json.beginObject()
+        .key("smuggling").value(flags.smuggling)
+        .key("bareLf").value(flags.bareLf)
+        .key("bareCr").value(flags.bareCr)
+        .key("eightBitWithout8BitMime").value(flags.eightBitWithout8BitMime)
+        .key("overlongLines").value(flags.overlongLines)
+        .key("nulBytes").value(flags.nulBytes)
+        .key("longestLine").value(static_cast<std::uint64_t>(flags.longestLine))
+        .endObject();
+}
+
+void writeSession(JsonText& json, const SessionInfo& session) {
+    json.beginObject()
+        .key("id").value(session.id)
+        .key("peer").value(session.peer)
+        .key("local").value(session.local)
+        .key("connectedAt").value(session.connectedAt)
+        .key("implicitTls").value(session.implicitTls)
+        .key("heloName").value(session.heloName)
+        .key("esmtp").value(session.esmtp)
+        .key("tls").value(session.tls)
+        .key("tlsVersion").value(session.tlsVersion)
+        .key("tlsCipher").value(session.tlsCipher)
+        .key("authUser").value(session.authUser)
+        .key("authMechanism").value(session.authMechanism)
+        .key("pipeliningViolation").value(session.pipeliningViolation)
+        .key("startTlsInjection").value(session.startTlsInjection)
+        .key("transcript").beginArray();
+    for (const auto& line : session.transcript)
+        json.beginObject()
+            .key("time").value(line.time)
+            .key("direction").value(std::string_view(&line.direction, 1))
+            .key("text").value(line.text)
+            .endObject();
+    json.endArray().endObject();
+}
+
+} // namespace
+
+std::string capturedMessageJson(const CapturedMessage& message, const std::string& emlFile) {
+    JsonText json;
+    json.beginObject().key("sequence").value(message.sequence());
+    if (!emlFile.empty()) json.key("eml").value(emlFile);
+    json.key("receivedAt").value(message.receivedAt())
+        .key("size").value(static_cast<std::uint64_t>(message.data().size()))
+        .key("sha256").value(sha256Hex(message.data()))
+        .key("viaBdat").value(message.viaBdat())
+        .key("mailFrom");
+    writeAddress(json, message.mailFrom());
+    json.key("recipients").beginArray();
+    for (const auto& recipient : message.recipients()) writeAddress(json, recipient);
+    json.endArray().key("flags");
+    writeFlags(json, message.flags());
+    json.key("session");
+    if (message.sessionId() == 0) json.null();
+    else writeSession(json, message.session());
+    json.endObject();
+    return json.str();
+}
+
+} // namespace mailrig::fake
