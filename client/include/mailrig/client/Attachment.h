@@ -8,9 +8,9 @@
 namespace mailrig {
 
 /// A file attached to a message (the seed's Attachment). The content is held in memory.
-/// On the wire: `Content-Disposition: attachment` (or `inline`) with the file name as RFC 2231
-/// `filename*=UTF-8''...` plus an ASCII `filename=` fallback when the name is not ASCII; the
-/// transfer encoding is chosen by content unless set.
+/// On the wire: `Content-Disposition: attachment` (or `inline`) with `filename="..."`, or for a
+/// non-ASCII name RFC 2231 `filename*=UTF-8''...` plus an ASCII fallback in the Content-Type's
+/// `name=` parameter; the transfer encoding is chosen by content unless set.
 struct Attachment {
     std::string fileName;                           ///< UTF-8 file name, without a directory
     std::string contentType = "application/octet-stream"; ///< media type without parameters

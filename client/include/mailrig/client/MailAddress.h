@@ -1,5 +1,6 @@
 #pragma once
 
+#include <iosfwd>
 #include <string>
 #include <vector>
 
@@ -35,5 +36,8 @@ struct MailAddress {
     }
     bool operator!=(const MailAddress& other) const { return !(*this == other); }
 };
+
+/// Writes toString() (for diagnostics and test output).
+std::ostream& operator<<(std::ostream& out, const MailAddress& address);
 
 } // namespace mailrig
