@@ -20,7 +20,9 @@ struct LazyView;
 /// One line of a session transcript.
 struct TranscriptLine {
     std::chrono::system_clock::time_point time; ///< when it was read or written
-    char direction = 'C';                       ///< 'C' client → server, 'S' server → client
+    /// 'C' client → server, 'S' server → client, '*' an event noted by the server (a rule
+    /// fired, TLS established, why the connection ended).
+    char direction = 'C';
     /// The line without CRLF. AUTH secrets (initial responses and continuation lines) appear as
     /// `***`; message data is summarised as one `C: <message data: N bytes>` line.
     std::string text;

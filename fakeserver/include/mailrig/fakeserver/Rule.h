@@ -59,8 +59,9 @@ struct Reply {
 /// 3. `ehlo` (EHLO phase only): the capability lines to advertise instead of the configured ones;
 /// 4. `abortAfterBytes` (DATA/BDAT phases only): the command is answered normally, then the
 ///    connection is dropped without a reply once that many bytes of message data arrived;
-/// 5. `failTls` (CONNECT on the implicit-TLS listener, STARTTLS, TLS): the handshake is answered
-///    with a fatal TLS alert and the connection closed (after `220` for STARTTLS);
+/// 5. `failTls` (STARTTLS, TLS): the handshake is answered with a fatal TLS alert and the
+///    connection closed (after the `220` for STARTTLS; on the implicit-TLS listener the TLS phase
+///    comes before CONNECT and the greeting);
 /// 6. `close421`: `421 4.3.2 <text or "Service shutting down">` and close; or else `reply` (if
 ///    set) instead of the default action; or else the server's normal handling;
 /// 7. `disconnect`: close the connection (after the reply, if one is set; without any reply
@@ -105,7 +106,7 @@ struct Rule {
 
     /// Throws std::invalid_argument naming the problem (reply code outside 200..599, nth 0,
     /// `abortAfterBytes` on a phase without data, `ehlo` outside EHLO, `failTls` outside
-    /// CONNECT/STARTTLS/TLS, a negative delay, an action that does nothing).
+    /// STARTTLS/TLS, a negative delay, an action that does nothing).
     void validate() const;
 
     /// `on RCPT match x@example.com: reply 451 4.7.1 ...` style one-line description for logs.

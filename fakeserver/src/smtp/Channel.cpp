@@ -1,0 +1,100 @@
+#include "smtp/Channel.h"
+
+#include <Poco/Net/SecureStreamSocket.h>
+#include <Poco/Net/Session.h>
+#include <Poco/Timespan.h>
+
+#include <openssl/ssl.h>
+#include <sys/socket.h>
+
+namespace mailrig::fake::detail {
+
+namespace {
+Poco::Timespan toTimespan(std::chrono::milliseconds ms) {
+    return Poco::Timespan(static_cast<Poco::Timespan::TimeDiff>(ms.count()) * 1000);
+}
+} // namespace
+
+Channel::Channel(Poco::Net::StreamSocket socket) : _socket(std::move(socket)) {
+    _fd = static_cast<int>(_socket.impl()->sockfd());
+    _socket.setNoDelay(true);
+}
+
+void Channel::setReceiveTimeout(std::chrono::milliseconds timeout) {
+    if (timeout.count() < 1) timeout = std::chrono::milliseconds(1);
+    if (timeout == _receiveTimeout) return;
+    _socket.setReceiveTimeout(toTimespan(timeout));
+    _receiveTimeout = timeout;
+}
+
+void Channel::setSendTimeout(std::chrono::milliseconds timeout) {
+    if (timeout.count() < 1) timeout = std::chrono::milliseconds(1);
+    if (timeout == _sendTimeout) return;
+    _socket.setSendTimeout(toTimespan(timeout));
+    _sendTimeout = timeout;
+}
+
+std::size_t Channel::receive(char* destination, std::size_t n, std::chrono::milliseconds timeout) {
+    setReceiveTimeout(timeout);
+    int got = _socket.receiveBytes(destination, static_cast<int>(n));
+    return got > 0 ? static_cast<std::size_t>(got) : 0;
+}
+
+void Channel::send(const char* data, std::size_t n, std::chrono::milliseconds timeout) {
+    setSendTimeout(timeout);
+    while (n > 0) {
+        int sent = _socket.sendBytes(data, static_cast<int>(n));
+        if (sent <= 0) throw Poco::IOException("connection closed while writing");
+        data += sent;
+        n -= static_cast<std::size_t>(sent);
+    }
+}
+
+void Channel::startTls(Poco::Net::Context::Ptr context, std::chrono::milliseconds timeout) {
+    setReceiveTimeout(timeout);
+    setSendTimeout(timeout);
+    Poco::Net::SecureStreamSocket secure = Poco::Net::SecureStreamSocket::attach(_socket, context);
+    _socket = secure;
+    _tls = true;
+    _receiveTimeout = _sendTimeout = std::chrono::milliseconds(-1);
+    if (Poco::Net::Session::Ptr session = secure.currentSession()) {
+        SSL_SESSION* s = session->sslSession();
+        switch (SSL_SESSION_get_protocol_version(s)) {
+        case TLS1_3_VERSION: _tlsVersion = "TLSv1.3"; break;
+        case TLS1_2_VERSION: _tlsVersion = "TLSv1.2"; break;
+        case TLS1_1_VERSION: _tlsVersion = "TLSv1.1"; break;
+        case TLS1_VERSION: _tlsVersion = "TLSv1"; break;
+        default: _tlsVersion = "unknown"; break;
+        }
+        if (const SSL_CIPHER* cipher = SSL_SESSION_get0_cipher(s)) _tlsCipher = SSL_CIPHER_get_name(cipher);
+    }
+}
+
+void Channel::abort() noexcept {
+    if (_fd >= 0) ::shutdown(_fd, SHUT_RDWR);
+}
+
+void Channel::close() noexcept {
+    try {
+        _socket.close();
+    } catch (...) {
+    }
+}
+
+std::string Channel::peer() const {
+    try {
+        return _socket.peerAddress().toString();
+    } catch (...) {
+        return "?";
+    }
+}
+
+std::string Channel::local() const {
+    try {
+        return _socket.address().toString();
+    } catch (...) {
+        return "?";
+    }
+}
+
+} // namespace mailrig::fake::detail

@@ -1,0 +1,53 @@
+#pragma once
+
+#include <Poco/Net/Context.h>
+#include <Poco/Net/StreamSocket.h>
+
+#include <chrono>
+#include <cstddef>
+#include <string>
+
+namespace mailrig::fake::detail {
+
+/// One client connection's byte pipe, plain or TLS (after `startTls`). Blocking I/O with
+/// timeouts; used by its connection thread only, except `abort()`, which any thread may call to
+/// wake a blocked read (the server's `stop()`).
+class Channel {
+public:
+    /// Takes the accepted socket; sets TCP_NODELAY.
+    explicit Channel(Poco::Net::StreamSocket socket);
+
+    /// Reads what is available (at least one byte, at most `n`) into `destination`, waiting at
+    /// most `timeout`. Returns 0 when the peer closed (or half-closed) its side. Throws
+    /// Poco::TimeoutException on timeout and Poco::Exception on a socket or TLS error.
+    std::size_t receive(char* destination, std::size_t n, std::chrono::milliseconds timeout);
+    /// Writes all bytes, each blocking write bounded by `timeout`. Throws like `receive`.
+    void send(const char* data, std::size_t n, std::chrono::milliseconds timeout);
+    /// Runs the server side of the TLS handshake on this connection (STARTTLS or implicit TLS).
+    /// Throws Poco::Exception when it fails.
+    void startTls(Poco::Net::Context::Ptr context, std::chrono::milliseconds timeout);
+    bool tls() const { return _tls; }
+    std::string tlsVersion() const { return _tlsVersion; }
+    std::string tlsCipher() const { return _tlsCipher; }
+    /// Shuts both directions down (wakes a blocked reader). Any thread.
+    void abort() noexcept;
+    /// Closes the socket (after a graceful TLS close_notify when possible).
+    void close() noexcept;
+    /// `ip:port` of the peer and of our side.
+    std::string peer() const;
+    std::string local() const;
+
+private:
+    void setReceiveTimeout(std::chrono::milliseconds timeout);
+    void setSendTimeout(std::chrono::milliseconds timeout);
+
+    Poco::Net::StreamSocket _socket;
+    int _fd = -1;
+    bool _tls = false;
+    std::string _tlsVersion;
+    std::string _tlsCipher;
+    std::chrono::milliseconds _receiveTimeout{-1};
+    std::chrono::milliseconds _sendTimeout{-1};
+};
+
+} // namespace mailrig::fake::detail

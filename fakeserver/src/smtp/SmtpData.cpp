@@ -1,0 +1,181 @@
+#include "smtp/SmtpSession.h"
+
+#include "mailrig/fakeserver/MessageStore.h"
+#include "smtp/Channel.h"
+#include "smtp/ServerCore.h"
+#include "store/SessionRecord.h"
+
+#include <Poco/Exception.h>
+
+#include <algorithm>
+#include <cctype>
+
+namespace mailrig::fake::detail {
+
+namespace {
+constexpr std::size_t kBlock = 64 * 1024;
+}
+
+bool SmtpSession::checkData(const CommandLine& c) {
+    if (!c.argument.empty()) return refuse(501, "5.5.4", "DATA takes no argument"), false;
+    if (_connection.state == State::Chunking) return refuse(503, "5.5.1", "DATA after BDAT"), false;
+    if (_connection.state == State::Mail) return refuse(554, "5.5.1", "No valid recipients"), false;
+    if (_connection.state != State::Rcpt) return refuse(503, "5.5.1", "Need MAIL and RCPT before DATA"), false;
+    if (_transaction.binaryMime) return refuse(503, "5.5.1", "BODY=BINARYMIME requires BDAT"), false;
+    return true;
+}
+
+void SmtpSession::checkAbort(std::size_t received) {
+    if (_pending.abortAfterBytes && received >= *_pending.abortAfterBytes)
+        hangUp("scripted abort after " + std::to_string(received) + " bytes of message data");
+}
+
+void SmtpSession::proceedData(const CommandLine&) {
+    reply(354, {}, "End data with <CR><LF>.<CR><LF>");
+    const Limits& limits = _core.config().limits;
+    // Raw bytes may exceed the content by the dot-stuffing; allow some slack before giving up
+    // on keeping them (then only the terminator is searched for).
+    std::size_t keepLimit = limits.messageSize ? limits.messageSize + limits.messageSize / 8 + kBlock : 0;
+    std::size_t scanFrom = 0;
+    std::size_t dropped = 0; // bytes thrown away after the size limit was passed
+    for (;;) {
+        std::string_view view = _in.view();
+        if (auto end = findDataEnd(view, scanFrom, dropped == 0)) {
+            _record->append('C', "<message data: " + std::to_string(dropped + end->consumed) + " bytes>");
+            std::string content;
+            ContentFacts facts;
+            if (dropped == 0) facts = scanContent(view.substr(0, end->contentLength), true, limits.textLineLength, &content);
+            _in.consume(end->consumed);
+            _in.shrinkIfIdle(kBlock);
+            finishMessage(std::move(content), facts, false, dropped > 0);
+            return;
+        }
+        checkAbort(dropped + view.size());
+        scanFrom = view.size() >= 4 ? view.size() - 4 : 0;
+        if (keepLimit && view.size() > keepLimit) {
+            dropped += view.size() - 4;
+            _in.consume(view.size() - 4);
+            scanFrom = 0;
+        }
+        if (receiveMore(limits.dataBlockTimeout) == 0) hangUp("peer closed during DATA; the message is not captured");
+    }
+}
+
+bool SmtpSession::checkBdat(const CommandLine& c) {
+    // Parse first: whatever the answer, the chunk's bytes follow and must be read.
+    std::string size = c.argument.substr(0, c.argument.find(' '));
+    std::string rest = c.argument.size() > size.size() ? c.argument.substr(size.size() + 1) : std::string();
+    for (char& ch : rest) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+    if (size.empty() || size.size() > 19 || size.find_first_not_of("0123456789") != std::string::npos ||
+        (!rest.empty() && rest != "LAST"))
+        return refuse(501, "5.5.4", "Syntax: BDAT <size> [LAST]"), false;
+    _chunkSize = std::stoull(size);
+    _chunkLast = !rest.empty();
+    auto discard = [&](int code, const char* enhanced, const char* text) {
+        _record->append('C', "<chunk: " + std::to_string(_chunkSize) + " bytes, discarded>");
+        readChunk(_chunkSize, nullptr);
+        refuse(code, enhanced, text);
+        return false;
+    };
+    if (!_core.config().capabilities.chunking) return discard(502, "5.5.1", "BDAT not offered (no CHUNKING)");
+    if (_connection.state == State::Mail) return discard(554, "5.5.1", "No valid recipients");
+    if (_connection.state != State::Rcpt && _connection.state != State::Chunking)
+        return discard(503, "5.5.1", "Need MAIL and RCPT before BDAT");
+    return true;
+}
+
+void SmtpSession::readChunk(std::size_t size, std::string* destination) {
+    const Limits& limits = _core.config().limits;
+    std::size_t take = std::min(size, _in.size());
+    if (destination) destination->append(_in.view().data(), take);
+    _in.consume(take);
+    std::size_t left = size - take;
+    checkAbort(destination ? destination->size() : 0);
+    if (destination && left > 0) {
+        // Large chunks go straight into the message: one copy less.
+        flush();
+        std::size_t at = destination->size();
+        destination->resize(at + left);
+        while (left > 0) {
+            std::size_t got = _channel.receive(&(*destination)[at], left, limits.dataBlockTimeout);
+            if (got == 0) hangUp("peer closed during BDAT; the message is not captured");
+            at += got;
+            left -= got;
+            checkAbort(at);
+        }
+    }
+    while (left > 0) {
+        flush();
+        char* buffer = _in.prepare(kBlock);
+        std::size_t got = _channel.receive(buffer, std::min(left, _in.room()), limits.dataBlockTimeout);
+        if (got == 0) hangUp("peer closed during BDAT");
+        left -= got;
+    }
+}
+
+void SmtpSession::proceedBdat(const CommandLine&) {
+    const Limits& limits = _core.config().limits;
+    _record->append('C', "<chunk: " + std::to_string(_chunkSize) + " bytes>");
+    bool refused = _pending.reply && _pending.reply->code >= 400;
+    bool tooBig = limits.messageSize && _transaction.body.size() + _chunkSize > limits.messageSize;
+    if (refused || tooBig || _transaction.chunkOverflow) {
+        readChunk(_chunkSize, nullptr);
+        if (refused) {
+            Reply scripted = *_pending.reply;
+            _pending.reply.reset();
+            writeReply(scripted.code, {}, scripted.text);
+            resetTransaction();
+            return;
+        }
+        _transaction.chunkOverflow = true;
+        setState(State::Chunking);
+        if (_chunkLast) {
+            refuse(552, "5.3.4", "Message size exceeds fixed maximum message size");
+            resetTransaction();
+        } else {
+            refuse(552, "5.3.4", "Message size exceeds fixed maximum message size");
+        }
+        return;
+    }
+    readChunk(_chunkSize, &_transaction.body);
+    setState(State::Chunking);
+    if (!_chunkLast) return reply(250, "2.0.0", std::to_string(_chunkSize) + " octets received");
+    std::string content = std::move(_transaction.body);
+    ContentFacts facts = scanContent(content, false, limits.textLineLength, nullptr);
+    finishMessage(std::move(content), facts, true, false);
+}
+
+void SmtpSession::finishMessage(std::string content, const ContentFacts& facts, bool viaBdat, bool oversize) {
+    const ServerConfig& config = _core.config();
+    MessageFlags flags = facts.flags;
+    flags.eightBitWithout8BitMime = facts.eightBit && !_transaction.eightBitMime;
+    if (oversize || (config.limits.messageSize && content.size() > config.limits.messageSize)) {
+        refuse(552, "5.3.4", "Message size exceeds fixed maximum message size");
+        return resetTransaction();
+    }
+    if (config.smuggling == SmugglingPolicy::Reject && (flags.smuggling || flags.bareCr || flags.bareLf)) {
+        refuse(550, "5.6.0", flags.smuggling ? "Message refused: SMTP smuggling sequence in DATA"
+                                              : "Message refused: bare CR or LF in message data");
+        return resetTransaction();
+    }
+    if (config.limits.rejectOverlongLines && flags.overlongLines) {
+        refuse(550, "5.6.0", "Message refused: line longer than " + std::to_string(config.limits.textLineLength) + " octets");
+        return resetTransaction();
+    }
+    _pending = Pending{};
+    if (_core.rules().watches(Phase::DataEnd) && !applyRules(Phase::DataEnd, content)) return resetTransaction();
+    CapturedMessage message(_transaction.mailFrom, _transaction.recipients, std::move(content), flags, viaBdat, _record);
+    CapturedMessage stored;
+    try {
+        stored = _core.store().add(std::move(message));
+    } catch (const std::exception& e) {
+        note(std::string("capture callback failed: ") + e.what());
+        refuse(451, "4.3.0", "Local error in processing, message not accepted");
+        return resetTransaction();
+    }
+    ++_connection.messages;
+    resetTransaction();
+    reply(250, "2.0.0", "Ok: queued as " + std::to_string(stored.sequence()));
+}
+
+} // namespace mailrig::fake::detail

@@ -1,0 +1,284 @@
+#include "smtp/SmtpSession.h"
+
+#include "mailrig/fakeserver/ServerSoftware.h"
+#include "smtp/Channel.h"
+#include "smtp/ServerCore.h"
+#include "store/SessionRecord.h"
+
+#include <Poco/Exception.h>
+
+#include <algorithm>
+#include <cstring>
+
+namespace mailrig::fake::detail {
+
+namespace {
+constexpr std::size_t kReadBlock = 64 * 1024;
+using Clock = std::chrono::steady_clock;
+
+std::chrono::milliseconds remaining(Clock::time_point deadline) {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
+}
+} // namespace
+
+SmtpSession::SmtpSession(ServerCore& core, Channel& channel, bool implicitTls, std::shared_ptr<SessionRecord> record)
+    : _core(core), _channel(channel), _implicitTls(implicitTls), _record(std::move(record)),
+      _counters(core.rules().newSession()) {}
+
+void SmtpSession::run() noexcept {
+    try {
+        try {
+            if (_implicitTls) handshake("implicit");
+            greet();
+            std::string line;
+            while (!_core.stopping()) {
+                if (!readLine(line, lineLimitFor({}), false)) break; // peer closed
+                dispatch(line);
+            }
+            flush();
+        } catch (const Poco::TimeoutException&) {
+            closeWith(421, "4.4.2", _core.config().hostname + " Timeout, closing connection");
+        }
+    } catch (const CloseSession&) {
+    } catch (const std::exception& e) {
+        note(std::string("connection ended: ") + e.what());
+    } catch (...) {
+        note("connection ended by an unknown error");
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reading
+
+std::size_t SmtpSession::receiveMore(std::chrono::milliseconds timeout) {
+    flush(); // answer everything read so far before blocking: one write per pipelined group
+    char* at = _in.prepare(kReadBlock);
+    std::size_t got = _channel.receive(at, std::max(_in.room(), kReadBlock), timeout);
+    _in.commit(got);
+    return got;
+}
+
+bool SmtpSession::readLine(std::string& line, std::size_t limit, bool masked) {
+    const auto& limits = _core.config().limits;
+    auto deadline = Clock::now() + limits.commandTimeout;
+    bool discarding = false; // a line over the limit: drop it up to its LF, then say so
+    std::size_t scanned = 0;
+    for (;;) {
+        std::string_view view = _in.view();
+        const void* lf = view.size() > scanned ? std::memchr(view.data() + scanned, '\n', view.size() - scanned) : nullptr;
+        if (lf) {
+            std::size_t end = static_cast<std::size_t>(static_cast<const char*>(lf) - view.data());
+            if (discarding) {
+                _in.consume(end + 1);
+                _record->append('C', "<line over " + std::to_string(limit) + " octets>");
+                refuse(500, "5.5.2", "Line too long");
+                discarding = false;
+                scanned = 0;
+                deadline = Clock::now() + limits.commandTimeout;
+                continue;
+            }
+            std::size_t length = end > 0 && view[end - 1] == '\r' ? end - 1 : end;
+            line.assign(view.data(), length);
+            _in.consume(end + 1);
+            if (masked) _record->append('C', "***");
+            return true;
+        }
+        scanned = view.size();
+        if (view.size() > limit) {
+            discarding = true;
+            _in.clear();
+            scanned = 0;
+        }
+        auto left = remaining(deadline);
+        if (left.count() <= 0)
+            closeWith(421, "4.4.2", _core.config().hostname + " Command timeout, closing connection");
+        std::size_t got = 0;
+        try {
+            got = receiveMore(std::min(left, limits.idleTimeout));
+        } catch (const Poco::TimeoutException&) {
+            closeWith(421, "4.4.2", _core.config().hostname +
+                                        (remaining(deadline).count() <= 0 ? " Command timeout" : " Idle timeout") +
+                                        ", closing connection");
+        }
+        if (got == 0) {
+            if (!_in.empty()) note("peer closed with an unterminated line: " + std::to_string(_in.size()) + " bytes");
+            return false;
+        }
+    }
+}
+
+std::size_t SmtpSession::lineLimitFor(std::string_view verb) const {
+    const auto& limits = _core.config().limits;
+    if (verb.empty()) return std::max(limits.commandLineLength + limits.parameterAllowance, limits.authLineLength);
+    if (verb == "AUTH") return limits.authLineLength;
+    if (verb == "MAIL" || verb == "RCPT") return limits.commandLineLength + limits.parameterAllowance;
+    return limits.commandLineLength;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Dispatch: parse → built-in checks → rules → default action.
+
+void SmtpSession::greet() {
+    const ServerConfig& config = _core.config();
+    if (applyRules(Phase::Connect, _channel.peer())) {
+        reply(220, {}, config.hostname + " ESMTP " + serverSoftware() + " ready");
+    } else if (_connection.refused) {
+        // A scripted 4xx/5xx greeting other than 421: wait for QUIT (RFC 5321 3.1).
+    }
+    if (_pending.disconnectAfter) hangUp("disconnect after greeting");
+}
+
+void SmtpSession::dispatch(const std::string& line) {
+    CommandLine command = splitCommand(line);
+    bool secret = command.verb == "AUTH" && command.argument.find(' ') != std::string::npos;
+    _record->append('C', secret ? "AUTH " + command.argument.substr(0, command.argument.find(' ')) + " ***" : line);
+    _pending = Pending{};
+    const CommandSpec* spec = findCommand(command.verb);
+    _current = spec;
+    if (!spec) {
+        unknownCommand(command);
+    } else if (line.size() + 2 > lineLimitFor(spec->verb)) {
+        refuse(500, "5.5.2", "Line too long");
+    } else if (_connection.refused && spec->phase != Phase::Quit) {
+        refuse(503, "5.5.1", "Service not available, send QUIT");
+    } else if (_core.config().requireStartTls && !_channel.tls() && !spec->allowedBeforeTls) {
+        refuse(530, "5.7.0", "Must issue a STARTTLS command first");
+    } else if ((this->*spec->check)(command)) {
+        std::string_view argument = command.argument;
+        if (spec->phase == Phase::Mail || spec->phase == Phase::Rcpt) argument = _path.address;
+        if (spec->phase == Phase::Auth) argument = _authMechanism;
+        if (applyRules(spec->phase, argument) || spec->phase == Phase::Bdat || spec->phase == Phase::Quit)
+            (this->*spec->proceed)(command);
+    }
+    if (_pending.disconnectAfter) hangUp("scripted disconnect");
+    const Limits& limits = _core.config().limits;
+    if (limits.maxBadCommands && _connection.badCommands > limits.maxBadCommands)
+        closeWith(421, "4.7.0", _core.config().hostname + " Too many errors, closing connection");
+    bool violation = !_in.empty() && ((spec && spec->endsGroup) || !_core.config().capabilities.pipelining);
+    if (violation && !_pipeliningNoted) {
+        _pipeliningNoted = true;
+        _record->update([](SessionInfo& s) { s.pipeliningViolation = true; });
+    }
+}
+
+void SmtpSession::unknownCommand(const CommandLine& command) {
+    static const char* const notImplemented[] = {"EXPN", "TURN", "ETRN", "ATRN", "SEND", "SOML", "SAML", "VERB"};
+    for (const char* verb : notImplemented)
+        if (command.verb == verb) return refuse(502, "5.5.1", "Command not implemented");
+    refuse(500, "5.5.2", "Command unrecognized");
+}
+
+bool SmtpSession::applyRules(Phase phase, std::string_view argument) {
+    const Action* action = _core.rules().evaluate(phase, argument, _counters);
+    if (!action) return true;
+    note("rule fired at " + std::string(phaseName(phase)));
+    if (action->delay.count() > 0) {
+        flush();
+        if (!_core.pause(action->delay)) throw CloseSession{};
+    }
+    if (action->tarpit.count() > 0) _connection.tarpit = action->tarpit;
+    if (action->ehlo) _pending.ehlo = action->ehlo;
+    if (action->abortAfterBytes) _pending.abortAfterBytes = action->abortAfterBytes;
+    if (action->failTls) _pending.failTls = true;
+    _pending.disconnectAfter = action->disconnect;
+    if (action->close421) {
+        std::string text = action->reply && !action->reply->text.empty() ? action->reply->text
+                                                                          : _core.config().hostname + " Service shutting down";
+        closeWith(421, "4.3.2", text);
+    }
+    if (action->reply) {
+        _pending.reply = action->reply;
+        if (action->reply->code >= 400 && phase != Phase::Bdat && phase != Phase::Quit) {
+            Reply scripted = *_pending.reply;
+            _pending.reply.reset();
+            writeReply(scripted.code, {}, scripted.text);
+            if (phase == Phase::Connect) {
+                if (scripted.code == 421) throw CloseSession{};
+                _connection.refused = true;
+            }
+            return false;
+        }
+    } else if (action->disconnect && phase != Phase::Quit) {
+        hangUp("scripted disconnect at " + std::string(phaseName(phase)));
+    }
+    return true;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Replies: everything the server says goes through writeReply.
+
+void SmtpSession::writeReply(int code, std::string_view enhanced, std::string_view text) {
+    if (_connection.tarpit.count() > 0) {
+        flush();
+        if (!_core.pause(_connection.tarpit)) throw CloseSession{};
+    }
+    bool withEnhanced = !enhanced.empty() && _core.config().capabilities.enhancedStatusCodes;
+    std::string codeText = std::to_string(code);
+    std::size_t start = 0;
+    for (;;) {
+        std::size_t end = text.find('\n', start);
+        bool last = end == std::string_view::npos;
+        std::string_view piece = text.substr(start, last ? std::string_view::npos : end - start);
+        std::string lineText = codeText;
+        lineText += last ? ' ' : '-';
+        if (withEnhanced) {
+            lineText += enhanced;
+            lineText += ' ';
+        }
+        lineText += piece;
+        _record->append('S', lineText);
+        _out += lineText;
+        _out += "\r\n";
+        if (last) break;
+        start = end + 1;
+    }
+    if (code == 500 || code == 501) ++_connection.badCommands;
+    if (_connection.tarpit.count() > 0) flush();
+}
+
+void SmtpSession::reply(int code, std::string_view enhanced, std::string_view text) {
+    if (_pending.reply) {
+        Reply scripted = *_pending.reply;
+        _pending.reply.reset();
+        return writeReply(scripted.code, {}, scripted.text);
+    }
+    writeReply(code, enhanced, text);
+}
+
+void SmtpSession::refuse(int code, std::string_view enhanced, std::string_view text) { writeReply(code, enhanced, text); }
+
+void SmtpSession::flush() {
+    if (_out.empty()) return;
+    _channel.send(_out.data(), _out.size(), _core.config().limits.idleTimeout);
+    _out.clear();
+}
+
+void SmtpSession::closeWith(int code, std::string_view enhanced, std::string_view text) {
+    try {
+        writeReply(code, enhanced, text);
+        flush();
+    } catch (const CloseSession&) {
+    } catch (const std::exception&) {
+    }
+    throw CloseSession{};
+}
+
+void SmtpSession::hangUp(std::string_view why) {
+    try {
+        flush();
+    } catch (const std::exception&) {
+    }
+    note(why);
+    throw CloseSession{};
+}
+
+void SmtpSession::note(std::string_view text) { _record->append('*', std::string(text)); }
+
+void SmtpSession::setState(State next) { _connection.state = next; }
+
+void SmtpSession::resetTransaction() {
+    _transaction = Transaction{};
+    if (_connection.state != State::Connected) setState(State::Greeted);
+}
+
+} // namespace mailrig::fake::detail
