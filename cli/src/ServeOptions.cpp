@@ -1,0 +1,143 @@
+#include "ServeOptions.h"
+
+#include "mailrig/fakeserver/ServerConfigYaml.h"
+
+namespace mailrig::cli {
+
+namespace {
+
+ListenAddress parseListen(const std::string& option, const std::string& value) {
+    std::string host;
+    std::string port;
+    if (!value.empty() && value.front() == '[') {
+        const auto close = value.find("]:");
+        if (close == std::string::npos) throw UsageError(option + ": expected [IPv6]:PORT, got '" + value + "'");
+        host = value.substr(1, close - 1);
+        port = value.substr(close + 2);
+    } else {
+        const auto colon = value.rfind(':');
+        if (colon == std::string::npos || value.find(':') != colon)
+            throw UsageError(option + ": expected HOST:PORT (e.g. 127.0.0.1:2525), got '" + value + "'");
+        host = value.substr(0, colon);
+        port = value.substr(colon + 1);
+    }
+    if (host.empty()) throw UsageError(option + ": missing host in '" + value + "' (use 127.0.0.1:PORT)");
+    if (port.empty() || port.size() > 5 || port.find_first_not_of("0123456789") != std::string::npos ||
+        std::stoul(port) > 65535)
+        throw UsageError(option + ": port must be 0..65535, got '" + port + "'");
+    return {host, static_cast<std::uint16_t>(std::stoul(port))};
+}
+
+std::size_t parseCount(const std::string& option, const std::string& value) {
+    if (value.empty() || value.size() > 9 || value.find_first_not_of("0123456789") != std::string::npos ||
+        std::stoul(value) == 0)
+        throw UsageError(option + ": expected a positive whole number, got '" + value + "'");
+    return std::stoul(value);
+}
+
+} // namespace
+
+const char* serveUsage() {
+    return "usage: mailrig serve [options]\n"
+           "\n"
+           "Runs the capturing fake SMTP server until SIGINT/SIGTERM (or --exit-after N messages).\n"
+           "The first line printed is `listening on HOST:PORT`; with --tls-listen the second is\n"
+           "`listening on HOST:PORT (implicit TLS)`; with --self-signed one more says\n"
+           "`ca certificate PATH`. Then one line per captured message (unless --quiet).\n"
+           "\n"
+           "options:\n"
+           "  --listen HOST:PORT      plain SMTP listener (default 127.0.0.1:2525; port 0 = any free port)\n"
+           "  --tls-listen HOST:PORT  second listener speaking TLS from the first byte (like port 465)\n"
+           "  --starttls              offer STARTTLS on the plain listener\n"
+           "  --cert FILE --key FILE  PEM certificate (chain) and unencrypted private key for TLS\n"
+           "  --self-signed           use a test CA and certificate for localhost/127.0.0.1 generated now\n"
+           "  --auth USER:PASS        accept this account for AUTH (repeatable)\n"
+           "  --allow-insecure-auth   offer AUTH before TLS too\n"
+           "  --script FILE.yaml      server configuration and fault rules (see docs/serve.md)\n"
+           "  --out DIR               spool each message as DIR/NNNNNN.eml + DIR/NNNNNN.json\n"
+           "  --exit-after N          stop after N captured messages (for CI)\n"
+           "  --quiet                 do not print a line per message\n"
+           "  --help                  this text\n"
+           "\n"
+           "exit status: 0 stopped cleanly, 2 bad options or the server could not start\n";
+}
+
+ServeOptions parseServeOptions(const std::vector<std::string>& args) {
+    ServeOptions options;
+    for (std::size_t i = 0; i < args.size(); ++i) {
+        std::string name = args[i];
+        std::optional<std::string> inlineValue;
+        if (name.rfind("--", 0) == 0) {
+            const auto equals = name.find('=');
+            if (equals != std::string::npos) {
+                inlineValue = name.substr(equals + 1);
+                name = name.substr(0, equals);
+            }
+        }
+        auto value = [&]() -> std::string {
+            if (inlineValue) return *inlineValue;
+            if (i + 1 >= args.size()) throw UsageError(name + ": missing value");
+            return args[++i];
+        };
+        auto flag = [&]() {
+            if (inlineValue) throw UsageError(name + ": takes no value");
+            return true;
+        };
+        if (name == "--help" || name == "-h") options.help = flag();
+        else if (name == "--listen") options.listen = parseListen(name, value());
+        else if (name == "--tls-listen") options.tlsListen = parseListen(name, value());
+        else if (name == "--starttls") options.startTls = flag();
+        else if (name == "--cert") options.certificateFile = value();
+        else if (name == "--key") options.privateKeyFile = value();
+        else if (name == "--self-signed") options.selfSigned = flag();
+        else if (name == "--auth") {
+            const std::string account = value();
+            const auto colon = account.find(':');
+            if (colon == std::string::npos || colon == 0)
+                throw UsageError("--auth: expected USER:PASS, got '" + account + "'");
+            options.users.emplace_back(account.substr(0, colon), account.substr(colon + 1));
+        } else if (name == "--allow-insecure-auth") options.allowInsecureAuth = flag();
+        else if (name == "--script") options.script = value();
+        else if (name == "--out") options.outDirectory = value();
+        else if (name == "--exit-after") options.exitAfter = parseCount(name, value());
+        else if (name == "--quiet" || name == "-q") options.quiet = flag();
+        else throw UsageError("unknown option '" + args[i] + "' (see mailrig serve --help)");
+    }
+    if (options.certificateFile.empty() != options.privateKeyFile.empty())
+        throw UsageError(options.certificateFile.empty() ? "--key needs --cert" : "--cert needs --key");
+    if (options.selfSigned && !options.certificateFile.empty())
+        throw UsageError("give either --cert/--key or --self-signed, not both");
+    if (options.script.empty() && !options.selfSigned && options.certificateFile.empty()) {
+        if (options.startTls) throw UsageError("--starttls needs --cert and --key, or --self-signed");
+        if (options.tlsListen) throw UsageError("--tls-listen needs --cert and --key, or --self-signed");
+    }
+    return options;
+}
+
+fake::ServerConfig buildServeConfig(ServeOptions& options) {
+    fake::ServerConfig config = fake::ServerConfig::plain();
+    if (!options.script.empty()) fake::applyServerConfigFile(config, options.script);
+    config.host = options.listen.host;
+    config.port = options.listen.port;
+    if (options.tlsListen) {
+        if (options.tlsListen->host != options.listen.host)
+            throw UsageError("--tls-listen must use the same host as --listen (" + options.listen.host + ")");
+        config.implicitTlsPort = options.tlsListen->port;
+    }
+    const bool tlsFromCommandLine = options.selfSigned || !options.certificateFile.empty();
+    if (options.selfSigned) config.tls = fake::TlsMaterial::selfSigned();
+    if (!options.certificateFile.empty())
+        config.tls = fake::TlsMaterial::files(options.certificateFile, options.privateKeyFile);
+    // TLS material from the command line offers STARTTLS only when asked; a script decides itself.
+    if (tlsFromCommandLine || options.startTls) config.capabilities.startTls = options.startTls;
+    if ((options.startTls || options.tlsListen) && !config.tls)
+        throw UsageError(std::string(options.startTls ? "--starttls" : "--tls-listen") +
+                         " needs --cert and --key, --self-signed, or `tls:` in the script");
+    for (const auto& [user, password] : options.users) config.users[user] = password;
+    if (options.allowInsecureAuth) config.allowInsecureAuth = true;
+    if (options.outDirectory.empty()) options.outDirectory = config.spoolDirectory;
+    config.spoolDirectory.clear();
+    return config;
+}
+
+} // namespace mailrig::cli
