@@ -251,6 +251,7 @@ void SmtpSession::flush() {
     if (_out.empty()) return;
     _channel.send(_out.data(), _out.size(), _core.config().limits.idleTimeout);
     _out.clear();
+    _record->update([](SessionInfo& s) { ++s.writes; });
 }
 
 void SmtpSession::closeWith(int code, std::string_view enhanced, std::string_view text) {

@@ -52,6 +52,8 @@ struct SessionInfo {
     /// STARTTLS command injection attack).
     bool startTlsInjection = false;
     bool closed = false;           ///< the connection has ended
+    /// Socket writes made so far: all replies to one pipelined group go out in one write.
+    std::uint64_t writes = 0;
     std::vector<TranscriptLine> transcript; ///< empty when `ServerConfig::recordTranscript` is off
 
     /// The transcript as text, one `C: ...`/`S: ...` line each, `\n`-separated.
