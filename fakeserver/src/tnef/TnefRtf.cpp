@@ -3,10 +3,6 @@
 #include "mailrig/fakeserver/TnefView.h"
 #include "tnef/TnefStrings.h"
 
-extern "C" {
-#include <ytnef.h>
-}
-
 #include <cstdint>
 #include <cstdlib>
 #include <vector>
@@ -38,6 +34,50 @@ std::uint32_t specCrc(const std::string& data, std::size_t from) {
     return crc;
 }
 
+// MS-OXRTFCP 2.2.3 decompression: control bytes read from the lowest bit, literals, and
+// big-endian references (12-bit ring offset, 4-bit length - 2) into a 4096-byte ring that starts
+// with the 207-byte preamble; a reference to the current write offset ends the data.
+// (libytnef's own decoder is not used: its preamble has "\n\r" where the specification has
+// "\r\n".)
+std::string decompressTokens(const std::string& compressed, const std::string& where, std::vector<std::string>& problems) {
+    static const std::string preamble =
+        "{\\rtf1\\ansi\\mac\\deff0\\deftab720{\\fonttbl;}{\\f0\\fnil \\froman \\fswiss \\fmodern "
+        "\\fscript \\fdecor MS Sans SerifSymbolArialTimes New RomanCourier{\\colortbl\\red0\\green0"
+        "\\blue0\r\n\\par \\pard\\plain\\f0\\fs20\\b\\i\\u\\tab\\tx";
+    std::string ring(4096, '\0');
+    ring.replace(0, preamble.size(), preamble);
+    std::size_t writeAt = preamble.size();
+    std::string out;
+    std::size_t in = 16;
+    while (in < compressed.size()) {
+        const auto control = static_cast<unsigned char>(compressed[in++]);
+        for (int bit = 0; bit < 8 && in < compressed.size(); ++bit) {
+            if (!(control & (1u << bit))) {
+                ring[writeAt] = compressed[in++];
+                out.push_back(ring[writeAt]);
+                writeAt = (writeAt + 1) % ring.size();
+                continue;
+            }
+            if (in + 1 >= compressed.size()) {
+                problems.push_back(where + ": compressed RTF ends inside a reference at offset " + std::to_string(in));
+                return out;
+            }
+            const unsigned token = (static_cast<unsigned char>(compressed[in]) << 8) | static_cast<unsigned char>(compressed[in + 1]);
+            in += 2;
+            std::size_t readAt = token >> 4;
+            if (readAt == writeAt) return out; // the end marker
+            for (unsigned n = 0; n < (token & 0xF) + 2; ++n) {
+                ring[writeAt] = ring[readAt];
+                out.push_back(ring[writeAt]);
+                writeAt = (writeAt + 1) % ring.size();
+                readAt = (readAt + 1) % ring.size();
+            }
+        }
+    }
+    problems.push_back(where + ": compressed RTF has no end marker");
+    return out;
+}
+
 } // namespace
 
 std::string readCompressedRtf(const std::string& compressed, const std::string& where,
@@ -65,18 +105,7 @@ std::string readCompressedRtf(const std::string& compressed, const std::string& 
     const std::uint32_t actualCrc = specCrc(compressed, 16);
     if (actualCrc != crc)
         problems.push_back(where + ": compressed RTF CRC is " + tnefHex(crc, 8) + ", computed " + tnefHex(actualCrc, 8));
-    std::vector<BYTE> copy(compressed.begin(), compressed.end());
-    variableLength input;
-    input.data = copy.data();
-    input.size = static_cast<int>(copy.size());
-    int size = 0;
-    BYTE* raw = DecompressRTF(&input, &size);
-    if (!raw) {
-        problems.push_back(where + ": libytnef could not decompress the RTF");
-        return {};
-    }
-    std::string rtf(reinterpret_cast<const char*>(raw), static_cast<std::size_t>(size));
-    std::free(raw);
+    const std::string rtf = decompressTokens(compressed, where, problems);
     if (rtf.size() != rawSize)
         problems.push_back(where + ": compressed RTF announces " + std::to_string(rawSize) + " bytes, " +
                            std::to_string(rtf.size()) + " decompressed");

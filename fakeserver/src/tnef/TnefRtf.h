@@ -1,6 +1,6 @@
 #pragma once
 // PR_RTF_COMPRESSED on the verifying side: header and CRC checked here (MS-OXRTFCP 2.1.3.1),
-// the data decompressed by libytnef.
+// the data decompressed by a decoder of our own (libytnef's has a wrong preamble).
 
 #include <string>
 #include <vector>

@@ -3,7 +3,9 @@
 #include "mailrig/fakeserver/TnefView.h"
 #include "tnef/TnefStrings.h"
 
-extern "C" {
+#include <cstddef>
+#include <cstdio>
+extern "C" { // libytnef's headers lack C++ linkage guards and their own includes
 #include <ytnef.h>
 }
 

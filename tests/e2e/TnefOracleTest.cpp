@@ -1,0 +1,294 @@
+// TNEF written by mailrig::TnefWriter, read back by independent decoders: the `tnef` program,
+// `ytnef`, Perl's Convert::TNEF (checksums checked) and the fake server's own TnefView.
+#include "mailrig/client/Tnef.h"
+#include "mailrig/fakeserver/TnefView.h"
+#include "support/Process.h"
+
+#include <Poco/DigestEngine.h>
+#include <Poco/MD5Engine.h>
+
+#include <boost/test/unit_test.hpp>
+
+#include <chrono>
+#include <sstream>
+#include <string>
+#include <vector>
+
+namespace {
+
+using mailrig::test::readFile;
+using mailrig::test::runProcess;
+using mailrig::test::TempDir;
+using mailrig::test::writeFile;
+
+const std::string kHtml =
+    "<html><head><title>t</title><style>p { color: red; }</style></head>\r\n"
+    "<body><p>Dear Ænne &amp; Bj\xc3\xb6rn,</p>\r\n<p>see the <b>report</b> &#8212; \xe6\x96\x87\xe4\xbb\xb6 \xf0\x9f\x93\x8e</p><br>\r\n"
+    "</body></html>\r\n";
+
+std::string allByteValues(std::size_t size) {
+    std::string s(size, '\0');
+    for (std::size_t i = 0; i < size; ++i) s[i] = static_cast<char>((i * 131 + i / 256) & 0xFF);
+    return s;
+}
+
+mailrig::Attachment file(const std::string& name, std::string content, const std::string& type) {
+    mailrig::Attachment a;
+    a.fileName = name;
+    a.content = std::move(content);
+    a.contentType = type;
+    return a;
+}
+
+// A message as a user would build it: Unicode subject and names, text and HTML, binary files.
+mailrig::MailMessage sampleMessage(const std::string& subject) {
+    mailrig::MailMessage m;
+    m.setFrom(mailrig::MailAddress("alice@example.org", "Alice Ångström"));
+    m.addTo(mailrig::MailAddress("bob@example.net", "Bob"));
+    m.setSubject(subject);
+    m.setTextBody("Dear Ænne & Björn,\r\nsee the report.\r\n");
+    m.setHtmlBody(kHtml);
+    m.setMessageId("<tnef-oracle.1@example.org>");
+    m.setPriority(mailrig::Priority::High);
+    m.addAttachment(file("report.pdf", "%PDF-1.4\n" + allByteValues(3000), "application/pdf"));
+    m.addAttachment(file("Grüße отчёт 文件.bin", allByteValues(777), "application/octet-stream"));
+    m.addAttachment(file("notes.txt", "plain\r\nnotes\r\n", "text/plain"));
+    return m;
+}
+
+std::string md5Hex(const std::string& bytes) {
+    Poco::MD5Engine md5;
+    md5.update(bytes);
+    return Poco::DigestEngine::digestToHex(md5.digest());
+}
+
+std::vector<std::string> lines(const std::string& text) {
+    std::vector<std::string> out;
+    std::istringstream in(text);
+    for (std::string line; std::getline(in, line);) out.push_back(line);
+    return out;
+}
+
+// Writes the TNEF of `m` to `dir/winmail.dat` and returns its path.
+std::string writeTnef(const TempDir& dir, const mailrig::MailMessage& m,
+                      const mailrig::TnefWriter& writer = mailrig::TnefWriter()) {
+    const std::string path = dir.file("winmail.dat");
+    writeFile(path, writer.write(m));
+    return path;
+}
+
+// Reads a TNEF file with Convert::TNEF, checksums checked; prints the subject and one line
+// per attachment: name, size, MD5.
+const char* kPerlReader = R"PERL(
+use strict; use warnings; use Convert::TNEF; use Digest::MD5 qw(md5_hex);
+my $t = Convert::TNEF->read_in($ARGV[0], {ignore_checksum => 0, output_to_core => "ALL"})
+  or do { print STDERR "Convert::TNEF: $Convert::TNEF::errstr\n"; exit 3 };
+my $subject = $t->message->data("Subject"); $subject =~ s/\0+$//;
+print "subject\t$subject\n";
+for my $a ($t->attachments) { print "attachment\t", $a->longname, "\t", length($a->data), "\t", md5_hex($a->data), "\n"; }
+$t->purge;
+)PERL";
+
+// ytnef writes spaces in file names as underscores.
+std::string ytnefName(std::string name) {
+    for (auto& c : name)
+        if (c == ' ') c = '_';
+    return name;
+}
+
+std::string perlLine(const mailrig::Attachment& a) {
+    return "attachment\t" + a.fileName + "\t" + std::to_string(a.content.size()) + "\t" + md5Hex(a.content);
+}
+
+} // namespace
+
+BOOST_AUTO_TEST_SUITE(TnefOracle)
+
+BOOST_AUTO_TEST_CASE(tnefListsEveryAttachmentAndExitsZero) {
+    TempDir dir;
+    const auto m = sampleMessage("Quarterly report — Grüße, Привет");
+    const auto r = runProcess({"tnef", "-t", "-f", writeTnef(dir, m)});
+    BOOST_TEST(r.exitCode == 0, r.err);
+    const auto listed = lines(r.out);
+    BOOST_TEST_REQUIRE(listed.size() == m.attachments().size(), r.out);
+    for (std::size_t i = 0; i < listed.size(); ++i)
+        BOOST_TEST(listed[i].rfind(m.attachments()[i].fileName + "\t", 0) == 0u, listed[i]);
+}
+
+BOOST_AUTO_TEST_CASE(tnefExtractsByteIdenticalFiles) {
+    TempDir dir;
+    const auto m = sampleMessage("Files");
+    const std::string out = dir.file("out");
+    runProcess({"mkdir", out});
+    const auto r = runProcess({"tnef", "-C", out, "-f", writeTnef(dir, m)});
+    BOOST_TEST_REQUIRE(r.exitCode == 0, r.err);
+    for (const auto& a : m.attachments()) BOOST_TEST(readFile(out + "/" + a.fileName) == a.content, a.fileName);
+}
+
+BOOST_AUTO_TEST_CASE(tnefSavesTheRtfHtmlAndTextBodies) {
+    TempDir dir;
+    const auto m = sampleMessage("Bodies — Привет"); // Cyrillic: legacy strings go out as UTF-8
+    const std::string tnefFile = writeTnef(dir, m);
+    const struct {
+        const char* pref;
+        const char* extension;
+        std::string expected;
+    } bodies[] = {{"r", ".rtf", mailrig::htmlToRtf(kHtml)}, {"h", ".html", kHtml}, {"t", ".txt", m.textBody()}};
+    for (const auto& b : bodies) {
+        BOOST_TEST_CONTEXT("--body-pref=" << b.pref) {
+            const std::string out = dir.file(std::string("body-") + b.pref);
+            runProcess({"mkdir", out});
+            const auto r = runProcess({"tnef", "-C", out, "--save-body=body", std::string("--body-pref=") + b.pref,
+                                       "-f", tnefFile});
+            BOOST_TEST_REQUIRE(r.exitCode == 0, r.err);
+            BOOST_TEST(readFile(out + "/body" + b.extension) == b.expected);
+        }
+    }
+}
+
+BOOST_AUTO_TEST_CASE(tnefSavesAWindows1252TextBodyForLatinText) {
+    TempDir dir;
+    mailrig::MailMessage m;
+    m.setFrom(mailrig::MailAddress("alice@example.org"));
+    m.setSubject("Café");
+    m.setTextBody("Crème brûlée — 5 €\r\n");
+    const std::string tnefFile = writeTnef(dir, m);
+    const auto r = runProcess({"tnef", "-C", dir.path(), "--save-body=body", "--body-pref=t", "-f", tnefFile});
+    BOOST_TEST_REQUIRE(r.exitCode == 0, r.err);
+    BOOST_TEST(readFile(dir.file("body.txt")) == "Cr\xe8me br\xfbl\xe9" "e \x97 5 \x80\r\n");
+}
+
+BOOST_AUTO_TEST_CASE(ytnefExtractsIdenticalFilesWithoutErrors) {
+    TempDir dir;
+    const auto m = sampleMessage("ytnef — Grüße");
+    const std::string out = dir.file("out");
+    runProcess({"mkdir", out});
+    const auto r = runProcess({"ytnef", "-f", out, writeTnef(dir, m)});
+    BOOST_TEST(r.out.find("ERROR") == std::string::npos, r.out);
+    BOOST_TEST(r.err.find("ERROR") == std::string::npos, r.err);
+    for (const auto& a : m.attachments()) BOOST_TEST(readFile(out + "/" + ytnefName(a.fileName)) == a.content, a.fileName);
+}
+
+BOOST_AUTO_TEST_CASE(perlConvertTnefReadsItWithChecksumsChecked) {
+    TempDir dir;
+    const auto m = sampleMessage("Perl — Привет");
+    const auto r = runProcess({"perl", "-e", kPerlReader, writeTnef(dir, m)});
+    BOOST_TEST_REQUIRE(r.exitCode == 0, r.err);
+    std::string expected = "subject\t" + m.subject() + "\n";
+    for (const auto& a : m.attachments()) expected += perlLine(a) + "\n";
+    BOOST_TEST(r.out == expected);
+}
+
+BOOST_AUTO_TEST_CASE(everyOracleRejectsACorruptedChecksum) {
+    // Proves the oracles above can fail: one flipped checksum bit is caught by each.
+    TempDir dir;
+    std::string bytes = mailrig::TnefWriter().write(sampleMessage("Corrupt"));
+    bytes.back() = static_cast<char>(bytes.back() ^ 0x01);
+    const std::string path = dir.file("bad.dat");
+    writeFile(path, bytes);
+    BOOST_TEST(runProcess({"tnef", "-t", "-f", path}).exitCode != 0);
+    BOOST_TEST(runProcess({"perl", "-e", kPerlReader, path}).exitCode != 0);
+    const std::string out = dir.file("out");
+    runProcess({"mkdir", out});
+    BOOST_TEST(runProcess({"ytnef", "-f", out, path}).out.find("ERROR") != std::string::npos);
+    BOOST_TEST(!mailrig::fake::decodeTnef(bytes).checksumsValid);
+}
+
+BOOST_AUTO_TEST_CASE(verifyingViewReadsBackEveryProperty) {
+    const auto m = sampleMessage("View — Grüße, Привет");
+    const auto v = mailrig::fake::decodeTnef(mailrig::TnefWriter().write(m));
+    BOOST_TEST(v.valid(), (v.problems.empty() ? "" : v.problems.front()));
+    BOOST_TEST(v.checksumsValid);
+    BOOST_TEST(v.messageClass == "IPM.Note");
+    BOOST_TEST(v.legacyMessageClass == "IPM.Microsoft Mail.Note");
+    BOOST_TEST(v.subject == m.subject());
+    BOOST_TEST(v.legacySubject == m.subject());
+    BOOST_TEST(v.oemCodepage.value_or(0) == 65001u);
+    BOOST_TEST(v.textBody == m.textBody());
+    BOOST_TEST(v.htmlBody == kHtml);
+    BOOST_TEST(v.rtfBody == mailrig::htmlToRtf(kHtml));
+    BOOST_TEST(v.htmlFromRtf.value_or("") == kHtml);
+    BOOST_TEST(v.rtfInSync.value_or(false));
+    BOOST_TEST(v.priority.value_or(0) == 1);
+    BOOST_TEST(v.importance.value_or(0) == 2);
+    BOOST_TEST(v.senderName == "Alice Ångström");
+    BOOST_TEST(v.senderAddressType == "SMTP");
+    BOOST_TEST(v.senderAddress == "alice@example.org");
+    BOOST_TEST(v.sentRepresentingAddress == "alice@example.org");
+    BOOST_TEST(v.internetCodepage.value_or(0) == 65001u);
+    BOOST_TEST(v.correlationKey.value_or("") == "<tnef-oracle.1@example.org>");
+    BOOST_TEST_REQUIRE(v.attachments.size() == m.attachments().size());
+    for (std::size_t i = 0; i < v.attachments.size(); ++i) {
+        const auto& got = v.attachments[i];
+        const auto& want = m.attachments()[i];
+        BOOST_TEST(got.fileName == want.fileName);
+        BOOST_TEST(got.mimeTag == want.contentType);
+        BOOST_TEST(got.content == want.content);
+        BOOST_TEST(got.attachMethod.value_or(0) == 1);
+        BOOST_TEST(got.renderingPosition.value_or(0) == -1);
+        BOOST_TEST(!got.hasAttachDataBin);
+    }
+    BOOST_TEST(v.attachments[0].extension == ".pdf");
+}
+
+BOOST_AUTO_TEST_CASE(aMessageWithoutAttachmentsSatisfiesEveryOracle) {
+    TempDir dir;
+    mailrig::MailMessage m;
+    m.setFrom(mailrig::MailAddress("alice@example.org"));
+    m.setSubject("No files — Привет");
+    m.setTextBody("Just text.\r\n");
+    const std::string path = writeTnef(dir, m);
+    const auto listed = runProcess({"tnef", "-t", "-f", path});
+    BOOST_TEST(listed.exitCode == 0, listed.err);
+    BOOST_TEST(listed.out.empty());
+    const std::string out = dir.file("out");
+    runProcess({"mkdir", out});
+    BOOST_TEST(runProcess({"ytnef", "-f", out, path}).out.find("ERROR") == std::string::npos);
+    const auto perl = runProcess({"perl", "-e", kPerlReader, path});
+    BOOST_TEST(perl.exitCode == 0, perl.err);
+    BOOST_TEST(perl.out == "subject\t" + m.subject() + "\n");
+    const auto v = mailrig::fake::decodeTnef(readFile(path));
+    BOOST_TEST(v.valid(), (v.problems.empty() ? "" : v.problems.front()));
+    BOOST_TEST(v.attachments.empty());
+    BOOST_TEST(v.rtfBody == mailrig::textToRtf(m.textBody()));
+}
+
+BOOST_AUTO_TEST_CASE(aTenMegabyteAttachmentSurvivesEveryDecoder) {
+    TempDir dir;
+    mailrig::MailMessage m;
+    m.setFrom(mailrig::MailAddress("alice@example.org"));
+    m.setSubject("Large");
+    m.setTextBody("A large file.\r\n");
+    m.addAttachment(file("large.bin", allByteValues(10 * 1024 * 1024), "application/octet-stream"));
+    const auto started = std::chrono::steady_clock::now();
+    const std::string path = writeTnef(dir, m);
+    BOOST_TEST((std::chrono::steady_clock::now() - started < std::chrono::seconds(10)));
+    const std::string tnefOut = dir.file("tnef-out");
+    const std::string ytnefOut = dir.file("ytnef-out");
+    runProcess({"mkdir", tnefOut, ytnefOut});
+    const auto t = runProcess({"tnef", "-C", tnefOut, "-f", path});
+    BOOST_TEST_REQUIRE(t.exitCode == 0, t.err);
+    BOOST_TEST(readFile(tnefOut + "/large.bin") == m.attachments()[0].content);
+    BOOST_TEST(runProcess({"ytnef", "-f", ytnefOut, path}).out.find("ERROR") == std::string::npos);
+    BOOST_TEST(readFile(ytnefOut + "/large.bin") == m.attachments()[0].content);
+    const auto perl = runProcess({"perl", "-e", kPerlReader, path});
+    BOOST_TEST(perl.exitCode == 0, perl.err);
+    BOOST_TEST(perl.out == "subject\tLarge\n" + perlLine(m.attachments()[0]) + "\n");
+    const auto v = mailrig::fake::decodeTnef(readFile(path));
+    BOOST_TEST(v.valid(), (v.problems.empty() ? "" : v.problems.front()));
+    BOOST_TEST_REQUIRE(v.attachments.size() == 1u);
+    BOOST_TEST(v.attachments[0].size() == 10u * 1024u * 1024u);
+}
+
+BOOST_AUTO_TEST_CASE(meetingRequestClassGetsItsLegacyName) {
+    TempDir dir;
+    mailrig::TnefWriter writer;
+    writer.setMessageClass("IPM.Schedule.Meeting.Request");
+    const std::string bytes = writer.write(sampleMessage("Meeting"));
+    const auto v = mailrig::fake::decodeTnef(bytes);
+    BOOST_TEST(v.valid(), (v.problems.empty() ? "" : v.problems.front())); // includes libytnef's reading
+    BOOST_TEST(v.messageClass == "IPM.Schedule.Meeting.Request");
+    BOOST_TEST(v.legacyMessageClass == "IPM.Microsoft Schedule.MtgReq");
+}
+
+BOOST_AUTO_TEST_SUITE_END()
