@@ -1,0 +1,45 @@
+#pragma once
+
+#include "mailrig/scenarios/Scenario.h"
+#include "mailrig/scenarios/ScenarioResult.h"
+
+#include <chrono>
+#include <cstddef>
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace mailrig::scenario {
+
+/// How scenarios are run.
+struct RunOptions {
+    /// Keep every captured message as `NNNNNN.eml` + `NNNNNN.json` (and every pickup file) under
+    /// `<keepDirectory>/<scenario name>/`, for `mailrig inspect`; empty keeps nothing.
+    std::string keepDirectory;
+    /// Where fixture paths are resolved after the scenario's own directory; empty:
+    /// defaultFixturesDirectory().
+    std::string fixturesDirectory;
+    /// Upper bound for one asynchronous step (send_async) to finish.
+    std::chrono::milliseconds asyncTimeout{30000};
+};
+
+/// Runs one scenario: starts its own fake server (loopback, ephemeral ports) configured from
+/// `server:`, sets up an SmtpClient from `client:`, runs the steps in order, then checks every
+/// expectation against what the client returned and what the server captured. Never throws:
+/// problems become Verdict::Error with the cause. Thread-safe: scenarios share nothing, so
+/// several may run at once on different threads.
+ScenarioResult runScenario(const Scenario& scenario, const RunOptions& options = {});
+
+/// Loads `path` (see loadScenario()) and runs it; a file that does not load gives
+/// Verdict::Error with the loader's `file:line:column: key: cause`.
+ScenarioResult runScenarioFile(const std::string& path, const RunOptions& options = {});
+
+/// Called once per finished scenario, from the worker threads but never concurrently.
+using ResultCallback = std::function<void(const ScenarioResult& result, std::size_t finished, std::size_t total)>;
+
+/// Runs every file with up to `jobs` scenarios at a time (0: the number of hardware threads).
+/// Results come back in the order of `files`. `onResult` (may be empty) reports progress.
+std::vector<ScenarioResult> runScenarioFiles(const std::vector<std::string>& files, unsigned jobs,
+                                             const RunOptions& options = {}, const ResultCallback& onResult = {});
+
+} // namespace mailrig::scenario

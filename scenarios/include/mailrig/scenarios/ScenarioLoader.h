@@ -1,0 +1,29 @@
+#pragma once
+
+#include "mailrig/scenarios/Scenario.h"
+#include "mailrig/scenarios/ScenarioError.h"
+
+#include <string>
+#include <vector>
+
+namespace mailrig::scenario {
+
+/// Reads and checks one scenario file. Fixture paths (`eml`, `file`, `golden`, attachments) are
+/// resolved against the scenario file's directory first, then against `fixturesDirectory`
+/// (default: defaultFixturesDirectory()), and must name existing files. Throws ScenarioError
+/// (file, line, column, key path) for unreadable files, YAML syntax errors, unknown keys, values
+/// of the wrong type, missing required keys, missing fixtures and invalid `server:` sections.
+/// Thread-safe: may be called from several threads at once.
+Scenario loadScenario(const std::string& path, const std::string& fixturesDirectory = {});
+
+/// Like loadScenario() for YAML text; `name` stands for the file in errors and fixture paths
+/// are resolved against `baseDirectory`, then `fixturesDirectory`.
+Scenario parseScenario(const std::string& yaml, const std::string& name,
+                       const std::string& baseDirectory, const std::string& fixturesDirectory = {});
+
+/// Expands files and directories into scenario files: a directory contributes every `*.yaml`
+/// and `*.yml` below it (recursively, sorted by path), a file is taken as it is. Throws
+/// ScenarioError naming the path when it does not exist or a directory holds no scenario.
+std::vector<std::string> findScenarioFiles(const std::vector<std::string>& paths);
+
+} // namespace mailrig::scenario

@@ -1,0 +1,249 @@
+#include "mailrig/scenarios/ScenarioLoader.h"
+
+#include "detail/ExpectationReader.h"
+#include "detail/MessageReader.h"
+#include "detail/ReadContext.h"
+#include "detail/ServerSection.h"
+#include "mailrig/scenarios/SuiteLocation.h"
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+namespace mailrig::scenario {
+
+namespace fs = std::filesystem;
+using detail::failAt;
+using detail::MapReader;
+using detail::NodePlace;
+using detail::ReadContext;
+
+std::string toString(StepKind kind) {
+    switch (kind) {
+    case StepKind::Send: return "send";
+    case StepKind::SendEml: return "send_eml";
+    case StepKind::Bulk: return "bulk";
+    case StepKind::Forward: return "forward";
+    case StepKind::ForwardStream: return "forward_stream";
+    case StepKind::SendAsync: return "send_async";
+    case StepKind::Pickup: return "pickup";
+    case StepKind::Wait: return "wait";
+    }
+    return "?";
+}
+
+namespace {
+
+const std::vector<std::pair<std::string, StepKind>> kStepNames = {
+    {"send", StepKind::Send},       {"send_eml", StepKind::SendEml},
+    {"bulk", StepKind::Bulk},       {"forward", StepKind::Forward},
+    {"forward_stream", StepKind::ForwardStream}, {"send_async", StepKind::SendAsync},
+    {"pickup", StepKind::Pickup},   {"wait", StepKind::Wait},
+};
+
+ClientSpec readClient(const YAML::Node& node, const NodePlace& place) {
+    MapReader map(node, place);
+    ClientSpec client;
+    client.security = map.choice("security", {"none", "starttls", "tls", "auto"}).value_or("none");
+    client.user = map.text("user").value_or("");
+    client.password = map.text("password").value_or("");
+    client.authMechanisms = map.list("auth_mechanisms");
+    for (const auto& mechanism : client.authMechanisms)
+        if (mechanism != "PLAIN" && mechanism != "LOGIN" && mechanism != "CRAM-MD5" && mechanism != "XOAUTH2")
+            failAt(node, map.child("auth_mechanisms"), "unknown mechanism '" + mechanism +
+                                                           "' (PLAIN, LOGIN, CRAM-MD5, XOAUTH2)");
+    client.verifyCertificate = map.flag("verify_certificate").value_or(true);
+    client.allowPlaintextFallback = map.flag("allow_plaintext").value_or(false);
+    client.connections = static_cast<int>(map.integer("connections", 1, 64).value_or(1));
+    client.tnef = map.flag("tnef").value_or(false);
+    client.stopOnFirstFailure = map.flag("stop_on_first_failure").value_or(false);
+    client.chunking = map.flag("chunking").value_or(false);
+    client.timeoutMs = static_cast<int>(map.integer("timeout_ms", 1, 600000).value_or(5000));
+    client.greetingTimeoutMs = static_cast<int>(map.integer("greeting_timeout_ms", 1, 600000).value_or(5000));
+    client.ehloName = map.text("ehlo_name").value_or("");
+    auto [retry, retryPlace] = map.take("retry");
+    if (retry.IsDefined()) {
+        MapReader r(retry, retryPlace);
+        client.retry.attempts = static_cast<int>(r.integer("attempts", 1, 100).value_or(1));
+        client.retry.delayMs = static_cast<int>(r.integer("delay_ms", 0, 60000).value_or(10));
+        r.finish();
+    }
+    client.port = map.choice("port", {"plain", "tls"});
+    map.finish();
+    if (!client.password.empty() && client.user.empty())
+        failAt(node, map.child("user"), "`password` is given without `user`");
+    return client;
+}
+
+Step readStep(const YAML::Node& node, const NodePlace& place, const ReadContext& context) {
+    MapReader map(node, place);
+    Step step;
+    step.where = detail::sourceLine(node, place);
+    std::string kindName;
+    for (const auto& [name, kind] : kStepNames) {
+        if (!map.has(name)) continue;
+        if (!kindName.empty()) failAt(node, place, "a step holds one action, found both `" + kindName + "` and `" + name + "`");
+        kindName = name;
+        step.kind = kind;
+    }
+    if (kindName.empty()) {
+        for (const auto& [name, kind] : kStepNames) map.take(name);
+        map.take("expect");
+        map.finish();
+        failAt(node, place, "a step needs an action: send, send_eml, bulk, forward, forward_stream, send_async, pickup or wait");
+    }
+    auto [body, bodyPlace] = map.take(kindName);
+    auto [expect, expectPlace] = map.take("expect");
+    if (expect.IsDefined()) step.expect = detail::readOutcome(expect, expectPlace);
+    map.finish();
+    step.where.key = bodyPlace.path;
+
+    switch (step.kind) {
+    case StepKind::Send:
+    case StepKind::SendAsync:
+    case StepKind::Pickup:
+        if (step.kind == StepKind::SendAsync && body.IsMap() && body["cancel"]) {
+            // `cancel` sits beside the message keys; read it on a copy without that key.
+            YAML::Node copy = YAML::Clone(body);
+            step.cancel = detail::scalarBool(copy["cancel"], {bodyPlace.file, bodyPlace.path + ".cancel"});
+            copy.remove("cancel");
+            step.message = detail::readMessage(copy, bodyPlace, context);
+        } else {
+            step.message = detail::readMessage(body, bodyPlace, context);
+        }
+        break;
+    case StepKind::SendEml: {
+        if (body.IsScalar()) {
+            step.message.eml = context.fixture(body, bodyPlace, body.Scalar());
+            step.message.where = detail::sourceLine(body, bodyPlace);
+        } else {
+            step.message = detail::readMessage(body, bodyPlace, context);
+            if (step.message.eml.empty()) failAt(body, bodyPlace, "send_eml takes a fixture path or `{eml: FILE}`");
+        }
+        break;
+    }
+    case StepKind::Bulk: {
+        MapReader b(body, bodyPlace);
+        auto [messages, messagesPlace] = b.take("messages");
+        if (!messages.IsDefined()) failAt(body, messagesPlace, "this key is required");
+        for (const auto& [item, itemPlace] : detail::listItems(messages, messagesPlace))
+            step.messages.push_back(detail::readMessage(item, itemPlace, context));
+        if (step.messages.empty()) failAt(messages, messagesPlace, "a bulk step needs at least one message");
+        b.finish();
+        break;
+    }
+    case StepKind::Forward:
+    case StepKind::ForwardStream: {
+        MapReader f(body, bodyPlace);
+        step.sender = f.requiredText("from");
+        step.recipients = f.list("to");
+        if (step.recipients.empty()) failAt(body, f.child("to"), "a forward needs at least one recipient in `to`");
+        if (step.kind == StepKind::ForwardStream) {
+            if (!f.has("eml")) failAt(body, f.child("eml"), "this key is required (the fixture to stream)");
+            step.file = context.fixtureKey(f, "eml");
+        } else {
+            const bool hasEml = f.has("eml"), hasMessage = f.has("message");
+            if (hasEml == hasMessage) failAt(body, bodyPlace, "a forward takes either `eml: FILE` or `message: {...}`");
+            step.message.eml = context.fixtureKey(f, "eml");
+            auto [message, messagePlace] = f.take("message");
+            if (message.IsDefined()) step.message = detail::readMessage(message, messagePlace, context);
+        }
+        f.finish();
+        break;
+    }
+    case StepKind::Wait: {
+        MapReader w(body, bodyPlace);
+        auto count = w.integer("count", 0, 1000000);
+        if (!count) failAt(body, w.child("count"), "this key is required");
+        step.waitCount = static_cast<std::size_t>(*count);
+        step.waitTimeoutMs = static_cast<int>(w.integer("timeout_ms", 1, 600000).value_or(5000));
+        w.finish();
+        break;
+    }
+    }
+    return step;
+}
+
+Scenario readScenario(const YAML::Node& root, const ReadContext& context) {
+    NodePlace rootPlace{context.file, ""};
+    if (!root.IsDefined() || root.IsNull()) throw ScenarioError(context.file, 0, 0, "", "the file is empty");
+    MapReader map(root, rootPlace);
+    Scenario scenario;
+    scenario.file = context.file;
+    scenario.directory = context.baseDirectory;
+    scenario.name = map.requiredText("name");
+    scenario.description = map.requiredText("description");
+    scenario.covers = map.list("covers");
+    scenario.tags = map.list("tags");
+    auto [server, serverPlace] = map.take("server");
+    if (server.IsDefined()) {
+        (void)detail::readServerSection(server, serverPlace, context.baseDirectory);
+        scenario.server = server;
+    }
+    auto [client, clientPlace] = map.take("client");
+    if (client.IsDefined()) scenario.client = readClient(client, clientPlace);
+    auto [steps, stepsPlace] = map.take("steps");
+    if (!steps.IsDefined()) failAt(root, stepsPlace, "this key is required");
+    for (const auto& [item, itemPlace] : detail::listItems(steps, stepsPlace))
+        scenario.steps.push_back(readStep(item, itemPlace, context));
+    if (scenario.steps.empty()) failAt(steps, stepsPlace, "a scenario needs at least one step");
+    auto [expect, expectPlace] = map.take("expect");
+    if (expect.IsDefined()) scenario.expect = detail::readExpectations(expect, expectPlace, context);
+    map.finish();
+    return scenario;
+}
+
+} // namespace
+
+Scenario parseScenario(const std::string& yaml, const std::string& name, const std::string& baseDirectory,
+                       const std::string& fixturesDirectory) {
+    ReadContext context{name, baseDirectory,
+                        fixturesDirectory.empty() ? defaultFixturesDirectory() : fixturesDirectory};
+    YAML::Node root;
+    try {
+        root = YAML::Load(yaml);
+    } catch (const YAML::Exception& e) {
+        throw ScenarioError(name, e.mark.line + 1, e.mark.column + 1, "", "not valid YAML: " + e.msg);
+    }
+    try {
+        return readScenario(root, context);
+    } catch (const YAML::Exception& e) {
+        throw ScenarioError(name, e.mark.line + 1, e.mark.column + 1, "", e.msg);
+    }
+}
+
+Scenario loadScenario(const std::string& path, const std::string& fixturesDirectory) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw ScenarioError(path, 0, 0, "", "cannot read the file");
+    std::ostringstream text;
+    text << in.rdbuf();
+    const std::string base = fs::absolute(fs::path(path)).parent_path().string();
+    return parseScenario(text.str(), path, base, fixturesDirectory);
+}
+
+std::vector<std::string> findScenarioFiles(const std::vector<std::string>& paths) {
+    std::vector<std::string> files;
+    for (const auto& path : paths) {
+        std::error_code ec;
+        if (fs::is_directory(path, ec)) {
+            std::vector<std::string> found;
+            for (fs::recursive_directory_iterator it(path, ec), end; !ec && it != end; it.increment(ec)) {
+                const auto extension = it->path().extension().string();
+                if (it->is_regular_file(ec) && (extension == ".yaml" || extension == ".yml"))
+                    found.push_back(it->path().string());
+            }
+            if (ec) throw ScenarioError(path, 0, 0, "", "cannot list the directory: " + ec.message());
+            if (found.empty()) throw ScenarioError(path, 0, 0, "", "the directory holds no *.yaml scenario");
+            std::sort(found.begin(), found.end());
+            files.insert(files.end(), found.begin(), found.end());
+        } else if (fs::is_regular_file(path, ec)) {
+            files.push_back(path);
+        } else {
+            throw ScenarioError(path, 0, 0, "", "no such file or directory");
+        }
+    }
+    return files;
+}
+
+} // namespace mailrig::scenario

@@ -1,0 +1,183 @@
+#include "mailrig/scenarios/ScenarioLoader.h"
+
+#include "support/Process.h"
+
+#include <boost/test/unit_test.hpp>
+
+#include <string>
+
+using namespace mailrig::scenario;
+using mailrig::test::TempDir;
+using mailrig::test::writeFile;
+
+namespace {
+
+/// Parses `yaml` as `case.yaml` with fixtures resolved in `dir` and returns the error it raises.
+ScenarioError errorOf(const std::string& yaml, const TempDir& dir) {
+    try {
+        parseScenario(yaml, "case.yaml", dir.path(), dir.path());
+    } catch (const ScenarioError& e) {
+        return e;
+    }
+    BOOST_FAIL("expected a ScenarioError for:\n" + yaml);
+    throw; // unreachable
+}
+
+const std::string kHeader = "name: t\ndescription: d\n";
+
+} // namespace
+
+BOOST_AUTO_TEST_SUITE(ScenarioLoader)
+
+BOOST_AUTO_TEST_CASE(readsEveryPartOfAFullScenario) {
+    TempDir dir;
+    writeFile(dir.file("logo.png"), "PNG");
+    writeFile(dir.file("golden.eml"), "Subject: x\r\n\r\nbody\r\n");
+    const std::string yaml = kHeader + R"(covers: [send, html]
+tags: fast
+client:
+  security: starttls
+  user: alice
+  password: secret
+  retry: {attempts: 3, delay_ms: 5}
+  connections: 2
+steps:
+  - send:
+      from: Alice <alice@example.org>
+      to: [bob@example.com, carol@example.com]
+      bcc: dave@example.com
+      subject: Hi
+      html: "<img src='cid:logo'>"
+      resources: [{file: logo.png, content_id: logo}]
+      attachments: [{content: "a,b", name: data.csv, type: text/csv}]
+      headers: {X-Test: one}
+    expect: {error: {code: 550, class: permanent, text: "User.*unknown"}}
+  - wait: {count: 1, timeout_ms: 100}
+expect:
+  count: 1
+  messages:
+    - envelope: {from: alice@example.org, to: [bob@example.com]}
+      headers: {equal: {Subject: Hi}, absent: [Bcc]}
+      mime: [{path: "", type: multipart/related}]
+      text: {contains: [Hi]}
+      attachments: [{name: data.csv, size: 3}]
+      flags: {bare_lf: false}
+      golden: golden.eml
+  transcript: {contains: ["250 "]}
+)";
+    const Scenario s = parseScenario(yaml, "case.yaml", dir.path(), dir.path());
+    BOOST_TEST(s.name == "t");
+    BOOST_TEST(s.covers.size() == 2u);
+    BOOST_TEST(s.tags.size() == 1u);
+    BOOST_TEST(s.client.security == "starttls");
+    BOOST_TEST(s.client.retry.attempts == 3);
+    BOOST_TEST(s.client.connections == 2);
+    BOOST_REQUIRE(s.steps.size() == 2u);
+    BOOST_TEST(s.steps[0].message.to.size() == 2u);
+    BOOST_TEST(s.steps[0].message.bcc.size() == 1u);
+    BOOST_TEST(s.steps[0].message.resources.at(0).file == dir.file("logo.png"));
+    BOOST_TEST(s.steps[0].message.headers.at(0).second == "one");
+    BOOST_REQUIRE(s.steps[0].expect.has_value());
+    BOOST_TEST(!s.steps[0].expect->ok);
+    BOOST_TEST(*s.steps[0].expect->code == 550);
+    BOOST_TEST(s.steps[0].where.line == 12);
+    BOOST_TEST(s.steps[1].waitCount == 1u);
+    BOOST_REQUIRE(s.expect.messages.has_value());
+    const MessageCheck& m = s.expect.messages->at(0);
+    BOOST_TEST(*m.envelopeFrom == "alice@example.org");
+    BOOST_TEST(m.headersAbsent.at(0) == "Bcc");
+    BOOST_TEST(m.golden == dir.file("golden.eml"));
+    BOOST_TEST(m.flags.at(0).first == "bare_lf");
+    BOOST_TEST(s.expect.transcript.contains.at(0) == "250 ");
+}
+
+BOOST_AUTO_TEST_CASE(unknownKeyNamesFileLineAndKeyPath) {
+    TempDir dir;
+    const auto e = errorOf(kHeader + "steps:\n  - send:\n      from: a@b.c\n      to: b@c.d\n      subjet: typo\n", dir);
+    BOOST_TEST(e.file() == "case.yaml");
+    BOOST_TEST(e.line() == 7);
+    BOOST_TEST(e.key() == "steps[0].send.subjet");
+    BOOST_TEST(std::string(e.what()).find("case.yaml:7:7: steps[0].send.subjet: unknown key") == 0);
+    BOOST_TEST(std::string(e.what()).find("subject") != std::string::npos); // lists the known keys
+}
+
+BOOST_AUTO_TEST_CASE(wrongTypeNamesTheKey) {
+    TempDir dir;
+    const auto e = errorOf(kHeader + "client:\n  connections: many\nsteps: [{wait: {count: 0}}]\n", dir);
+    BOOST_TEST(e.line() == 4);
+    BOOST_TEST(e.key() == "client.connections");
+    BOOST_TEST(e.cause().find("whole number") != std::string::npos);
+
+    const auto list = errorOf(kHeader + "steps:\n  wait: {count: 1}\n", dir);
+    BOOST_TEST(list.key() == "steps");
+    BOOST_TEST(list.cause().find("expected a list") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(missingRequiredKeysAreErrors) {
+    TempDir dir;
+    BOOST_TEST(errorOf("name: t\nsteps: [{wait: {count: 0}}]\n", dir).key() == "description");
+    BOOST_TEST(errorOf(kHeader, dir).key() == "steps");
+    BOOST_TEST(errorOf(kHeader + "steps: [{send: {to: a@b.c}}]\n", dir).key() == "steps[0].send.from");
+    BOOST_TEST(errorOf(kHeader + "steps: [{send: {from: a@b.c}}]\n", dir).key() == "steps[0].send.to");
+    BOOST_TEST(errorOf(kHeader + "steps: [{nothing: 1}]\n", dir).key() == "steps[0].nothing");
+}
+
+BOOST_AUTO_TEST_CASE(missingFixtureIsAnErrorAtItsLine) {
+    TempDir dir;
+    const auto e = errorOf(kHeader + "steps:\n  - send_eml: eml/does-not-exist.eml\n", dir);
+    BOOST_TEST(e.line() == 4);
+    BOOST_TEST(e.key() == "steps[0].send_eml");
+    BOOST_TEST(e.cause().find("does-not-exist.eml") != std::string::npos);
+    BOOST_TEST(e.cause().find("not found") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(badValuesAreRejectedAtLoadTime) {
+    TempDir dir;
+    BOOST_TEST(errorOf(kHeader + "client: {security: ssl}\nsteps: [{wait: {count: 0}}]\n", dir).cause().find("none, starttls, tls, auto") != std::string::npos);
+    BOOST_TEST(errorOf(kHeader + "steps: [{wait: {count: 0}}]\nexpect: {transcript: {matches: \"(\"}}\n", dir).cause().find("invalid regular expression") != std::string::npos);
+    BOOST_TEST(errorOf(kHeader + "steps: [{wait: {count: 0}}]\nexpect: {client: maybe}\n", dir).key() == "expect.client");
+    BOOST_TEST(errorOf(kHeader + "name: twice\nsteps: [{wait: {count: 0}}]\n", dir).cause() == "the key appears twice");
+    BOOST_TEST(errorOf(kHeader + "steps: [{wait: {count: 0}, send_eml: x}]\n", dir).cause().find("one action") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(serverSectionErrorsComeFromTheServerReaderWithThePlace) {
+    TempDir dir;
+    const auto rule = errorOf(kHeader + "server:\n  rules:\n    - {on: RCPT, reply: \"999 nope\"}\nsteps: [{wait: {count: 0}}]\n", dir);
+    BOOST_TEST(rule.file() == "case.yaml");
+    BOOST_TEST(rule.line() == 5);
+    BOOST_TEST(rule.key().find("server.rules[0]") == 0);
+
+    const auto unknown = errorOf(kHeader + "server:\n  capabilities: {chunkin: false}\nsteps: [{wait: {count: 0}}]\n", dir);
+    BOOST_TEST(unknown.line() == 4);
+    BOOST_TEST(unknown.key().find("server.capabilities") == 0);
+
+    const auto port = errorOf(kHeader + "server:\n  port: 2525\nsteps: [{wait: {count: 0}}]\n", dir);
+    BOOST_TEST(port.key() == "server.port");
+    BOOST_TEST(port.cause().find("ephemeral") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(yamlSyntaxErrorsCarryTheirLine) {
+    TempDir dir;
+    const auto e = errorOf(kHeader + "steps: [\n  {wait: {count: 1}\n", dir);
+    BOOST_TEST(e.line() >= 3);
+    BOOST_TEST(e.cause().find("not valid YAML") == 0);
+}
+
+BOOST_AUTO_TEST_CASE(unreadableFileIsAnError) {
+    TempDir dir;
+    BOOST_CHECK_THROW(loadScenario(dir.file("absent.yaml")), ScenarioError);
+}
+
+BOOST_AUTO_TEST_CASE(findScenarioFilesExpandsDirectoriesSorted) {
+    TempDir dir;
+    writeFile(dir.file("b.yaml"), "");
+    writeFile(dir.file("a.yml"), "");
+    writeFile(dir.file("notes.txt"), "");
+    const auto files = findScenarioFiles({dir.path()});
+    BOOST_REQUIRE(files.size() == 2u);
+    BOOST_TEST(files[0] == dir.file("a.yml"));
+    BOOST_TEST(files[1] == dir.file("b.yaml"));
+    BOOST_CHECK_THROW(findScenarioFiles({dir.file("missing")}), ScenarioError);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
