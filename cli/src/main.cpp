@@ -15,7 +15,7 @@ using mailrig::cli::Command;
 // Add a row here when a subcommand lands; its implementation lives in <Name>Command.cpp.
 const std::vector<Command> commands = {
     {"serve", "run the capturing fake SMTP server (scriptable faults, TLS, AUTH, spool)", mailrig::cli::runServe},
-    // {"inspect", "show the headers, MIME tree and lint findings of an EML file", mailrig::cli::runInspect},
+    {"inspect", "show the headers, MIME tree and lint findings of an EML file", mailrig::cli::runInspect},
 };
 
 void printUsage(std::ostream& out) {
