@@ -1,0 +1,90 @@
+#pragma once
+// Delivers messages over a session that it opens, reuses and reopens, with the retry policy.
+
+#include "smtp/MessageSource.h"
+#include "smtp/SmtpSession.h"
+
+#include <istream>
+#include <memory>
+#include <optional>
+#include <string>
+
+namespace mailrig::detail {
+
+/// The content of one message as the courier sends it: presented per server (7-bit
+/// re-encoding, SMTPUTF8 and BODY decisions).
+class Content {
+public:
+    virtual ~Content() = default;
+    /// The source to send to a server with `caps`, and the MAIL parameters it needs. Throws
+    /// SmtpCapabilityException when the server cannot take it (SMTPUTF8 missing).
+    virtual MessageSource& prepare(const Capabilities& caps, const Envelope& envelope,
+                                   TransactionParams& params, const std::string& host) = 0;
+    /// Rewinds for another attempt; false when that is impossible (a consumed stream).
+    virtual bool rewind() = 0;
+};
+
+/// A message in memory; re-encoded to 7 bit for servers without 8BITMIME.
+class BytesContent : public Content {
+public:
+    explicit BytesContent(std::string bytes);
+    MessageSource& prepare(const Capabilities& caps, const Envelope& envelope,
+                           TransactionParams& params, const std::string& host) override;
+    bool rewind() override;
+    const std::string& bytes() const { return _bytes; }
+
+private:
+    std::string _bytes;
+    std::string _sevenBit;
+    std::optional<StringSource> _source;
+};
+
+/// A message streamed from an istream after its (already read, rewritten) header block.
+class StreamContent : public Content {
+public:
+    StreamContent(std::string prefix, std::size_t headerLength, std::istream& rest, std::string name);
+    MessageSource& prepare(const Capabilities& caps, const Envelope& envelope,
+                           TransactionParams& params, const std::string& host) override;
+    bool rewind() override { return _source.rewind(); }
+    StreamSource& source() { return _source; }
+
+private:
+    StreamSource _source;
+};
+
+/// How one message went, over all attempts.
+struct Delivery {
+    TransactionOutcome outcome;
+    int attempts = 0;
+    /// True when the last attempt failed while opening the session (connect, greeting, TLS,
+    /// AUTH): nothing of the message reached the server.
+    bool sessionFailed = false;
+};
+
+/// True when an error is worth another attempt under the retry policy.
+bool isRetriable(const std::exception_ptr& error);
+
+/// Owns at most one open session. deliver() opens it when needed, runs the transaction and
+/// retries transient failures as the policy says (never after the server accepted the data).
+/// One thread at a time.
+class Courier {
+public:
+    Courier(const SmtpClientConfig& config, const CancellationToken* cancel);
+    ~Courier();
+    Courier(const Courier&) = delete;
+    Courier& operator=(const Courier&) = delete;
+
+    /// Never throws for SMTP or stream failures: they end up in the outcome's error.
+    Delivery deliver(const Envelope& envelope, Content& content);
+    /// QUIT and close; never throws.
+    void close() noexcept;
+
+private:
+    bool waitBeforeRetry(std::chrono::milliseconds delay) const;
+
+    const SmtpClientConfig& _config;
+    const CancellationToken* _cancel;
+    std::unique_ptr<SmtpSession> _session;
+};
+
+} // namespace mailrig::detail

@@ -1,0 +1,251 @@
+#include "mailrig/client/SmtpClient.h"
+
+#include "mailrig/client/Tnef.h"
+#include "smtp/HeaderFilter.h"
+#include "smtp/SmtpOperations.h"
+
+#include <cctype>
+#include <stdexcept>
+
+namespace mailrig {
+
+SmtpClient::SmtpClient(std::string host, std::uint16_t port, std::string username,
+                       std::string password, SecurityOptions security) {
+    if (host.empty()) throw std::invalid_argument("SmtpClient: the host is empty");
+    if (port == 0) throw std::invalid_argument("SmtpClient: port 0 is not a server port");
+    _c.host = std::move(host);
+    _c.port = port;
+    _c.username = std::move(username);
+    _c.password = std::move(password);
+    _c.security = security;
+}
+
+void SmtpClient::setTimeout(std::chrono::milliseconds timeout) {
+    if (timeout.count() <= 0) throw std::invalid_argument("SmtpClient: the timeout must be positive");
+    _c.timeout = timeout;
+}
+
+void SmtpClient::setGreetingTimeout(std::chrono::milliseconds timeout) {
+    if (timeout.count() <= 0)
+        throw std::invalid_argument("SmtpClient: the greeting timeout must be positive");
+    _c.greetingTimeout = timeout;
+}
+
+void SmtpClient::setEhloName(const std::string& name) {
+    for (unsigned char c : name)
+        if (c <= 0x20 || c == 0x7F)
+            throw std::invalid_argument("SmtpClient: EHLO name '" + name +
+                                        "' holds whitespace or a control character");
+    _c.ehloName = name;
+}
+
+void SmtpClient::setAllowedAuthMechanisms(std::vector<AuthMechanism> mechanisms) {
+    if (mechanisms.empty())
+        throw std::invalid_argument("SmtpClient: at least one AUTH mechanism must be allowed");
+    _c.authMechanisms = std::move(mechanisms);
+}
+
+void SmtpClient::setRetryPolicy(const RetryPolicy& policy) {
+    if (policy.maxAttempts < 1)
+        throw std::invalid_argument("SmtpClient: a retry policy needs at least 1 attempt");
+    if (policy.initialBackoff.count() < 0 || policy.maxBackoff.count() < 0 || policy.multiplier < 1.0)
+        throw std::invalid_argument("SmtpClient: retry backoff must be non-negative and grow");
+    _c.retry = policy;
+}
+
+void SmtpClient::setConnectionsQuantity(std::size_t n) {
+    if (n == 0) throw std::invalid_argument("SmtpClient: connections quantity must be at least 1");
+    _c.connections = n;
+}
+
+SendResult SmtpClient::send(const MailMessage& message) {
+    return detail::sendOne(_c, message, nullptr);
+}
+
+SendReport SmtpClient::send(const MailMessageCollection& messages) {
+    return detail::sendMany(_c, messages, nullptr);
+}
+
+SendResult SmtpClient::forward(const std::string& sender, const std::vector<std::string>& recipients,
+                               const MailMessage& message) {
+    return detail::forwardMessage(_c, sender, recipients, message, nullptr);
+}
+
+SendResult SmtpClient::forward(const std::string& sender, const std::vector<std::string>& recipients,
+                               std::istream& in) {
+    return detail::forwardStream(_c, sender, recipients, in, nullptr);
+}
+
+std::string toString(SecurityOptions options) {
+    switch (options) {
+    case SecurityOptions::None: return "none";
+    case SecurityOptions::SslExplicit: return "starttls";
+    case SecurityOptions::SslImplicit: return "tls";
+    case SecurityOptions::Auto: return "auto";
+    }
+    return "auto";
+}
+
+SecurityOptions parseSecurityOptions(const std::string& text) {
+    std::string t;
+    for (unsigned char c : text) t.push_back(static_cast<char>(std::tolower(c)));
+    if (t == "none") return SecurityOptions::None;
+    if (t == "starttls" || t == "explicit") return SecurityOptions::SslExplicit;
+    if (t == "tls" || t == "implicit" || t == "ssl") return SecurityOptions::SslImplicit;
+    if (t == "auto") return SecurityOptions::Auto;
+    throw std::invalid_argument("unknown security option '" + text +
+                                "' (expected none, starttls, tls or auto)");
+}
+
+namespace detail {
+
+void validateAddress(const std::string& address, const std::string& role, bool allowEmpty) {
+    if (address.empty()) {
+        if (allowEmpty) return;
+        throw std::invalid_argument(role + " address is empty");
+    }
+    bool quoted = false;
+    for (unsigned char c : address) {
+        if (c < 0x20 || c == 0x7F)
+            throw std::invalid_argument(role + " address '" + address +
+                                        "' holds a control character");
+        if (c == '"') quoted = !quoted;
+        if (!quoted && (c == '<' || c == '>' || c == ' '))
+            throw std::invalid_argument(role + " address '" + address +
+                                        "' holds a space or an angle bracket");
+    }
+    if (address.find('@') == std::string::npos)
+        throw std::invalid_argument(role + " address '" + address + "' has no @");
+}
+
+namespace {
+
+std::string bytesFor(const SmtpClientConfig& config, const MailMessage& message) {
+    return config.tnef ? encapsulateInTnef(message).wireBytes() : message.wireBytes();
+}
+
+void validateRecipients(const std::vector<std::string>& recipients) {
+    if (recipients.empty()) throw std::invalid_argument("the message has no recipient");
+    for (const auto& r : recipients) validateAddress(r, "recipient", false);
+}
+
+} // namespace
+
+PreparedMessage prepareForSend(const SmtpClientConfig& config, const MailMessage& message) {
+    PreparedMessage p;
+    if (message.sender()) p.envelope.sender = message.sender()->address;
+    else if (message.from()) p.envelope.sender = message.from()->address;
+    else throw std::invalid_argument("the message has no From (nor Sender) for MAIL FROM");
+    validateAddress(p.envelope.sender, "sender", false);
+    p.envelope.recipients = message.envelopeRecipients();
+    validateRecipients(p.envelope.recipients);
+    p.bytes = rewriteMessage(bytesFor(config, message), {});
+    p.messageId = message.messageId();
+    return p;
+}
+
+PreparedMessage prepareForForward(const SmtpClientConfig& config, const std::string& sender,
+                                  const std::vector<std::string>& recipients,
+                                  const MailMessage& message) {
+    PreparedMessage p;
+    validateAddress(sender, "sender", true);
+    validateRecipients(recipients);
+    p.envelope.sender = sender;
+    p.envelope.recipients = recipients;
+    const std::string resent = config.resentHeaders
+                                   ? resentBlock(sender, recipients, std::chrono::system_clock::now())
+                                   : std::string();
+    p.bytes = rewriteMessage(bytesFor(config, message), resent);
+    p.messageId = message.messageId();
+    return p;
+}
+
+SendResult resultOrThrow(Delivery& delivery) {
+    if (delivery.outcome.error) std::rethrow_exception(delivery.outcome.error);
+    SendResult result;
+    result.recipients = std::move(delivery.outcome.recipients);
+    result.dataReplyCode = delivery.outcome.dataReplyCode;
+    result.dataReplyText = std::move(delivery.outcome.dataReplyText);
+    result.bytesSent = delivery.outcome.bytesSent;
+    result.attempts = delivery.attempts;
+    return result;
+}
+
+namespace {
+
+SendResult deliverPrepared(const SmtpClientConfig& config, PreparedMessage& p,
+                           const CancellationToken* cancel) {
+    BytesContent content(std::move(p.bytes));
+    if (config.delivery.kind() == DeliveryMethod::Kind::PickupDirectory) {
+        StringSource source(content.bytes());
+        return pickupResult(p.envelope, writePickupFile(config.delivery.directory(), p.envelope, source));
+    }
+    Courier courier(config, cancel);
+    Delivery delivery = courier.deliver(p.envelope, content);
+    courier.close();
+    return resultOrThrow(delivery);
+}
+
+} // namespace
+
+SendResult sendOne(const SmtpClientConfig& config, const MailMessage& message,
+                   const CancellationToken* cancel) {
+    PreparedMessage p = prepareForSend(config, message);
+    return deliverPrepared(config, p, cancel);
+}
+
+SendResult forwardMessage(const SmtpClientConfig& config, const std::string& sender,
+                          const std::vector<std::string>& recipients, const MailMessage& message,
+                          const CancellationToken* cancel) {
+    PreparedMessage p = prepareForForward(config, sender, recipients, message);
+    return deliverPrepared(config, p, cancel);
+}
+
+namespace {
+
+/// Upper bound on a header block read from a stream before streaming starts.
+constexpr std::size_t kMaxStreamHeaderBlock = 1024 * 1024;
+
+} // namespace
+
+SendResult forwardStream(const SmtpClientConfig& config, const std::string& sender,
+                         const std::vector<std::string>& recipients, std::istream& in,
+                         const CancellationToken* cancel) {
+    validateAddress(sender, "sender", true);
+    validateRecipients(recipients);
+    Envelope envelope{sender, recipients};
+    // Read just past the header block (bounded), rewrite it, stream the rest.
+    std::string head;
+    std::size_t headerLength = 0;
+    char piece[64 * 1024];
+    for (;;) {
+        in.read(piece, sizeof piece);
+        const std::streamsize got = in.gcount();
+        if (in.bad()) throw std::runtime_error("reading the message stream failed");
+        head.append(piece, static_cast<std::size_t>(got));
+        headerLength = headerBlockLength(head);
+        if (headerLength < head.size() || got == 0 || !in) break;
+        if (head.size() > kMaxStreamHeaderBlock)
+            throw std::invalid_argument("the message stream's header block is larger than " +
+                                        std::to_string(kMaxStreamHeaderBlock) + " bytes");
+    }
+    if (head.empty()) throw std::invalid_argument("the message stream is empty");
+    const std::string resent =
+        config.resentHeaders ? resentBlock(sender, recipients, std::chrono::system_clock::now())
+                             : std::string();
+    std::string prefix = resent + filterHeaderBlock(head.substr(0, headerLength));
+    const std::size_t prefixHeaderLength = prefix.size();
+    prefix.append(head, headerLength, std::string::npos);
+    StreamContent content(std::move(prefix), prefixHeaderLength, in, "the message stream");
+    if (config.delivery.kind() == DeliveryMethod::Kind::PickupDirectory)
+        return pickupResult(envelope,
+                            writePickupFile(config.delivery.directory(), envelope, content.source()));
+    Courier courier(config, cancel);
+    Delivery delivery = courier.deliver(envelope, content);
+    courier.close();
+    return resultOrThrow(delivery);
+}
+
+} // namespace detail
+
+} // namespace mailrig

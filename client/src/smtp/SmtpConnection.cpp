@@ -1,0 +1,182 @@
+#include "smtp/SmtpConnection.h"
+
+#include "mailrig/client/SmtpException.h"
+
+#include <Poco/Exception.h>
+#include <Poco/Net/NetException.h>
+#include <Poco/Net/SSLException.h>
+#include <Poco/Net/SSLManager.h>
+#include <Poco/Net/SecureStreamSocket.h>
+#include <Poco/Net/SocketAddress.h>
+
+#include <openssl/ssl.h>
+#include <sys/socket.h>
+
+#include <mutex>
+
+namespace mailrig::detail {
+
+namespace {
+
+void initializeSslOnce() {
+    static std::once_flag once;
+    std::call_once(once, [] { Poco::Net::initializeSSL(); });
+}
+
+Poco::Timespan span(std::chrono::milliseconds ms) {
+    return Poco::Timespan(static_cast<Poco::Timespan::TimeDiff>(ms.count()) * 1000);
+}
+
+int openSslVersion(TlsVersion v) {
+    switch (v) {
+    case TlsVersion::Tls10: return TLS1_VERSION;
+    case TlsVersion::Tls11: return TLS1_1_VERSION;
+    case TlsVersion::Tls12: return TLS1_2_VERSION;
+    case TlsVersion::Tls13: return TLS1_3_VERSION;
+    }
+    return TLS1_2_VERSION;
+}
+
+} // namespace
+
+Poco::Net::Context::Ptr makeClientContext(const TlsSettings& settings) {
+    initializeSslOnce();
+    Poco::Net::Context::Params params;
+    params.verificationMode = settings.verifyCertificate ? Poco::Net::Context::VERIFY_RELAXED
+                                                         : Poco::Net::Context::VERIFY_NONE;
+    params.verificationDepth = 9;
+    params.cipherList = "ALL:!aNULL:!eNULL:!EXPORT:!LOW:@STRENGTH";
+    if (!settings.caFile.empty()) params.caLocation = settings.caFile;
+    else if (!settings.caDirectory.empty()) params.caLocation = settings.caDirectory;
+    params.loadDefaultCAs = settings.caFile.empty() && settings.caDirectory.empty();
+    Poco::Net::Context::Ptr context;
+    try {
+        context = new Poco::Net::Context(Poco::Net::Context::TLS_CLIENT_USE, params);
+    } catch (const Poco::Exception& e) {
+        throw SmtpTlsException("cannot set up TLS (CA file '" + params.caLocation +
+                                   "'): " + e.displayText(),
+                               "TLS");
+    }
+    SSL_CTX_set_min_proto_version(context->sslContext(), openSslVersion(settings.minimumVersion));
+    context->enableExtendedCertificateVerification(settings.verifyCertificate &&
+                                                   settings.checkHostName);
+    return context;
+}
+
+SmtpConnection::SmtpConnection(const std::string& host, std::uint16_t port,
+                               std::chrono::milliseconds timeout, const TlsSettings& tls,
+                               bool implicitTls)
+    : _host(host), _tls(tls), _context("CONNECT") {
+    try {
+        Poco::Net::SocketAddress address(host, port);
+        _socket.connect(address, span(timeout));
+    } catch (const Poco::TimeoutException&) {
+        throw SmtpConnectionException("connecting to " + host + ":" + std::to_string(port) +
+                                          " timed out",
+                                      "CONNECT", true);
+    } catch (const Poco::Exception& e) {
+        throw SmtpConnectionException("cannot connect to " + host + ":" + std::to_string(port) +
+                                          ": " + e.displayText(),
+                                      "CONNECT");
+    }
+    _fd.store(static_cast<int>(_socket.impl()->sockfd()));
+    _socket.setNoDelay(true);
+    setTimeout(timeout);
+    if (implicitTls) startTls();
+}
+
+SmtpConnection::~SmtpConnection() { close(); }
+
+void SmtpConnection::setTimeout(std::chrono::milliseconds timeout) {
+    _socket.setReceiveTimeout(span(timeout));
+    _socket.setSendTimeout(span(timeout));
+}
+
+void SmtpConnection::startTls() {
+    const std::string serverName = _tls.serverName.empty() ? _host : _tls.serverName;
+    _context_ = makeClientContext(_tls);
+    try {
+        Poco::Net::SecureStreamSocket secure =
+            Poco::Net::SecureStreamSocket::attach(_socket, serverName, _context_);
+        // attach() runs the handshake and, with extended verification on, the host-name check.
+        _socket = secure;
+    } catch (const Poco::TimeoutException&) {
+        throw SmtpConnectionException("TLS handshake with " + _host + " timed out", _context, true);
+    } catch (const Poco::Net::SSLException& e) {
+        throw SmtpTlsException("TLS handshake with " + serverName + " failed: " + e.displayText(),
+                               _context);
+    } catch (const Poco::Exception& e) {
+        throw SmtpTlsException("TLS handshake with " + serverName + " failed: " + e.displayText(),
+                               _context);
+    }
+    _secure = true;
+}
+
+void SmtpConnection::rethrowIo(const char* what) {
+    if (_aborted.load()) throw SmtpCancelledException(_context);
+    try {
+        throw;
+    } catch (const SmtpException&) {
+        throw;
+    } catch (const Poco::TimeoutException&) {
+        throw SmtpConnectionException(std::string(what) + " timed out", _context, true);
+    } catch (const Poco::Net::SSLException& e) {
+        throw SmtpTlsException(std::string(what) + " failed in TLS: " + e.displayText(), _context);
+    } catch (const Poco::Exception& e) {
+        throw SmtpConnectionException(std::string(what) + " failed: " + e.displayText(), _context);
+    }
+}
+
+std::size_t SmtpConnection::receive(char* buffer, std::size_t capacity) {
+    int n = 0;
+    try {
+        n = _socket.receiveBytes(buffer, static_cast<int>(capacity));
+    } catch (...) {
+        rethrowIo("reading the server's reply");
+    }
+    if (_aborted.load()) throw SmtpCancelledException(_context);
+    if (n <= 0) throw SmtpConnectionException("the server closed the connection", _context);
+    return static_cast<std::size_t>(n);
+}
+
+void SmtpConnection::send(const char* data, std::size_t size) {
+    try {
+        while (size > 0) {
+            const int chunk = static_cast<int>(std::min<std::size_t>(size, 1 << 30));
+            const int n = _socket.sendBytes(data, chunk);
+            if (n <= 0) throw SmtpConnectionException("the server closed the connection", _context);
+            data += n;
+            size -= static_cast<std::size_t>(n);
+        }
+    } catch (...) {
+        rethrowIo("writing to the server");
+    }
+    if (_aborted.load()) throw SmtpCancelledException(_context);
+}
+
+std::string SmtpConnection::localAddressLiteral() const {
+    try {
+        const Poco::Net::SocketAddress local = _socket.address();
+        if (local.family() == Poco::Net::SocketAddress::IPv6)
+            return "[IPv6:" + local.host().toString() + "]";
+        return "[" + local.host().toString() + "]";
+    } catch (const Poco::Exception&) {
+        return "[127.0.0.1]";
+    }
+}
+
+void SmtpConnection::abort() {
+    _aborted.store(true);
+    const int fd = _fd.load();
+    if (fd >= 0) ::shutdown(fd, SHUT_RDWR);
+}
+
+void SmtpConnection::close() noexcept {
+    try {
+        _fd.store(-1);
+        _socket.close();
+    } catch (...) {
+    }
+}
+
+} // namespace mailrig::detail

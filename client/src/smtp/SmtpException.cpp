@@ -1,0 +1,74 @@
+#include "mailrig/client/SmtpException.h"
+
+namespace mailrig {
+
+namespace {
+
+std::string describe(const std::string& message, const std::string& command, int code,
+                     const std::string& text) {
+    std::string out = message;
+    if (!command.empty()) out += " (command: " + command + ")";
+    if (code != 0 && message.find(std::to_string(code)) == std::string::npos) {
+        out += ": " + std::to_string(code);
+        if (!text.empty()) out += " " + text;
+    }
+    return out;
+}
+
+std::string replyMessage(const std::string& command, int code, const std::string& text) {
+    std::string first = text.substr(0, text.find('\n'));
+    return "server answered " + std::to_string(code) + (first.empty() ? "" : " " + first) +
+           (command.empty() ? std::string() : " to " + command);
+}
+
+} // namespace
+
+SmtpException::SmtpException(SmtpErrorKind kind, const std::string& message, std::string command,
+                             int replyCode, std::string enhancedStatus, std::string replyText,
+                             bool transient)
+    : std::runtime_error(describe(message, command, replyCode, replyText)), _kind(kind),
+      _command(std::move(command)), _replyCode(replyCode),
+      _enhancedStatus(std::move(enhancedStatus)), _replyText(std::move(replyText)),
+      _transient(transient) {}
+
+SmtpTransientException::SmtpTransientException(const std::string& command, int code,
+                                               const std::string& enhanced,
+                                               const std::string& text)
+    : SmtpException(SmtpErrorKind::Reply, replyMessage(command, code, text), command, code,
+                    enhanced, text, true) {}
+
+SmtpPermanentException::SmtpPermanentException(const std::string& command, int code,
+                                               const std::string& enhanced,
+                                               const std::string& text)
+    : SmtpException(SmtpErrorKind::Reply, replyMessage(command, code, text), command, code,
+                    enhanced, text, false) {}
+
+SmtpConnectionException::SmtpConnectionException(const std::string& message,
+                                                 const std::string& command, bool timedOut)
+    : SmtpException(SmtpErrorKind::Connection, message, command, 0, {}, {}, true),
+      _timedOut(timedOut) {}
+
+SmtpTlsException::SmtpTlsException(const std::string& message, const std::string& command,
+                                   int code, const std::string& enhanced, const std::string& text)
+    : SmtpException(SmtpErrorKind::Tls, message, command, code, enhanced, text,
+                    code >= 400 && code < 500) {}
+
+SmtpAuthenticationException::SmtpAuthenticationException(const std::string& message,
+                                                         const std::string& command, int code,
+                                                         const std::string& enhanced,
+                                                         const std::string& text)
+    : SmtpException(SmtpErrorKind::Authentication, message, command, code, enhanced, text,
+                    code >= 400 && code < 500) {}
+
+SmtpCapabilityException::SmtpCapabilityException(const std::string& message,
+                                                 const std::string& command)
+    : SmtpException(SmtpErrorKind::Capability, message, command, 0, {}, {}, false) {}
+
+SmtpProtocolException::SmtpProtocolException(const std::string& message,
+                                             const std::string& command)
+    : SmtpException(SmtpErrorKind::Protocol, message, command, 0, {}, {}, false) {}
+
+SmtpCancelledException::SmtpCancelledException(const std::string& command)
+    : SmtpException(SmtpErrorKind::Cancelled, "operation cancelled", command, 0, {}, {}, false) {}
+
+} // namespace mailrig

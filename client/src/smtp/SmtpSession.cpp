@@ -1,0 +1,491 @@
+#include "smtp/SmtpSession.h"
+
+#include "smtp/DataEncoder.h"
+#include "smtp/Sasl.h"
+
+#include <algorithm>
+#include <stdexcept>
+
+namespace mailrig::detail {
+
+namespace {
+
+/// Output is written when this much is buffered: large writes, few system calls.
+constexpr std::size_t kWriteBuffer = 256 * 1024;
+/// Input is read from the source in pieces of this size.
+constexpr std::size_t kReadPiece = 64 * 1024;
+/// BDAT chunk size (RFC 3030 leaves it to the client).
+constexpr std::size_t kChunkSize = 1024 * 1024;
+
+/// RFC 3461 4: xtext, `+XX` for `+`, `=`, and bytes outside 33..126.
+std::string xtext(const std::string& value) {
+    static const char hex[] = "0123456789ABCDEF";
+    std::string out;
+    for (unsigned char c : value) {
+        if (c < 33 || c > 126 || c == '+' || c == '=') {
+            out.push_back('+');
+            out.push_back(hex[c >> 4]);
+            out.push_back(hex[c & 15]);
+        } else {
+            out.push_back(static_cast<char>(c));
+        }
+    }
+    return out;
+}
+
+bool endsConnection(const SmtpException& e) {
+    return e.kind() == SmtpErrorKind::Connection || e.kind() == SmtpErrorKind::Tls ||
+           e.kind() == SmtpErrorKind::Cancelled || e.kind() == SmtpErrorKind::Protocol;
+}
+
+} // namespace
+
+void throwForReply(const SmtpReply& reply, const std::string& command) {
+    if (reply.transientFailure())
+        throw SmtpTransientException(command, reply.code, reply.enhancedStatus, reply.text());
+    throw SmtpPermanentException(command, reply.code, reply.enhancedStatus, reply.text());
+}
+
+SmtpSession::SmtpSession(const SmtpClientConfig& config, const CancellationToken* cancel)
+    : _config(config), _cancel(cancel) {}
+
+SmtpSession::~SmtpSession() {
+    if (_cancel && _cancelCallback) _cancel->unregisterCallback(_cancelCallback);
+}
+
+void SmtpSession::checkCancelled(const std::string& command) const {
+    if (_cancel && _cancel->isCancelled()) throw SmtpCancelledException(command);
+}
+
+void SmtpSession::send(const std::string& bytes) {
+    try {
+        _connection->send(bytes);
+    } catch (const SmtpException& e) {
+        if (endsConnection(e)) _alive = false;
+        throw;
+    }
+}
+
+SmtpReply SmtpSession::readReply(const std::string& command) {
+    try {
+        SmtpReply reply = _reader->read(command);
+        if (reply.code == 421) _alive = false;
+        return reply;
+    } catch (const SmtpException& e) {
+        if (endsConnection(e)) _alive = false;
+        throw;
+    }
+}
+
+SmtpReply SmtpSession::command(const std::string& line, const std::string& shownAs) {
+    const std::string& name = shownAs.empty() ? line : shownAs;
+    checkCancelled(name);
+    _connection->setContext(name);
+    send(line + "\r\n");
+    return readReply(name);
+}
+
+void SmtpSession::failReply(const SmtpReply& reply, const std::string& command) {
+    if (reply.code == 421) _alive = false;
+    throwForReply(reply, command);
+}
+
+void SmtpSession::expect(const SmtpReply& reply, int code, const std::string& command) {
+    if (reply.code != code) failReply(reply, command);
+}
+
+void SmtpSession::open() {
+    checkCancelled("CONNECT");
+    const bool implicitTls = _config.security == SecurityOptions::SslImplicit ||
+                             (_config.security == SecurityOptions::Auto && _config.port == 465);
+    _connection = std::make_unique<SmtpConnection>(_config.host, _config.port, _config.timeout,
+                                                   _config.tls, implicitTls);
+    SmtpConnection* connection = _connection.get();
+    _reader = std::make_unique<ReplyReader>(
+        [connection](char* buffer, std::size_t capacity) { return connection->receive(buffer, capacity); });
+    _alive = true;
+    if (_cancel) _cancelCallback = _cancel->registerCallback([connection] { connection->abort(); });
+    greet();
+    hello();
+    if (!implicitTls) secureSession();
+    authenticate();
+}
+
+void SmtpSession::greet() {
+    _connection->setContext("CONNECT");
+    _connection->setTimeout(_config.greetingTimeout);
+    const SmtpReply reply = readReply("CONNECT");
+    _connection->setTimeout(_config.timeout);
+    if (reply.code != 220) failReply(reply, "CONNECT");
+}
+
+void SmtpSession::hello() {
+    const std::string name =
+        _config.ehloName.empty() ? _connection->localAddressLiteral() : _config.ehloName;
+    const SmtpReply ehlo = command("EHLO " + name);
+    if (ehlo.code == 250) {
+        _caps = Capabilities::parse(ehlo);
+        return;
+    }
+    if (ehlo.code == 421 || ehlo.code < 500) failReply(ehlo, "EHLO " + name);
+    // RFC 5321 3.2: a server that does not know EHLO answers 500/502; fall back to HELO.
+    const SmtpReply helo = command("HELO " + name);
+    expect(helo, 250, "HELO " + name);
+    _caps = Capabilities();
+}
+
+void SmtpSession::secureSession() {
+    bool wanted = false;
+    switch (_config.security) {
+    case SecurityOptions::None:
+    case SecurityOptions::SslImplicit: return;
+    case SecurityOptions::SslExplicit:
+        if (!_caps.startTls)
+            throw SmtpTlsException("server " + _config.host +
+                                       " does not offer STARTTLS (security: starttls)",
+                                   "EHLO");
+        wanted = true;
+        break;
+    case SecurityOptions::Auto:
+        if (_caps.startTls) wanted = true;
+        else if (!_config.tls.allowPlaintextFallback)
+            throw SmtpTlsException("server " + _config.host +
+                                       " does not offer STARTTLS and plaintext fallback is off "
+                                       "(security: auto)",
+                                   "EHLO");
+        break;
+    }
+    if (!wanted) return;
+    const SmtpReply reply = command("STARTTLS");
+    if (reply.code != 220) {
+        if (reply.code == 421) _alive = false;
+        throw SmtpTlsException("server refused STARTTLS", "STARTTLS", reply.code,
+                               reply.enhancedStatus, reply.text());
+    }
+    // Bytes after the 220 were sent in plaintext and must not be taken as TLS-protected replies
+    // (CVE-2011-0411 style command injection).
+    if (_reader->hasBufferedData()) {
+        _alive = false;
+        throw SmtpTlsException("server sent data after 220 to STARTTLS, before the TLS handshake",
+                               "STARTTLS");
+    }
+    try {
+        _connection->setContext("STARTTLS");
+        _connection->startTls();
+    } catch (const SmtpException&) {
+        _alive = false;
+        throw;
+    }
+    _reader->discardBuffer();
+    hello();
+}
+
+void SmtpSession::authenticate() {
+    if (_config.username.empty()) return;
+    if (_caps.auth.empty())
+        throw SmtpAuthenticationException("server " + _config.host +
+                                              " offers no AUTH but a user name was given",
+                                          "EHLO");
+    const auto mechanism = chooseMechanism(_config.authMechanisms, _caps.auth);
+    if (!mechanism) {
+        std::string offered, allowed;
+        for (const auto& m : _caps.auth) offered += (offered.empty() ? "" : " ") + m;
+        for (auto m : _config.authMechanisms) allowed += (allowed.empty() ? "" : " ") + toString(m);
+        throw SmtpAuthenticationException("no AUTH mechanism both offered (" + offered +
+                                              ") and allowed (" + allowed + ")",
+                                          "AUTH");
+    }
+    const std::string name = "AUTH " + toString(*mechanism);
+    auto fail = [&](const SmtpReply& reply, const std::string& step) {
+        if (reply.code == 421) _alive = false;
+        throw SmtpAuthenticationException("authentication as '" + _config.username + "' failed",
+                                          step, reply.code, reply.enhancedStatus, reply.text());
+    };
+    SmtpReply reply;
+    switch (*mechanism) {
+    case AuthMechanism::Plain:
+        reply = command(name + " " + plainResponse(_config.username, _config.password), name);
+        break;
+    case AuthMechanism::Login:
+        reply = command(name);
+        if (reply.code != 334) fail(reply, name);
+        reply = command(base64Encode(_config.username), name + " (user name)");
+        if (reply.code != 334) fail(reply, name + " (user name)");
+        reply = command(base64Encode(_config.password), name + " (password)");
+        break;
+    case AuthMechanism::CramMd5: {
+        reply = command(name);
+        if (reply.code != 334) fail(reply, name);
+        std::string challenge;
+        try {
+            challenge = base64Decode(reply.lines.empty() ? std::string() : reply.lines.front());
+        } catch (const std::invalid_argument&) {
+            command("*", name + " (cancel)");
+            throw SmtpProtocolException("CRAM-MD5 challenge is not base64", name);
+        }
+        reply = command(cramMd5Response(_config.username, _config.password, challenge),
+                        name + " (response)");
+        break;
+    }
+    case AuthMechanism::XOAuth2:
+        reply = command(name + " " + xoauth2Response(_config.username, _config.password), name);
+        // On failure the server sends a 334 with a JSON error and waits for an empty line.
+        if (reply.code == 334) reply = command("", name + " (error acknowledgement)");
+        break;
+    }
+    if (reply.code != 235) fail(reply, name);
+}
+
+std::string SmtpSession::mailCommand(const Envelope& envelope, MessageSource& content,
+                                     const TransactionParams& params) const {
+    std::string line = "MAIL FROM:<" + envelope.sender + ">";
+    if (_caps.sizeOffered && content.size()) line += " SIZE=" + std::to_string(*content.size());
+    if (params.eightBitMime) line += " BODY=8BITMIME";
+    if (params.smtpUtf8) line += " SMTPUTF8";
+    if (_caps.dsn) {
+        const DsnOptions& dsn = _config.dsn;
+        if (dsn.ret == DsnOptions::Return::Full) line += " RET=FULL";
+        if (dsn.ret == DsnOptions::Return::Headers) line += " RET=HDRS";
+        if (!dsn.envelopeId.empty()) line += " ENVID=" + xtext(dsn.envelopeId);
+    }
+    return line;
+}
+
+std::string SmtpSession::rcptCommand(const std::string& address) const {
+    std::string line = "RCPT TO:<" + address + ">";
+    const DsnOptions& dsn = _config.dsn;
+    if (_caps.dsn && (dsn.notifyNever || dsn.notifySuccess || dsn.notifyFailure || dsn.notifyDelay)) {
+        std::string notify;
+        if (dsn.notifyNever) notify = "NEVER";
+        else {
+            if (dsn.notifySuccess) notify += "SUCCESS";
+            if (dsn.notifyFailure) notify += std::string(notify.empty() ? "" : ",") + "FAILURE";
+            if (dsn.notifyDelay) notify += std::string(notify.empty() ? "" : ",") + "DELAY";
+        }
+        line += " NOTIFY=" + notify;
+    }
+    return line;
+}
+
+TransactionOutcome SmtpSession::transact(const Envelope& envelope, MessageSource& content,
+                                         const TransactionParams& params) {
+    if (!isOpen()) throw std::logic_error("SMTP session is not open");
+    TransactionOutcome out;
+    for (const auto& r : envelope.recipients) {
+        RecipientResult result;
+        result.address = r;
+        out.recipients.push_back(result);
+    }
+    const bool chunking = _config.chunking && _caps.chunking;
+    const bool pipelined = _config.pipelining && _caps.pipelining;
+    bool dataStarted = false;
+    try {
+        const std::string mail = mailCommand(envelope, content, params);
+        if (_caps.maxSize && content.size() && *content.size() > _caps.maxSize)
+            throw SmtpCapabilityException("message of " + std::to_string(*content.size()) +
+                                              " bytes exceeds the server's SIZE limit of " +
+                                              std::to_string(_caps.maxSize),
+                                          mail);
+        if (_needsReset) {
+            const SmtpReply rset = command("RSET");
+            if (rset.code != 250) failReply(rset, "RSET");
+            _needsReset = false;
+        }
+        checkCancelled(mail);
+        _needsReset = true;
+        std::vector<std::string> rcpts;
+        for (const auto& r : envelope.recipients) rcpts.push_back(rcptCommand(r));
+
+        SmtpReply mailReply;
+        std::vector<SmtpReply> rcptReplies;
+        SmtpReply dataReply;
+        bool haveDataReply = false;
+        if (pipelined) {
+            // RFC 2920: MAIL, every RCPT and DATA in one write; replies come back in order.
+            std::string batch = mail + "\r\n";
+            for (const auto& r : rcpts) batch += r + "\r\n";
+            if (!chunking) batch += "DATA\r\n";
+            _connection->setContext(mail);
+            send(batch);
+            mailReply = readReply(mail);
+            if (mailReply.code == 421) failReply(mailReply, mail);
+            for (const auto& r : rcpts) {
+                rcptReplies.push_back(readReply(r));
+                if (rcptReplies.back().code == 421) failReply(rcptReplies.back(), r);
+            }
+            if (!chunking) {
+                dataReply = readReply("DATA");
+                haveDataReply = true;
+            }
+        } else {
+            mailReply = command(mail);
+            if (mailReply.code / 100 == 2)
+                for (const auto& r : rcpts) {
+                    rcptReplies.push_back(command(r));
+                    if (rcptReplies.back().code == 421) failReply(rcptReplies.back(), r);
+                }
+        }
+        // A server that answered 354 although the transaction failed gets an empty message
+        // (RFC 2920 3.1): never any content.
+        auto abandonData = [&] {
+            if (haveDataReply && dataReply.code == 354) {
+                _connection->setContext("DATA-END");
+                send(".\r\n");
+                readReply("DATA-END");
+            }
+        };
+        if (mailReply.code / 100 != 2) {
+            abandonData();
+            failReply(mailReply, mail);
+        }
+        std::size_t accepted = 0;
+        for (std::size_t i = 0; i < rcptReplies.size(); ++i) {
+            RecipientResult& r = out.recipients[i];
+            r.replyCode = rcptReplies[i].code;
+            r.enhancedStatus = rcptReplies[i].enhancedStatus;
+            r.replyText = rcptReplies[i].text();
+            r.status = rcptReplies[i].code / 100 == 2 ? RecipientStatus::Accepted
+                                                      : RecipientStatus::Rejected;
+            if (r.accepted()) ++accepted;
+        }
+        if (accepted == 0) {
+            abandonData();
+            // Every recipient refused: the exception carries the first refusal; it is
+            // transient only when every refusal was.
+            std::size_t first = 0;
+            bool allTransient = true;
+            for (std::size_t i = 0; i < rcptReplies.size(); ++i)
+                if (!rcptReplies[i].transientFailure()) allTransient = false;
+            for (std::size_t i = 0; i < rcptReplies.size(); ++i)
+                if (!rcptReplies[i].transientFailure()) { first = i; break; }
+            const SmtpReply& r = rcptReplies.at(first);
+            if (allTransient)
+                throw SmtpTransientException(rcpts[first], r.code, r.enhancedStatus, r.text());
+            throw SmtpPermanentException(rcpts[first], r.code, r.enhancedStatus, r.text());
+        }
+        dataStarted = true;
+        if (chunking) {
+            sendChunks(content, out);
+        } else {
+            if (!haveDataReply) dataReply = command("DATA");
+            if (dataReply.code != 354) failReply(dataReply, "DATA");
+            sendData(content, out);
+        }
+        _needsReset = false;
+    } catch (...) {
+        out.error = std::current_exception();
+        try {
+            std::rethrow_exception(out.error);
+        } catch (const SmtpException& e) {
+            if (endsConnection(e) || (dataStarted && e.kind() != SmtpErrorKind::Reply)) abandon();
+        } catch (...) {
+            // A stream failed mid-message: the terminating dot must never follow a truncated
+            // message, so the connection is dropped and the server discards the transaction.
+            if (dataStarted) abandon();
+        }
+        if (dataStarted) {
+            // The data was refused or never confirmed: no recipient got the message.
+            int code = 0;
+            std::string enhanced, text;
+            try {
+                std::rethrow_exception(out.error);
+            } catch (const SmtpException& e) {
+                code = e.replyCode();
+                enhanced = e.enhancedStatus();
+                text = e.replyCode() ? e.replyText() : e.what();
+            } catch (const std::exception& e) {
+                text = e.what();
+            }
+            for (auto& r : out.recipients)
+                if (r.accepted()) {
+                    r.status = RecipientStatus::Rejected;
+                    r.replyCode = code;
+                    r.enhancedStatus = enhanced;
+                    r.replyText = text;
+                }
+        }
+    }
+    return out;
+}
+
+void SmtpSession::sendData(MessageSource& content, TransactionOutcome& out) {
+    DataEncoder encoder(DataEncoder::Mode::Data);
+    std::string buffer;
+    buffer.reserve(kWriteBuffer + kReadPiece * 2 + 16);
+    char piece[kReadPiece];
+    _connection->setContext("DATA-END");
+    for (;;) {
+        checkCancelled("DATA-END");
+        const std::size_t n = content.read(piece, sizeof piece);
+        if (n == 0) break;
+        out.contentConsumed = true;
+        encoder.encode(piece, n, buffer);
+        if (buffer.size() >= kWriteBuffer) {
+            send(buffer);
+            out.bytesSent += buffer.size();
+            buffer.clear();
+        }
+    }
+    encoder.finish(buffer);
+    send(buffer);
+    out.bytesSent += buffer.size();
+    const SmtpReply reply = readReply("DATA-END");
+    out.dataReplyCode = reply.code;
+    out.dataReplyText = reply.text();
+    if (reply.code / 100 != 2) failReply(reply, "DATA-END");
+}
+
+void SmtpSession::sendChunks(MessageSource& content, TransactionOutcome& out) {
+    DataEncoder encoder(DataEncoder::Mode::Chunk);
+    std::string chunk;
+    chunk.reserve(kChunkSize + kReadPiece * 2 + 16);
+    char piece[kReadPiece];
+    auto flush = [&](bool last) {
+        const std::string verb = "BDAT " + std::to_string(chunk.size()) + (last ? " LAST" : "");
+        const std::string name = last ? "DATA-END" : verb;
+        _connection->setContext(name);
+        send(verb + "\r\n");
+        send(chunk);
+        out.bytesSent += chunk.size();
+        chunk.clear();
+        const SmtpReply reply = readReply(name);
+        if (last) {
+            out.dataReplyCode = reply.code;
+            out.dataReplyText = reply.text();
+        }
+        if (reply.code / 100 != 2) failReply(reply, name);
+    };
+    for (;;) {
+        checkCancelled("BDAT");
+        const std::size_t n = content.read(piece, sizeof piece);
+        if (n == 0) break;
+        out.contentConsumed = true;
+        encoder.encode(piece, n, chunk);
+        if (chunk.size() >= kChunkSize) flush(false);
+    }
+    encoder.finish(chunk);
+    flush(true);
+}
+
+void SmtpSession::abandon() noexcept {
+    _alive = false;
+    if (_connection) _connection->abort();
+}
+
+void SmtpSession::quit() noexcept {
+    if (_connection && _alive) {
+        try {
+            _connection->setTimeout(std::min(_config.timeout, std::chrono::milliseconds(5000)));
+            command("QUIT");
+        } catch (...) {
+        }
+    }
+    _alive = false;
+    if (_cancel && _cancelCallback) {
+        _cancel->unregisterCallback(_cancelCallback);
+        _cancelCallback = 0;
+    }
+    if (_connection) _connection->close();
+}
+
+} // namespace mailrig::detail

@@ -1,0 +1,101 @@
+#pragma once
+// One SMTP session: connection state (greeting, EHLO, TLS, AUTH) and transactions on it.
+
+#include "mailrig/client/SendResult.h"
+#include "mailrig/client/SmtpClient.h"
+#include "smtp/Capabilities.h"
+#include "smtp/MessageSource.h"
+#include "smtp/SmtpConnection.h"
+#include "smtp/SmtpReply.h"
+
+#include <exception>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace mailrig::detail {
+
+/// The envelope of one transaction.
+struct Envelope {
+    std::string sender;                  ///< MAIL FROM address (may be empty: `<>`)
+    std::vector<std::string> recipients; ///< RCPT TO addresses
+};
+
+/// What a transaction needs from the server, decided by the caller from the content.
+struct TransactionParams {
+    bool smtpUtf8 = false;     ///< add SMTPUTF8 to MAIL FROM
+    bool eightBitMime = false; ///< add BODY=8BITMIME to MAIL FROM
+};
+
+/// How one transaction ended. `error` is null exactly when the server accepted the data.
+struct TransactionOutcome {
+    std::vector<RecipientResult> recipients;
+    int dataReplyCode = 0;
+    std::string dataReplyText;
+    std::size_t bytesSent = 0;
+    std::exception_ptr error;
+    /// True once any message byte was read from the source (a stream cannot be retried then).
+    bool contentConsumed = false;
+};
+
+/// A session with one server. open() connects and prepares (greeting, EHLO or HELO,
+/// STARTTLS + EHLO, AUTH); transact() runs MAIL/RCPT/DATA or BDAT; quit() ends politely.
+/// After a failed transaction the next transact() sends RSET first. A 421 reply or an I/O
+/// failure marks the session closed. One thread at a time; the cancellation token may be
+/// triggered from any thread.
+class SmtpSession {
+public:
+    SmtpSession(const SmtpClientConfig& config, const CancellationToken* cancel = nullptr);
+    ~SmtpSession();
+    SmtpSession(const SmtpSession&) = delete;
+    SmtpSession& operator=(const SmtpSession&) = delete;
+
+    /// Connects and prepares the session. Throws SmtpException subclasses.
+    void open();
+    /// True when open and not known to be closed.
+    bool isOpen() const { return _connection != nullptr && _alive; }
+    const Capabilities& capabilities() const { return _caps; }
+    /// True when the connection runs TLS.
+    bool secure() const { return _connection && _connection->secure(); }
+
+    /// Runs one transaction. Never throws for SMTP failures: they are in the outcome's error
+    /// (the recipients list what is known). Throws std::logic_error when not open.
+    TransactionOutcome transact(const Envelope& envelope, MessageSource& content,
+                                const TransactionParams& params);
+    /// Sends QUIT and closes; never throws.
+    void quit() noexcept;
+    /// Drops the connection without QUIT (a transaction must not be completed); never throws.
+    void abandon() noexcept;
+
+private:
+    SmtpReply command(const std::string& line, const std::string& shownAs = {});
+    SmtpReply readReply(const std::string& command);
+    void send(const std::string& bytes);
+    void greet();
+    void hello();
+    void secureSession();
+    void authenticate();
+    void expect(const SmtpReply& reply, int code, const std::string& command);
+    [[noreturn]] void failReply(const SmtpReply& reply, const std::string& command);
+    void checkCancelled(const std::string& command) const;
+    std::string mailCommand(const Envelope& envelope, MessageSource& content,
+                            const TransactionParams& params) const;
+    std::string rcptCommand(const std::string& address) const;
+    void sendData(MessageSource& content, TransactionOutcome& outcome);
+    void sendChunks(MessageSource& content, TransactionOutcome& outcome);
+
+    SmtpClientConfig _config;
+    const CancellationToken* _cancel;
+    std::size_t _cancelCallback = 0;
+    std::unique_ptr<SmtpConnection> _connection;
+    std::unique_ptr<ReplyReader> _reader;
+    Capabilities _caps;
+    bool _alive = false;
+    bool _needsReset = false;
+};
+
+/// Throws the SmtpException subclass that fits `reply` to `command` (4xx transient, 5xx and
+/// unexpected codes permanent).
+[[noreturn]] void throwForReply(const SmtpReply& reply, const std::string& command);
+
+} // namespace mailrig::detail
