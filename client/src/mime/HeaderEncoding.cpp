@@ -116,38 +116,56 @@ bool isAtext(char c) {
            std::string("!#$%&'*+-/=?^_`{|}~").find(c) != std::string::npos;
 }
 
+std::string quote(const std::string& text);
+
+bool isPlainAtom(const std::string& token) {
+    if (token.empty()) return false;
+    for (char c : token)
+        if (!isAtext(c)) return false;
+    return token.find("=?") == std::string::npos;
+}
+
+// A display name as phrase pieces. Runs of tokens that are not printable ASCII become encoded
+// words (their inner spaces encoded too); other runs stay readable, as atoms or one quoted
+// string. Encoded words are only adjacent when one run needs several: RFC 2047 readers (GMime)
+// drop the space between adjacent encoded words while Python's email keeps it, so words are
+// made as long as allowed (75) to keep such splits rare.
 std::vector<Piece> phrasePieces(const std::string& rawName) {
     std::string name = withoutLineBreaks(sanitizeUtf8(rawName));
+    std::vector<std::string> tokens;
+    for (std::size_t start = 0; start <= name.size();) {
+        auto space = name.find(' ', start);
+        if (space == std::string::npos) space = name.size();
+        tokens.push_back(name.substr(start, space - start));
+        start = space + 1;
+    }
+    auto needsWord = [](const std::string& t) {
+        return !isPrintableAscii(t) || t.find("=?") != std::string::npos || t.size() > kLongestPlainRun;
+    };
     std::vector<Piece> pieces;
-    if (needsEncoding(name)) {
-        bool first = true;
-        for (auto& word : encodeWords(name)) {
-            pieces.push_back({word, !first});
-            first = false;
+    for (std::size_t i = 0; i < tokens.size();) {
+        bool encode = needsWord(tokens[i]);
+        std::string run = tokens[i];
+        std::size_t j = i + 1;
+        while (j < tokens.size() && needsWord(tokens[j]) == encode) run += " " + tokens[j++];
+        bool separated = !pieces.empty(); // runs are separated by the space that split them
+        if (encode) {
+            for (auto& word : encodeWords(run, 75)) {
+                pieces.push_back({word, separated});
+                separated = true; // adjacent encoded words need whitespace between them
+            }
+        } else {
+            bool atoms = true;
+            for (std::size_t k = i; k < j; ++k)
+                if (!isPlainAtom(tokens[k])) atoms = false;
+            if (atoms) {
+                for (std::size_t k = i; k < j; ++k) pieces.push_back({tokens[k], separated || k != i});
+            } else {
+                pieces.push_back({quote(run), separated});
+            }
         }
-        return pieces;
+        i = j;
     }
-    bool plain = true;
-    for (char c : name)
-        if (!isAtext(c) && c != ' ') plain = false;
-    if (name.front() == ' ' || name.back() == ' ' || name.find("  ") != std::string::npos)
-        plain = false;
-    if (plain) {
-        std::size_t start = 0;
-        while (start <= name.size()) {
-            auto space = name.find(' ', start);
-            if (space == std::string::npos) space = name.size();
-            pieces.push_back({name.substr(start, space - start), start != 0});
-            start = space + 1;
-        }
-        return pieces;
-    }
-    std::string quoted = "\"";
-    for (char c : name) {
-        if (c == '"' || c == '\\') quoted += '\\';
-        quoted += c;
-    }
-    pieces.push_back({quoted + "\"", false});
     return pieces;
 }
 

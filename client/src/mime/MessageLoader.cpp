@@ -242,7 +242,8 @@ struct Walker {
         a.fileName = fileName;
         a.contentType = type;
         a.content = std::move(bytes);
-        a.disposition = disposition == "inline" ? Disposition::Inline : Disposition::Attachment;
+        bool inlined = disposition == "inline" || (context == Context::RelatedResource && disposition.empty());
+        a.disposition = inlined ? Disposition::Inline : Disposition::Attachment;
         a.contentId = contentId;
         a.transferEncoding = encoding;
         attachments.push_back(std::move(a));
