@@ -54,6 +54,9 @@ void Channel::startTls(Poco::Net::Context::Ptr context, std::chrono::millisecond
     setReceiveTimeout(timeout);
     setSendTimeout(timeout);
     Poco::Net::SecureStreamSocket secure = Poco::Net::SecureStreamSocket::attach(_socket, context);
+    // Poco defers the server handshake to the first read or write; finish it here so a failure
+    // surfaces now and the negotiated version and cipher can be read below.
+    secure.completeHandshake();
     _socket = secure;
     _tls = true;
     _receiveTimeout = _sendTimeout = std::chrono::milliseconds(-1);
