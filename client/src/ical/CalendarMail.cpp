@@ -17,11 +17,12 @@ bool isAscii(const std::string& text) {
     return std::all_of(text.begin(), text.end(), [](unsigned char c) { return c < 0x80; });
 }
 
-/// 7bit for ASCII (iCalendar lines never exceed 75 octets), base64 for 8-bit text unless the
-/// caller asked for quoted-printable or base64; never raw 8-bit, so no 8BITMIME is needed.
+/// 7bit for ASCII (iCalendar lines never exceed 75 octets), quoted-printable for 8-bit text
+/// (readable on the wire, as Notes sends it) unless the caller asked for base64; never raw
+/// 8-bit, so no 8BITMIME is needed.
 TransferEncoding calendarEncoding(TransferEncoding asked, const std::string& ics) {
     if (asked == TransferEncoding::QuotedPrintable || asked == TransferEncoding::Base64) return asked;
-    return isAscii(ics) ? TransferEncoding::SevenBit : TransferEncoding::Base64;
+    return isAscii(ics) ? TransferEncoding::SevenBit : TransferEncoding::QuotedPrintable;
 }
 
 std::string subjectPrefix(const Appointment& a) {

@@ -59,9 +59,10 @@ struct Reminder {
 /// How Appointment::attachTo() puts the calendar into a message.
 struct CalendarMailOptions {
     /// Transfer encoding of the `text/calendar` view. `Auto` writes 7bit for ASCII (the
-    /// calendar's lines never exceed 75 octets) and base64 when the calendar holds 8-bit text;
-    /// `QuotedPrintable` and `Base64` are honoured; `SevenBit`/`EightBit` are honoured only for
-    /// ASCII content (8-bit content then falls back to base64, so nothing depends on 8BITMIME).
+    /// calendar's lines never exceed 75 octets) and quoted-printable when the calendar holds
+    /// 8-bit text (as Notes does; it stays readable on the wire); `QuotedPrintable` and `Base64`
+    /// (as Outlook does) are honoured; `SevenBit`/`EightBit` mean `Auto`, so nothing depends on
+    /// 8BITMIME.
     TransferEncoding transferEncoding = TransferEncoding::Auto;
     /// Also attach the calendar as a file (`application/ics`, what Outlook itself adds), in an
     /// outer multipart/mixed.
