@@ -1,6 +1,9 @@
 // TNEF written by mailrig::TnefWriter, read back by independent decoders: the `tnef` program,
 // `ytnef`, Perl's Convert::TNEF (checksums checked) and the fake server's own TnefView.
+#include "mailrig/client/SmtpClient.h"
 #include "mailrig/client/Tnef.h"
+#include "mailrig/fakeserver/FakeSmtpServer.h"
+#include "mailrig/fakeserver/MessageView.h"
 #include "mailrig/fakeserver/TnefView.h"
 #include "support/Process.h"
 
@@ -289,6 +292,53 @@ BOOST_AUTO_TEST_CASE(meetingRequestClassGetsItsLegacyName) {
     BOOST_TEST(v.valid(), (v.problems.empty() ? "" : v.problems.front())); // includes libytnef's reading
     BOOST_TEST(v.messageClass == "IPM.Schedule.Meeting.Request");
     BOOST_TEST(v.legacyMessageClass == "IPM.Microsoft Schedule.MtgReq");
+}
+
+BOOST_AUTO_TEST_CASE(messageSentWithUseTnefArrivesAsOutlookSendsIt) {
+    mailrig::fake::FakeSmtpServer server;
+    server.start();
+    mailrig::SmtpClient client("127.0.0.1", server.port());
+    client.setSecurityOptions(mailrig::SecurityOptions::None);
+    client.setTimeout(std::chrono::seconds(10));
+    client.setUseTnef(true);
+    const auto m = sampleMessage("Über SMTP — Привет");
+    client.send(m);
+    BOOST_REQUIRE(server.store().waitForCount(1, std::chrono::seconds(10)));
+    const mailrig::fake::MessageView view(server.store().last().data());
+
+    BOOST_TEST(view.root().contentType() == "multipart/mixed");
+    const auto attachments = view.attachments();
+    BOOST_TEST_REQUIRE(attachments.size() == 1u); // the files travel only inside the TNEF
+    BOOST_TEST(attachments[0]->contentType() == "application/ms-tnef");
+    BOOST_TEST(attachments[0]->fileName() == "winmail.dat");
+    BOOST_TEST(attachments[0]->transferEncoding() == "base64");
+    BOOST_TEST_REQUIRE(view.textBody() != nullptr);
+    BOOST_TEST(view.textBody()->text() == m.textBody());
+    BOOST_TEST(view.header("X-MS-TNEF-Correlator").value_or("") == "<" + view.messageId() + ">");
+
+    const auto tnef = mailrig::fake::tnefOf(view);
+    BOOST_TEST_REQUIRE(tnef.has_value());
+    BOOST_TEST(tnef->valid(), (tnef->problems.empty() ? "" : tnef->problems.front()));
+    BOOST_TEST(tnef->subject == m.subject());
+    BOOST_TEST(tnef->htmlBody == kHtml);
+    BOOST_TEST(tnef->correlationKey.value_or("") == view.header("X-MS-TNEF-Correlator").value_or("-"));
+    BOOST_TEST_REQUIRE(tnef->attachments.size() == m.attachments().size());
+    for (std::size_t i = 0; i < m.attachments().size(); ++i) {
+        BOOST_TEST(tnef->attachments[i].fileName == m.attachments()[i].fileName);
+        BOOST_TEST(tnef->attachments[i].content == m.attachments()[i].content);
+    }
+
+    // The captured winmail.dat also satisfies the external decoder.
+    TempDir dir;
+    writeFile(dir.file("captured.dat"), attachments[0]->content());
+    const auto listed = runProcess({"tnef", "-t", "-f", dir.file("captured.dat")});
+    BOOST_TEST(listed.exitCode == 0, listed.err);
+    BOOST_TEST(lines(listed.out).size() == m.attachments().size());
+}
+
+BOOST_AUTO_TEST_CASE(aMessageWithoutTnefHasNoTnefView) {
+    const mailrig::fake::MessageView view(std::string("From: a@example.org\r\nSubject: x\r\n\r\nbody\r\n"));
+    BOOST_TEST(!mailrig::fake::tnefOf(view).has_value());
 }
 
 BOOST_AUTO_TEST_SUITE_END()
