@@ -23,7 +23,7 @@ ServerCore::Listener& ServerCore::open(std::uint16_t port, bool implicitTls) {
     std::string where = _config.host + ":" + std::to_string(port);
     try {
         Poco::Net::SocketAddress address(_config.host, port);
-        listener->socket.bind(address, true);
+        listener->socket.bind(address, true, false); // SO_REUSEADDR for restarts, never SO_REUSEPORT
         listener->socket.listen(1024);
     } catch (const Poco::Exception& e) {
         throw std::runtime_error("fake SMTP server cannot listen on " + where + ": " + e.displayText());

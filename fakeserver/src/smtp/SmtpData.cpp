@@ -31,6 +31,7 @@ void SmtpSession::checkAbort(std::size_t received) {
 }
 
 void SmtpSession::proceedData(const CommandLine&) {
+    notePipelining(true); // content sent before the 354
     reply(354, {}, "End data with <CR><LF>.<CR><LF>");
     const Limits& limits = _core.config().limits;
     // Raw bytes may exceed the content by the dot-stuffing; allow some slack before giving up

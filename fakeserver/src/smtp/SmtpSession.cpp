@@ -154,7 +154,12 @@ void SmtpSession::dispatch(const std::string& line) {
     const Limits& limits = _core.config().limits;
     if (limits.maxBadCommands && _connection.badCommands > limits.maxBadCommands)
         closeWith(421, "4.7.0", _core.config().hostname + " Too many errors, closing connection");
-    bool violation = !_in.empty() && ((spec && spec->endsGroup) || !_core.config().capabilities.pipelining);
+    // DATA checks itself before reading the content: what follows the final dot may be pipelined.
+    if (!spec || spec->phase != Phase::Data) notePipelining(spec && spec->endsGroup);
+}
+
+void SmtpSession::notePipelining(bool endsGroup) {
+    bool violation = !_in.empty() && (endsGroup || !_core.config().capabilities.pipelining);
     if (violation && !_pipeliningNoted) {
         _pipeliningNoted = true;
         _record->update([](SessionInfo& s) { s.pipeliningViolation = true; });

@@ -95,6 +95,7 @@ private:
     std::size_t receiveMore(std::chrono::milliseconds timeout);
     void dispatch(const std::string& line);
     void unknownCommand(const CommandLine& command);
+    void notePipelining(bool endsGroup);
     bool applyRules(Phase phase, std::string_view argument);
     void writeReply(int code, std::string_view enhanced, std::string_view text);
     void reply(int code, std::string_view enhanced, std::string_view text);

@@ -1,0 +1,367 @@
+#include <boost/test/unit_test.hpp>
+
+#include "mailrig/fakeserver/BoostFixture.h"
+#include "support/SmtpWire.h"
+
+#include <chrono>
+#include <thread>
+
+using namespace mailrig::fake;
+using mailrig::test::SmtpWire;
+using namespace std::chrono_literals;
+
+namespace {
+const std::string kMessage = "From: a@example.com\r\nTo: b@example.com\r\nSubject: t\r\n\r\nHello\r\n";
+
+bool hasLine(const mailrig::test::WireReply& r, const std::string& text) {
+    for (const std::string& line : r.lines)
+        if (line.substr(4) == text) return true;
+    return false;
+}
+} // namespace
+
+BOOST_FIXTURE_TEST_SUITE(SmtpSession, ServerFixture)
+
+BOOST_AUTO_TEST_CASE(capturesEnvelopeAndBytesOfAPlainTransaction) {
+    SmtpWire wire(server.port());
+    auto ehlo = wire.hello();
+    BOOST_TEST(ehlo.code == 250);
+    BOOST_TEST(hasLine(ehlo, "PIPELINING"));
+    BOOST_TEST(hasLine(ehlo, "CHUNKING"));
+    BOOST_TEST(!hasLine(ehlo, "STARTTLS")); // no TLS material configured
+    BOOST_TEST(wire.command("MAIL FROM:<a@example.com> SIZE=100 BODY=8BITMIME").code == 250);
+    BOOST_TEST(wire.command("RCPT TO:<b@example.com> NOTIFY=SUCCESS,FAILURE ORCPT=rfc822;b@example.com").code == 250);
+    BOOST_TEST(wire.command("RCPT TO:<hidden@example.com>").code == 250);
+    BOOST_TEST(wire.command("DATA").code == 354);
+    wire.send(mailrig::test::dotStuff(".leading dot\r\n" + kMessage) + ".\r\n");
+    BOOST_TEST(wire.reply().code == 250);
+    BOOST_TEST(wire.command("QUIT").code == 221);
+    BOOST_REQUIRE(server.store().waitForCount(1, 5s));
+    CapturedMessage m = server.store().last();
+    BOOST_TEST(m.mailFrom().address == "a@example.com");
+    BOOST_TEST(m.mailFrom().param("size") == "100");
+    BOOST_TEST(m.recipientAddresses() == (std::vector<std::string>{"b@example.com", "hidden@example.com"}));
+    BOOST_TEST(m.recipients()[0].param("NOTIFY") == "SUCCESS,FAILURE");
+    BOOST_TEST(m.data() == ".leading dot\r\n" + kMessage);
+    BOOST_TEST(!m.viaBdat());
+    SessionInfo s = m.session();
+    BOOST_TEST(s.heloName == "client.test");
+    BOOST_TEST(s.esmtp);
+    BOOST_TEST(s.transcriptText().find("C: MAIL FROM:<a@example.com> SIZE=100 BODY=8BITMIME") != std::string::npos);
+    BOOST_TEST(s.transcriptText().find("S: 250 2.0.0 Ok: queued as 1") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(refusesCommandsOutOfOrderWith503) {
+    SmtpWire wire(server.port());
+    BOOST_TEST(wire.reply().code == 220);
+    BOOST_TEST(wire.command("MAIL FROM:<a@b.c>").code == 503);
+    BOOST_TEST(wire.command("EHLO x").code == 250);
+    BOOST_TEST(wire.command("RCPT TO:<a@b.c>").code == 503);
+    BOOST_TEST(wire.command("DATA").code == 503);
+    BOOST_TEST(wire.command("MAIL FROM:<a@b.c>").code == 250);
+    BOOST_TEST(wire.command("MAIL FROM:<a@b.c>").code == 503);
+    BOOST_TEST(wire.command("DATA").code == 554); // no valid recipients
+    BOOST_TEST(wire.command("RSET").code == 250);
+    BOOST_TEST(wire.command("RCPT TO:<a@b.c>").code == 503);
+}
+
+BOOST_AUTO_TEST_CASE(refusesBadSyntax501AndUnknownParameters555) {
+    SmtpWire wire(server.port());
+    wire.hello();
+    BOOST_TEST(wire.command("EHLO").code == 501);
+    BOOST_TEST(wire.command("MAIL FROM:a@b.c").code == 501);
+    BOOST_TEST(wire.command("MAIL FROM:<a@b.c> FROBNICATE=1").code == 555);
+    BOOST_TEST(wire.command("MAIL FROM:<a@b.c> BODY=9BIT").code == 555);
+    BOOST_TEST(wire.command("MAIL FROM:<a@b.c> SIZE=abc").code == 501);
+    BOOST_TEST(wire.command("MAIL FROM:<j\xc3\xb6rg@b.c>").code == 553);
+    BOOST_TEST(wire.command("MAIL FROM:<j\xc3\xb6rg@b.c> SMTPUTF8").code == 250);
+    BOOST_TEST(wire.command("RCPT TO:<b@c.d> NOTIFY=SOMETIMES").code == 501);
+    BOOST_TEST(wire.command("RCPT TO:<b@c.d> XYZ=1").code == 555);
+    BOOST_TEST(wire.command("RCPT TO:<>").code == 501);
+    BOOST_TEST(wire.command("RCPT TO:<\xc3\xbc@c.d>").code == 250);
+    auto unknown = wire.command("FROB");
+    BOOST_TEST(unknown.code == 500);
+    BOOST_TEST(unknown.text().find("5.5.2") == 0);
+    BOOST_TEST(wire.command("EXPN list").code == 502);
+    BOOST_TEST(wire.command("RSET now").code == 501);
+    BOOST_TEST(wire.command("VRFY someone").code == 252);
+    BOOST_TEST(wire.command("HELP").code == 214);
+    BOOST_TEST(wire.command("NOOP anything").code == 250);
+}
+
+BOOST_AUTO_TEST_CASE(answersAPipelinedGroupInOneWrite) {
+    SmtpWire wire(server.port());
+    wire.hello();
+    auto before = server.store().sessions().front().writes;
+    wire.send("MAIL FROM:<a@b.c>\r\nRCPT TO:<x@d.e>\r\nRCPT TO:<bad address>\r\nRCPT TO:<y@d.e>\r\nDATA\r\n");
+    int codes[5];
+    for (int& code : codes) code = wire.reply().code;
+    BOOST_TEST(codes[0] == 250);
+    BOOST_TEST(codes[1] == 250);
+    BOOST_TEST(codes[2] == 501);
+    BOOST_TEST(codes[3] == 250);
+    BOOST_TEST(codes[4] == 354);
+    BOOST_TEST(server.store().sessions().front().writes == before + 1);
+    // Message, QUIT pipelined after the final dot: both answered.
+    wire.send(kMessage + ".\r\nQUIT\r\n");
+    BOOST_TEST(wire.reply().code == 250);
+    BOOST_TEST(wire.reply().code == 221);
+    BOOST_REQUIRE(server.store().waitForCount(1, 5s));
+    BOOST_TEST(server.store().last().recipients().size() == 2u);
+    BOOST_TEST(!server.store().sessions().front().pipeliningViolation);
+}
+
+BOOST_AUTO_TEST_CASE(notesCommandsPipelinedAfterAGroupEnder) {
+    SmtpWire wire(server.port());
+    wire.reply();
+    wire.send("EHLO x\r\nMAIL FROM:<a@b.c>\r\n");
+    BOOST_TEST(wire.reply().code == 250);
+    BOOST_TEST(wire.reply().code == 250);
+    wire.command("QUIT");
+    BOOST_TEST(server.store().sessions().front().pipeliningViolation);
+}
+
+BOOST_AUTO_TEST_CASE(acceptsBinaryChunksWithBdat) {
+    SmtpWire wire(server.port());
+    wire.hello();
+    std::string chunk1 = "Subject: b\r\n\r\n";
+    std::string chunk2("\x00\xff\r\n.\r\nbinary\n", 14);
+    wire.send("MAIL FROM:<a@b.c> BODY=BINARYMIME\r\nRCPT TO:<x@d.e>\r\n");
+    BOOST_TEST(wire.reply().code == 250);
+    BOOST_TEST(wire.reply().code == 250);
+    // Both chunks in one write, pipelined.
+    wire.send("BDAT " + std::to_string(chunk1.size()) + "\r\n" + chunk1 + "BDAT " + std::to_string(chunk2.size()) +
+              " LAST\r\n" + chunk2);
+    BOOST_TEST(wire.reply().code == 250);
+    BOOST_TEST(wire.reply().code == 250);
+    BOOST_REQUIRE(server.store().waitForCount(1, 5s));
+    CapturedMessage m = server.store().last();
+    BOOST_TEST(m.data() == chunk1 + chunk2);
+    BOOST_TEST(m.viaBdat());
+    BOOST_TEST(!m.flags().smuggling);
+    BOOST_TEST(!m.flags().eightBitWithout8BitMime);
+}
+
+BOOST_AUTO_TEST_CASE(bdatRulesOrderAndDataAfterBinaryMime) {
+    SmtpWire wire(server.port());
+    wire.hello();
+    BOOST_TEST(wire.command("MAIL FROM:<a@b.c> BODY=BINARYMIME").code == 250);
+    wire.send("BDAT 3\r\nabc");
+    BOOST_TEST(wire.reply().code == 554); // no recipient yet; the 3 bytes are swallowed
+    BOOST_TEST(wire.command("RCPT TO:<x@d.e>").code == 250);
+    BOOST_TEST(wire.command("DATA").code == 503);
+    BOOST_TEST(wire.command("BDAT x").code == 501);
+    wire.send("BDAT 0 LAST\r\n");
+    BOOST_TEST(wire.reply().code == 250);
+    BOOST_REQUIRE(server.store().waitForCount(1, 5s));
+    BOOST_TEST(server.store().last().data().empty());
+}
+
+BOOST_AUTO_TEST_CASE(flagsSmugglingAndBareLineEndsButCapturesByDefault) {
+    SmtpWire wire(server.port());
+    wire.hello();
+    auto r = wire.sendMail("a@b.c", {"x@d.e"}, "Subject: s\r\n\r\nhi\n.\nMAIL FROM:<evil@x>\r\nbare\rcr\r\n");
+    BOOST_TEST(r.code == 250);
+    BOOST_REQUIRE(server.store().waitForCount(1, 5s));
+    MessageFlags f = server.store().last().flags();
+    BOOST_TEST(f.smuggling);
+    BOOST_TEST(f.bareLf);
+    BOOST_TEST(f.bareCr);
+}
+
+BOOST_AUTO_TEST_CASE(flagsEightBitWithoutEightBitMime) {
+    SmtpWire wire(server.port());
+    wire.hello();
+    BOOST_TEST(wire.sendMail("a@b.c", {"x@d.e"}, "Subject: s\r\n\r\ncaf\xc3\xa9\r\n").code == 250);
+    BOOST_REQUIRE(server.store().waitForCount(1, 5s));
+    BOOST_TEST(server.store().last().flags().eightBitWithout8BitMime);
+}
+
+BOOST_AUTO_TEST_CASE(flagsOverlongLinesAndRefusesOverlongCommands) {
+    SmtpWire wire(server.port());
+    wire.hello();
+    std::string longLine(1500, 'x');
+    BOOST_TEST(wire.sendMail("a@b.c", {"x@d.e"}, "Subject: s\r\n\r\n" + longLine + "\r\n").code == 250);
+    BOOST_REQUIRE(server.store().waitForCount(1, 5s));
+    BOOST_TEST(server.store().last().flags().overlongLines);
+    BOOST_TEST(server.store().last().flags().longestLine == 1502u);
+    BOOST_TEST(wire.command("NOOP " + std::string(600, 'n')).code == 500);
+    BOOST_TEST(wire.command("NOOP " + std::string(100000, 'n')).code == 500); // beyond any buffer limit
+    BOOST_TEST(wire.command("NOOP").code == 250);                             // and the session goes on
+}
+
+BOOST_AUTO_TEST_CASE(survivesGarbageAndClosesAfterTooManyErrors) {
+    SmtpWire wire(server.port());
+    wire.reply();
+    std::string garbage;
+    for (int i = 0; i < 60; ++i) garbage += std::string("\x16\x03\x01\xff\xfe garbage \x01\x02", 16) + "\r\n";
+    wire.send(garbage);
+    std::string rest = wire.readUntilClosed(5s);
+    BOOST_TEST(rest.find("421 4.7.0") != std::string::npos);
+    // The server still serves others.
+    SmtpWire other(server.port());
+    BOOST_TEST(other.hello().code == 250);
+}
+
+BOOST_AUTO_TEST_CASE(halfClosedPeerLosesOnlyItsUnfinishedMessage) {
+    {
+        SmtpWire wire(server.port());
+        wire.hello();
+        wire.send("MAIL FROM:<a@b.c>\r\nRCPT TO:<x@d.e>\r\nDATA\r\n");
+        wire.reply();
+        wire.reply();
+        BOOST_TEST(wire.reply().code == 354);
+        wire.send("Subject: half\r\n\r\nno terminator");
+        wire.shutdownWrite();
+        BOOST_TEST(wire.closedWithin(5s));
+    }
+    BOOST_TEST(server.store().count() == 0u);
+    SmtpWire wire(server.port());
+    wire.hello();
+    wire.send("QUIT\r\n");
+    wire.shutdownWrite(); // the reply still arrives after our half-close
+    BOOST_TEST(wire.reply().code == 221);
+}
+
+BOOST_AUTO_TEST_CASE(stopClosesOpenConnectionsAndIsIdempotent) {
+    SmtpWire wire(server.port());
+    wire.hello();
+    server.stop();
+    BOOST_TEST(wire.closedWithin(5s));
+    server.stop();
+    BOOST_TEST(!server.running());
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(SmtpSessionLimits)
+
+BOOST_AUTO_TEST_CASE(closesAnIdleSessionWith421) {
+    ServerConfig config = ServerConfig::plain();
+    config.limits.idleTimeout = 300ms;
+    FakeSmtpServer server(config);
+    server.start();
+    SmtpWire wire(server.port());
+    wire.hello();
+    auto start = std::chrono::steady_clock::now();
+    std::string rest = wire.readUntilClosed(5s);
+    BOOST_TEST(rest.find("421 4.4.2") == 0u);
+    BOOST_CHECK(std::chrono::steady_clock::now() - start < 3s);
+}
+
+BOOST_AUTO_TEST_CASE(closesASlowlorisWhenTheCommandTimeoutPasses) {
+    ServerConfig config = ServerConfig::plain();
+    config.limits.commandTimeout = 500ms;
+    config.limits.idleTimeout = 10s;
+    FakeSmtpServer server(config);
+    server.start();
+    SmtpWire wire(server.port());
+    wire.reply();
+    bool closed = false;
+    auto start = std::chrono::steady_clock::now();
+    for (int i = 0; i < 40 && !closed; ++i) {
+        try {
+            wire.send("N");
+        } catch (const std::exception&) {
+            closed = true;
+            break;
+        }
+        closed = wire.closedWithin(100ms);
+    }
+    BOOST_TEST(closed);
+    BOOST_CHECK(std::chrono::steady_clock::now() - start < 3s);
+}
+
+BOOST_AUTO_TEST_CASE(enforcesRecipientsSizeAndMessagesPerSession) {
+    ServerConfig config = ServerConfig::plain();
+    config.limits.recipientsPerMessage = 2;
+    config.limits.messageSize = 100;
+    config.limits.messagesPerSession = 1;
+    FakeSmtpServer server(config);
+    server.start();
+    SmtpWire wire(server.port());
+    auto ehlo = wire.hello();
+    BOOST_TEST(hasLine(ehlo, "SIZE 100"));
+    BOOST_TEST(wire.command("MAIL FROM:<a@b.c> SIZE=101").code == 552);
+    BOOST_TEST(wire.command("MAIL FROM:<a@b.c>").code == 250);
+    BOOST_TEST(wire.command("RCPT TO:<1@d.e>").code == 250);
+    BOOST_TEST(wire.command("RCPT TO:<2@d.e>").code == 250);
+    BOOST_TEST(wire.command("RCPT TO:<3@d.e>").code == 452);
+    BOOST_TEST(wire.command("DATA").code == 354);
+    wire.send(std::string(200, 'x') + "\r\n.\r\n");
+    BOOST_TEST(wire.reply().code == 552);
+    BOOST_TEST(wire.sendMail("a@b.c", {"1@d.e"}, "small\r\n").code == 250);
+    auto third = wire.command("MAIL FROM:<a@b.c>");
+    BOOST_TEST(third.code == 421);
+    BOOST_TEST(wire.closedWithin(5s));
+    BOOST_TEST(server.store().count() == 1u);
+}
+
+BOOST_AUTO_TEST_CASE(refusesConnectionsOverTheLimitWith421) {
+    ServerConfig config = ServerConfig::plain();
+    config.limits.maxConnections = 2;
+    FakeSmtpServer server(config);
+    server.start();
+    SmtpWire a(server.port()), b(server.port());
+    BOOST_TEST(a.reply().code == 220);
+    BOOST_TEST(b.reply().code == 220);
+    SmtpWire c(server.port());
+    BOOST_TEST(c.reply().code == 421);
+}
+
+BOOST_AUTO_TEST_CASE(switchedOffExtensionsAreNeitherOfferedNorAccepted) {
+    ServerConfig config = ServerConfig::plain();
+    config.capabilities = Capabilities::none();
+    FakeSmtpServer server(config);
+    server.start();
+    SmtpWire wire(server.port());
+    auto ehlo = wire.hello();
+    BOOST_TEST(ehlo.lines.size() == 2u); // greeting line + HELP
+    BOOST_TEST(wire.command("MAIL FROM:<a@b.c> BODY=8BITMIME").code == 555);
+    BOOST_TEST(wire.command("MAIL FROM:<a@b.c> SMTPUTF8").code == 555);
+    BOOST_TEST(wire.command("MAIL FROM:<a@b.c> SIZE=10").code == 555);
+    BOOST_TEST(wire.command("MAIL FROM:<a@b.c> RET=FULL").code == 555);
+    BOOST_TEST(wire.command("MAIL FROM:<a@b.c>").code == 250);
+    BOOST_TEST(wire.command("RCPT TO:<x@d.e> NOTIFY=NEVER").code == 555);
+    BOOST_TEST(wire.command("RCPT TO:<x@d.e>").code == 250);
+    wire.send("BDAT 2 LAST\r\nab");
+    BOOST_TEST(wire.reply().code == 502);
+    BOOST_TEST(wire.command("STARTTLS").code == 502);
+    BOOST_TEST(wire.command("AUTH PLAIN").code == 502);
+    auto noEnhanced = wire.command("NOOP");
+    BOOST_TEST(noEnhanced.lines[0] == "250 Ok");
+}
+
+BOOST_AUTO_TEST_CASE(rejectsSmugglingWhenConfigured) {
+    ServerConfig config = ServerConfig::plain();
+    config.smuggling = SmugglingPolicy::Reject;
+    FakeSmtpServer server(config);
+    server.start();
+    SmtpWire wire(server.port());
+    wire.hello();
+    auto r = wire.sendMail("a@b.c", {"x@d.e"}, "Subject: s\r\n\r\nhi\r\n.\nMAIL FROM:<evil@x>\r\n");
+    BOOST_TEST(r.code == 550);
+    BOOST_TEST(r.text().find("5.6.0") == 0u);
+    BOOST_TEST(wire.sendMail("a@b.c", {"x@d.e"}, "Subject: ok\r\n\r\nfine\r\n").code == 250);
+    BOOST_TEST(server.store().count() == 1u);
+}
+
+BOOST_AUTO_TEST_CASE(startFailsWithTheReasonWhenThePortIsTaken) {
+    FakeSmtpServer first;
+    first.start();
+    ServerConfig config = ServerConfig::plain();
+    config.port = first.port();
+    FakeSmtpServer second(config);
+    try {
+        second.start();
+        BOOST_FAIL("start() did not throw");
+    } catch (const std::runtime_error& e) {
+        BOOST_TEST(std::string(e.what()).find(std::to_string(first.port())) != std::string::npos);
+    }
+    ServerConfig bad = ServerConfig::plain();
+    bad.implicitTlsPort = 0; // without TLS material
+    FakeSmtpServer third(bad);
+    BOOST_CHECK_THROW(third.start(), std::invalid_argument);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
