@@ -6,6 +6,7 @@
 #include "tnef/TnefText.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <cstdio>
 
 namespace mailrig {
@@ -16,18 +17,11 @@ constexpr const char* kFontTable = "\\deff0{\\fonttbl{\\f0\\fswiss\\fcharset0 Ar
 // An HTML tag group; the parameter is informational (readers restore the content whatever it is).
 constexpr const char* kTagOpen = "{\\*\\htmltag64 ";
 
+// \uN takes a signed 16-bit UTF-16 code unit; the `?` after it is the fallback \uc1 skips.
 void appendUnicode(std::string& out, char32_t cp) {
-    auto unit = [&out](unsigned u) {
-        const int value = u > 0x7FFF ? static_cast<int>(u) - 0x10000 : static_cast<int>(u);
-        out += "\\u" + std::to_string(value) + "?";
-    };
-    if (cp >= 0x10000) {
-        cp -= 0x10000;
-        unit(0xD800 + (cp >> 10));
-        unit(0xDC00 + (cp & 0x3FF));
-    } else {
-        unit(cp);
-    }
+    char16_t units[2];
+    const int n = detail::toUtf16(cp, units);
+    for (int k = 0; k < n; ++k) out += "\\u" + std::to_string(static_cast<std::int16_t>(units[k])) + "?";
 }
 
 // Appends UTF-8 text as RTF text: specials escaped, line breaks as \par, tabs as \tab,

@@ -69,20 +69,26 @@ std::vector<char32_t> utf8CodePoints(const std::string& utf8) {
     return out;
 }
 
+int toUtf16(char32_t cp, char16_t units[2]) {
+    if (cp < 0x10000) {
+        units[0] = static_cast<char16_t>(cp);
+        return 1;
+    }
+    cp -= 0x10000;
+    units[0] = static_cast<char16_t>(0xD800 + (cp >> 10));
+    units[1] = static_cast<char16_t>(0xDC00 + (cp & 0x3FF));
+    return 2;
+}
+
 std::string utf8ToUtf16le(const std::string& utf8) {
     std::string out;
     out.reserve(utf8.size() * 2);
-    auto unit = [&out](char32_t u) {
-        out.push_back(static_cast<char>(u & 0xFF));
-        out.push_back(static_cast<char>((u >> 8) & 0xFF));
-    };
     for (char32_t cp : utf8CodePoints(utf8)) {
-        if (cp >= 0x10000) {
-            cp -= 0x10000;
-            unit(0xD800 + (cp >> 10));
-            unit(0xDC00 + (cp & 0x3FF));
-        } else {
-            unit(cp);
+        char16_t units[2];
+        const int n = toUtf16(cp, units);
+        for (int k = 0; k < n; ++k) {
+            out.push_back(static_cast<char>(units[k] & 0xFF));
+            out.push_back(static_cast<char>(units[k] >> 8));
         }
     }
     return out;

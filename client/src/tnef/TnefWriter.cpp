@@ -60,23 +60,17 @@ struct TnefFile {
 
 std::vector<TnefFile> filesOf(const MailMessage& message) {
     std::vector<TnefFile> files;
-    for (const auto& a : message.attachments()) {
+    auto add = [&files](const auto& item, const char* fallbackName, bool hidden) {
         TnefFile f;
-        f.fileName = a.fileName.empty() ? "attachment" + std::to_string(files.size() + 1) : a.fileName;
-        f.contentType = a.contentType;
-        f.content = &a.content;
-        f.contentId = a.contentId;
+        f.fileName = item.fileName.empty() ? fallbackName + std::to_string(files.size() + 1) : item.fileName;
+        f.contentType = item.contentType;
+        f.content = &item.content;
+        f.contentId = item.contentId;
+        f.hidden = hidden;
         files.push_back(std::move(f));
-    }
-    for (const auto& r : message.linkedResources()) {
-        TnefFile f;
-        f.fileName = r.fileName.empty() ? "inline" + std::to_string(files.size() + 1) : r.fileName;
-        f.contentType = r.contentType;
-        f.content = &r.content;
-        f.contentId = r.contentId;
-        f.hidden = true;
-        files.push_back(std::move(f));
-    }
+    };
+    for (const auto& a : message.attachments()) add(a, "attachment", false);
+    for (const auto& r : message.linkedResources()) add(r, "inline", true);
     return files;
 }
 
