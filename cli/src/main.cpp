@@ -16,6 +16,7 @@ using mailrig::cli::Command;
 const std::vector<Command> commands = {
     {"serve", "run the capturing fake SMTP server (scriptable faults, TLS, AUTH, spool)", mailrig::cli::runServe},
     {"inspect", "show the headers, MIME tree and lint findings of an EML file", mailrig::cli::runInspect},
+    {"run", "run scenario files (default: the shipped suite) and report pass/fail, JUnit", mailrig::cli::runRun},
 };
 
 void printUsage(std::ostream& out) {

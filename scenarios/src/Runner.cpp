@@ -129,7 +129,7 @@ public:
         : _scenario(scenario), _options(options), _result(result) {}
 
     void run() {
-        fake::ServerConfig config = _scenario.server.IsDefined()
+        fake::ServerConfig config = _scenario.server.IsDefined() && !_scenario.server.IsNull()
                                         ? detail::readServerSection(_scenario.server, {_scenario.file, "server"},
                                                                     _scenario.directory)
                                         : fake::ServerConfig::plain();
@@ -263,6 +263,10 @@ ScenarioResult runScenario(const Scenario& scenario, const RunOptions& options) 
     try {
         Execution(scenario, options, result).run();
         result.verdict = result.mismatches.empty() ? Verdict::Passed : Verdict::Failed;
+    } catch (const ScenarioError& e) {
+        result.verdict = Verdict::Error;
+        result.invalid = true;
+        result.error = e.what();
     } catch (const std::exception& e) {
         result.verdict = Verdict::Error;
         result.error = e.what();
@@ -279,25 +283,30 @@ ScenarioResult runScenarioFile(const std::string& path, const RunOptions& option
         result.file = path;
         result.name = fs::path(path).stem().string();
         result.verdict = Verdict::Error;
+        result.invalid = true;
         result.error = e.what();
         return result;
     }
 }
 
-std::vector<ScenarioResult> runScenarioFiles(const std::vector<std::string>& files, unsigned jobs,
-                                             const RunOptions& options, const ResultCallback& onResult) {
-    std::vector<ScenarioResult> results(files.size());
+namespace {
+
+/// Runs `work(i)` for i in [0, count) on up to `jobs` threads and reports each result.
+std::vector<ScenarioResult> runParallel(std::size_t count, unsigned jobs,
+                                        const std::function<ScenarioResult(std::size_t)>& work,
+                                        const ResultCallback& onResult) {
+    std::vector<ScenarioResult> results(count);
     if (jobs == 0) jobs = std::max(1u, std::thread::hardware_concurrency());
-    jobs = std::min<unsigned>(jobs, static_cast<unsigned>(std::max<std::size_t>(files.size(), 1)));
+    jobs = std::min<unsigned>(jobs, static_cast<unsigned>(std::max<std::size_t>(count, 1)));
     std::atomic<std::size_t> next{0};
     std::size_t finished = 0;
     std::mutex reportMutex;
     auto worker = [&] {
-        for (std::size_t i = next++; i < files.size(); i = next++) {
-            results[i] = runScenarioFile(files[i], options);
+        for (std::size_t i = next++; i < count; i = next++) {
+            results[i] = work(i);
             std::lock_guard<std::mutex> lock(reportMutex);
             ++finished;
-            if (onResult) onResult(results[i], finished, files.size());
+            if (onResult) onResult(results[i], finished, count);
         }
     };
     std::vector<std::thread> threads;
@@ -305,6 +314,20 @@ std::vector<ScenarioResult> runScenarioFiles(const std::vector<std::string>& fil
     worker();
     for (auto& t : threads) t.join();
     return results;
+}
+
+} // namespace
+
+std::vector<ScenarioResult> runScenarios(const std::vector<Scenario>& scenarios, unsigned jobs,
+                                         const RunOptions& options, const ResultCallback& onResult) {
+    return runParallel(
+        scenarios.size(), jobs, [&](std::size_t i) { return runScenario(scenarios[i], options); }, onResult);
+}
+
+std::vector<ScenarioResult> runScenarioFiles(const std::vector<std::string>& files, unsigned jobs,
+                                             const RunOptions& options, const ResultCallback& onResult) {
+    return runParallel(
+        files.size(), jobs, [&](std::size_t i) { return runScenarioFile(files[i], options); }, onResult);
 }
 
 } // namespace mailrig::scenario

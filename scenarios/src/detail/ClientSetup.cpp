@@ -25,7 +25,7 @@ AuthMechanism mechanismNamed(const std::string& name) {
 SmtpClient makeClient(const ClientSpec& spec, std::uint16_t port) {
     SmtpClient client("127.0.0.1", port, spec.user, spec.password, securityNamed(spec.security));
     TlsSettings tls = spec.verifyCertificate ? TlsSettings{} : TlsSettings::insecure();
-    if (spec.verifyCertificate) tls.caFile = fake::TestCertificates::shared().caCertificatePath();
+    if (spec.verifyCertificate && spec.security != "none") tls.caFile = fake::TestCertificates::shared().caCertificatePath();
     tls.allowPlaintextFallback = spec.allowPlaintextFallback;
     client.setTlsSettings(tls);
     if (!spec.authMechanisms.empty()) {

@@ -37,6 +37,11 @@ ScenarioResult runScenarioFile(const std::string& path, const RunOptions& option
 /// Called once per finished scenario, from the worker threads but never concurrently.
 using ResultCallback = std::function<void(const ScenarioResult& result, std::size_t finished, std::size_t total)>;
 
+/// Runs every scenario with up to `jobs` at a time (0: the number of hardware threads).
+/// Results come back in the order of `scenarios`. `onResult` (may be empty) reports progress.
+std::vector<ScenarioResult> runScenarios(const std::vector<Scenario>& scenarios, unsigned jobs,
+                                         const RunOptions& options = {}, const ResultCallback& onResult = {});
+
 /// Runs every file with up to `jobs` scenarios at a time (0: the number of hardware threads).
 /// Results come back in the order of `files`. `onResult` (may be empty) reports progress.
 std::vector<ScenarioResult> runScenarioFiles(const std::vector<std::string>& files, unsigned jobs,

@@ -1,0 +1,231 @@
+// `mailrig run`: load scenario files, run them in parallel, print a summary, diffs and JUnit.
+#include "Command.h"
+
+#include "mailrig/scenarios/Report.h"
+#include "mailrig/scenarios/Runner.h"
+#include "mailrig/scenarios/ScenarioLoader.h"
+#include "mailrig/scenarios/SuiteLocation.h"
+
+#include <unistd.h>
+
+#include <fnmatch.h>
+
+#include <fstream>
+#include <iostream>
+#include <mutex>
+#include <optional>
+#include <thread>
+
+namespace mailrig::cli {
+
+namespace {
+
+const char* const kRunUsage = R"(usage: mailrig run [PATH]... [-j N] [--junit FILE] [--keep DIR] [--filter PATTERN] [--list]
+
+Runs scenario files (YAML, see docs/scenarios.md). Each scenario gets its own fake SMTP server
+on 127.0.0.1 with ephemeral ports; the client sends what the steps say; the captured messages
+are checked against the expectations.
+
+  PATH               a scenario file, or a directory searched recursively for *.yaml / *.yml;
+                     default: the shipped suite ()" "SUITE" R"()
+  -j, --jobs N       run N scenarios at a time (default: the number of CPU cores)
+  --junit FILE       also write the results as JUnit XML to FILE
+  --keep DIR         keep every captured message as DIR/<scenario>/NNNNNN.eml + .json
+                     (inspect them with `mailrig inspect FILE.eml`)
+  --filter PATTERN   run only scenarios whose name or file name matches PATTERN (a shell glob
+                     such as 'tls-*'; without wildcards, a substring); repeatable
+  --fixtures DIR     resolve fixture paths against DIR after the scenario's own directory
+                     (default: the source tree's fixtures/)
+  --list             list the selected scenarios (name, covers, description) and exit
+  -q, --quiet        print only failures and the totals line
+  -h, --help         show this help
+
+Exit status: 0 every scenario passed, 1 a scenario failed (or could not run), 2 invalid input
+(bad options, unreadable or invalid scenario files, nothing selected).
+)";
+
+struct RunArguments {
+    std::vector<std::string> paths;
+    unsigned jobs = 0;
+    std::string junit;
+    std::string keep;
+    std::vector<std::string> filters;
+    std::string fixtures;
+    bool list = false;
+    bool quiet = false;
+};
+
+/// Parses the arguments; throws std::invalid_argument with a message for people.
+std::optional<RunArguments> parseArguments(const std::vector<std::string>& args) {
+    RunArguments parsed;
+    for (std::size_t i = 0; i < args.size(); ++i) {
+        const std::string& a = args[i];
+        auto value = [&](const std::string& option) -> std::string {
+            if (i + 1 >= args.size()) throw std::invalid_argument(option + " needs a value");
+            return args[++i];
+        };
+        if (a == "-h" || a == "--help") return std::nullopt;
+        if (a == "-j" || a == "--jobs") {
+            const std::string text = value(a);
+            std::size_t used = 0;
+            unsigned long jobs = 0;
+            try {
+                jobs = std::stoul(text, &used);
+            } catch (const std::exception&) {
+                used = 0;
+            }
+            if (used != text.size() || jobs == 0 || jobs > 256)
+                throw std::invalid_argument("-j expects a number from 1 to 256, got '" + text + "'");
+            parsed.jobs = static_cast<unsigned>(jobs);
+        } else if (a.rfind("-j", 0) == 0 && a.size() > 2 && a[2] != '-') {
+            return parseArguments([&] {
+                std::vector<std::string> rewritten(args.begin(), args.begin() + static_cast<long>(i));
+                rewritten.push_back("-j");
+                rewritten.push_back(a.substr(2));
+                rewritten.insert(rewritten.end(), args.begin() + static_cast<long>(i) + 1, args.end());
+                return rewritten;
+            }());
+        } else if (a == "--junit") {
+            parsed.junit = value(a);
+        } else if (a == "--keep") {
+            parsed.keep = value(a);
+        } else if (a == "--filter") {
+            parsed.filters.push_back(value(a));
+        } else if (a == "--fixtures") {
+            parsed.fixtures = value(a);
+        } else if (a == "--list") {
+            parsed.list = true;
+        } else if (a == "-q" || a == "--quiet") {
+            parsed.quiet = true;
+        } else if (!a.empty() && a[0] == '-') {
+            throw std::invalid_argument("unknown option '" + a + "'");
+        } else {
+            parsed.paths.push_back(a);
+        }
+    }
+    if (parsed.paths.empty()) parsed.paths.push_back(scenario::defaultSuiteDirectory());
+    return parsed;
+}
+
+bool matchesFilter(const std::string& pattern, const scenario::Scenario& s) {
+    const bool glob = pattern.find_first_of("*?[") != std::string::npos;
+    const std::string base = s.file.substr(s.file.find_last_of('/') + 1);
+    for (const std::string& candidate : {s.name, base}) {
+        if (glob ? fnmatch(pattern.c_str(), candidate.c_str(), 0) == 0 : candidate.find(pattern) != std::string::npos)
+            return true;
+    }
+    return false;
+}
+
+void printList(const std::vector<scenario::Scenario>& scenarios) {
+    for (const auto& s : scenarios) {
+        std::cout << s.name << "  (" << s.file << ")\n    " << s.description << "\n";
+        if (!s.covers.empty()) {
+            std::cout << "    covers:";
+            for (const auto& c : s.covers) std::cout << " " << c;
+            std::cout << "\n";
+        }
+    }
+    std::cout << scenarios.size() << " scenario(s)\n";
+}
+
+} // namespace
+
+int runRun(const std::vector<std::string>& args) {
+    std::optional<RunArguments> parsed;
+    try {
+        parsed = parseArguments(args);
+    } catch (const std::invalid_argument& e) {
+        std::cerr << "mailrig run: " << e.what() << "\n\n" << kRunUsage;
+        return Invalid;
+    }
+    if (!parsed) {
+        std::string usage = kRunUsage;
+        usage.replace(usage.find("SUITE"), 5, scenario::defaultSuiteDirectory());
+        std::cout << usage;
+        return Success;
+    }
+
+    std::vector<std::string> files;
+    try {
+        files = scenario::findScenarioFiles(parsed->paths);
+    } catch (const scenario::ScenarioError& e) {
+        std::cerr << "mailrig run: " << e.what() << "\n";
+        return Invalid;
+    }
+
+    // Load everything first: an invalid file is reported with its place before anything runs.
+    std::vector<scenario::Scenario> scenarios;
+    std::vector<std::string> invalid;
+    for (const auto& file : files) {
+        try {
+            scenarios.push_back(scenario::loadScenario(file, parsed->fixtures));
+        } catch (const scenario::ScenarioError& e) {
+            invalid.push_back(e.what());
+        }
+    }
+    for (const auto& message : invalid) std::cerr << "mailrig run: " << message << "\n";
+    if (!parsed->filters.empty()) {
+        std::vector<scenario::Scenario> selected;
+        for (auto& s : scenarios) {
+            bool match = false;
+            for (const auto& f : parsed->filters) match = match || matchesFilter(f, s);
+            if (match) selected.push_back(std::move(s));
+        }
+        scenarios = std::move(selected);
+    }
+    if (parsed->list) {
+        printList(scenarios);
+        return invalid.empty() ? Success : Invalid;
+    }
+    if (scenarios.empty()) {
+        std::cerr << "mailrig run: no scenario selected" << (parsed->filters.empty() ? "" : " by --filter") << "\n";
+        return Invalid;
+    }
+
+    const bool terminal = isatty(STDERR_FILENO) == 1;
+    std::size_t failedSoFar = 0;
+    scenario::RunOptions options;
+    options.keepDirectory = parsed->keep;
+    options.fixturesDirectory = parsed->fixtures;
+    auto progress = [&](const scenario::ScenarioResult& r, std::size_t finished, std::size_t total) {
+        failedSoFar += r.verdict != scenario::Verdict::Passed;
+        if (!terminal) return;
+        std::cerr << "\r\033[K[" << finished << "/" << total << "] " << failedSoFar << " failed  "
+                  << scenario::toString(r.verdict) << " " << r.name << std::flush;
+        if (finished == total) std::cerr << "\r\033[K" << std::flush;
+    };
+    const auto results = scenario::runScenarios(scenarios, parsed->jobs, options, progress);
+
+    if (parsed->quiet) {
+        std::vector<scenario::ScenarioResult> notPassed;
+        for (const auto& r : results)
+            if (r.verdict != scenario::Verdict::Passed) notPassed.push_back(r);
+        if (!notPassed.empty()) scenario::writeSummary(std::cout, notPassed);
+    } else {
+        scenario::writeSummary(std::cout, results);
+    }
+    scenario::writeFailureDetails(std::cout, results);
+    if (!parsed->keep.empty()) std::cout << "captured messages kept under " << parsed->keep << "\n";
+
+    bool anyInvalid = !invalid.empty(), anyFailed = false;
+    for (const auto& r : results) {
+        anyInvalid = anyInvalid || r.invalid;
+        anyFailed = anyFailed || r.verdict != scenario::Verdict::Passed;
+    }
+    if (!parsed->junit.empty()) {
+        std::ofstream junit(parsed->junit, std::ios::binary | std::ios::trunc);
+        scenario::writeJUnit(junit, results);
+        junit.flush();
+        if (!junit) {
+            std::cerr << "mailrig run: cannot write the JUnit report to " << parsed->junit << "\n";
+            return Invalid;
+        }
+        std::cout << "JUnit report written to " << parsed->junit << "\n";
+    }
+    if (!invalid.empty()) std::cout << invalid.size() << " scenario file(s) could not be read (see above)\n";
+    if (anyInvalid) return Invalid;
+    return anyFailed ? Failed : Success;
+}
+
+} // namespace mailrig::cli

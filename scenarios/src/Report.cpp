@@ -1,0 +1,133 @@
+#include "mailrig/scenarios/Report.h"
+
+#include <filesystem>
+#include <iomanip>
+#include <sstream>
+
+namespace mailrig::scenario {
+
+namespace {
+
+std::string seconds(std::chrono::milliseconds duration) {
+    std::ostringstream out;
+    out << std::fixed << std::setprecision(3) << static_cast<double>(duration.count()) / 1000.0;
+    return out.str();
+}
+
+/// Indents every line after the first by `indent`.
+std::string indented(const std::string& text, const std::string& indent) {
+    std::string out;
+    for (char c : text) {
+        out += c;
+        if (c == '\n') out += indent;
+    }
+    while (!out.empty() && (out.back() == ' ' || out.back() == '\n')) out.pop_back();
+    return out;
+}
+
+std::string xmlEscape(const std::string& text) {
+    std::string out;
+    for (unsigned char c : text) {
+        switch (c) {
+        case '&': out += "&amp;"; break;
+        case '<': out += "&lt;"; break;
+        case '>': out += "&gt;"; break;
+        case '"': out += "&quot;"; break;
+        case '\'': out += "&apos;"; break;
+        default:
+            // XML 1.0 forbids most control characters even as references.
+            if (c < 0x20 && c != '\n' && c != '\r' && c != '\t') out += "?";
+            else out += static_cast<char>(c);
+        }
+    }
+    return out;
+}
+
+} // namespace
+
+std::string describeMismatches(const ScenarioResult& result) {
+    std::ostringstream out;
+    for (const auto& m : result.mismatches) {
+        out << result.file;
+        if (m.line > 0) out << ":" << m.line;
+        out << ": " << m.check << "\n";
+        out << "    expected: " << indented(m.expected, "              ") << "\n";
+        out << "    captured: " << indented(m.actual, "              ") << "\n";
+    }
+    return out.str();
+}
+
+void writeSummary(std::ostream& out, const std::vector<ScenarioResult>& results) {
+    std::size_t width = 8;
+    for (const auto& r : results) width = std::max(width, r.name.size());
+    std::size_t passed = 0, failed = 0, errors = 0;
+    std::chrono::milliseconds total{0};
+    out << std::left << std::setw(7) << "RESULT" << std::right << std::setw(9) << "TIME  " << "  " << std::left
+        << std::setw(static_cast<int>(width)) << "SCENARIO" << "  FILE\n";
+    for (const auto& r : results) {
+        out << std::left << std::setw(7) << toString(r.verdict) << std::right << std::setw(8) << seconds(r.duration)
+            << "s  " << std::left << std::setw(static_cast<int>(width)) << r.name << "  " << r.file << "\n";
+        passed += r.verdict == Verdict::Passed;
+        failed += r.verdict == Verdict::Failed;
+        errors += r.verdict == Verdict::Error;
+        total += r.duration;
+    }
+    out << "\n" << results.size() << " scenario(s): " << passed << " passed, " << failed << " failed, " << errors
+        << " error(s); " << seconds(total) << " s of scenario time\n";
+}
+
+void writeFailureDetails(std::ostream& out, const std::vector<ScenarioResult>& results) {
+    for (const auto& r : results) {
+        if (r.verdict == Verdict::Passed) continue;
+        out << "\n=== " << toString(r.verdict) << ": " << r.name << " (" << r.file << ")\n";
+        if (!r.description.empty()) out << r.description << "\n";
+        if (r.verdict == Verdict::Error) out << "error: " << r.error << "\n";
+        out << describeMismatches(r);
+        if (!r.keptFiles.empty()) {
+            out << "captured messages kept in:\n";
+            for (const auto& f : r.keptFiles) out << "    " << f << "\n";
+        }
+    }
+}
+
+void writeJUnit(std::ostream& out, const std::vector<ScenarioResult>& results, const std::string& suiteName) {
+    std::size_t failures = 0, errors = 0;
+    std::chrono::milliseconds total{0};
+    for (const auto& r : results) {
+        failures += r.verdict == Verdict::Failed;
+        errors += r.verdict == Verdict::Error;
+        total += r.duration;
+    }
+    out << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
+    out << "<testsuites name=\"" << xmlEscape(suiteName) << "\" tests=\"" << results.size() << "\" failures=\""
+        << failures << "\" errors=\"" << errors << "\" time=\"" << seconds(total) << "\">\n";
+    out << "  <testsuite name=\"" << xmlEscape(suiteName) << "\" tests=\"" << results.size() << "\" failures=\""
+        << failures << "\" errors=\"" << errors << "\" skipped=\"0\" time=\"" << seconds(total) << "\">\n";
+    for (const auto& r : results) {
+        const std::string classname = std::filesystem::path(r.file).parent_path().filename().string();
+        out << "    <testcase classname=\"" << xmlEscape(classname.empty() ? suiteName : classname) << "\" name=\""
+            << xmlEscape(r.name) << "\" file=\"" << xmlEscape(r.file) << "\" time=\"" << seconds(r.duration) << "\"";
+        if (r.verdict == Verdict::Passed) {
+            out << "/>\n";
+            continue;
+        }
+        out << ">\n";
+        if (r.verdict == Verdict::Failed) {
+            const std::string first = r.mismatches.empty() ? "failed" : r.mismatches.front().check;
+            out << "      <failure message=\"" << xmlEscape(std::to_string(r.mismatches.size()) + " expectation(s) failed, first: " + first)
+                << "\" type=\"mismatch\">" << xmlEscape(describeMismatches(r)) << "</failure>\n";
+        } else {
+            out << "      <error message=\"" << xmlEscape(r.error) << "\" type=\"error\">" << xmlEscape(r.error) << "</error>\n";
+        }
+        std::string output = r.transcript;
+        if (!r.keptFiles.empty()) {
+            output += "\ncaptured messages kept in:\n";
+            for (const auto& f : r.keptFiles) output += "  " + f + "\n";
+        }
+        if (!output.empty()) out << "      <system-out>" << xmlEscape(output) << "</system-out>\n";
+        out << "    </testcase>\n";
+    }
+    out << "  </testsuite>\n</testsuites>\n";
+}
+
+} // namespace mailrig::scenario
