@@ -254,9 +254,9 @@ void SmtpSession::refuse(int code, std::string_view enhanced, std::string_view t
 
 void SmtpSession::flush() {
     if (_out.empty()) return;
+    _record->update([](SessionInfo& s) { ++s.writes; }); // counted first: the peer may look as soon as it reads
     _channel.send(_out.data(), _out.size(), _core.config().limits.idleTimeout);
     _out.clear();
-    _record->update([](SessionInfo& s) { ++s.writes; });
 }
 
 void SmtpSession::closeWith(int code, std::string_view enhanced, std::string_view text) {
