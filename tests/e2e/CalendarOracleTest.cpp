@@ -249,6 +249,52 @@ BOOST_AUTO_TEST_CASE(invitationSentThroughTheFakeServerArrivesVerified) {
                "mailto:carol@example.org\n");
 }
 
+BOOST_AUTO_TEST_CASE(icsFileIsAttachedWithItsOwnMethodAndFacts) {
+    const std::string ics = mailrig::test::readFile(mailrig::test::fixturePath("ical/outlook-request.ics"));
+    MailMessage m;
+    m.addTo(MailAddress("bob@example.org"));
+    mailrig::attachCalendar(m, ics);
+    const PythonMime mime = readWithPythonEmail(m.toEml());
+    BOOST_TEST(mime.defects == 0);
+    BOOST_TEST(mime.contentClass == "urn:content-classes:calendarmessage");
+    BOOST_TEST(mime.subject == "Quarterly planning – Q1 2027");
+    BOOST_TEST(mime.from == "Alice Example <alice@example.org>");
+    BOOST_TEST(mime.parts.back() == "1 text/calendar method=REQUEST charset=UTF-8 quoted-printable - -");
+    BOOST_TEST(mime.calendar == ics); // already CRLF and folded: unchanged
+    BOOST_TEST(m.textBody().find("Where: Room 4.12 (Zürich)") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(icsFileIsNormalisedToCrlfAndFoldedLines) {
+    // LF line ends and Notes' unfolded long lines become CRLF and 75-octet folds, so the
+    // verifying side finds nothing left to report.
+    for (const char* file : {"ical/bad-bare-lf.ics", "ical/notes-request.ics"}) {
+        BOOST_TEST_CONTEXT(file) {
+            MailMessage m;
+            m.addTo(MailAddress("bob@example.org"));
+            mailrig::attachCalendar(m, mailrig::test::readFile(mailrig::test::fixturePath(file)), {}, file);
+            const auto calendar = mailrig::fake::calendarOf(mailrig::fake::MessageView(m.toEml()));
+            BOOST_REQUIRE(calendar.has_value());
+            for (const auto& f : calendar->findings()) BOOST_TEST_MESSAGE(f.code << ": " << f.message);
+            BOOST_TEST(calendar->clean());
+        }
+    }
+}
+
+BOOST_AUTO_TEST_CASE(icsFileWithoutMethodOrCalendarIsRefusedByName) {
+    for (const char* file : {"ical/bad-method-missing.ics", "ical/bad-unparsable.ics"}) {
+        BOOST_TEST_CONTEXT(file) {
+            MailMessage m;
+            try {
+                mailrig::attachCalendar(m, mailrig::test::readFile(mailrig::test::fixturePath(file)), {}, file);
+                BOOST_FAIL("no exception");
+            } catch (const std::invalid_argument& e) {
+                BOOST_TEST(std::string(e.what()).find(file) == 0u);
+            }
+            BOOST_TEST(m.alternateViews().empty());
+        }
+    }
+}
+
 BOOST_AUTO_TEST_CASE(secondCalendarInOneMessageIsRefused) {
     MailMessage m = invitation(meeting());
     BOOST_CHECK_THROW(meeting().attachTo(m), std::logic_error);

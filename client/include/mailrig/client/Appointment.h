@@ -207,4 +207,17 @@ private:
     std::vector<Reminder> _reminders;
 };
 
+/// Puts an existing iCalendar text (a .ics file, say) into `message` exactly as
+/// Appointment::attachTo() does: the `text/calendar; method=<METHOD>; charset=UTF-8` view with
+/// the METHOD read from the text, `Content-Class: urn:content-classes:calendarmessage`, a
+/// text/plain body (summary, start, location, organizer, description of the first VEVENT) when
+/// the message has none, the subject from SUMMARY and From from ORGANIZER when the message has
+/// none, and the optional `.ics` attachment. Line ends are normalised to CRLF and lines longer
+/// than 75 octets are folded (never inside a UTF-8 character); nothing else is changed. Throws
+/// std::invalid_argument naming `name` when the text holds no VCALENDAR or no METHOD (Outlook
+/// rejects a calendar without one), and std::logic_error when the message already carries a
+/// text/calendar view.
+void attachCalendar(MailMessage& message, const std::string& icsText, const CalendarMailOptions& options = {},
+                    const std::string& name = "calendar");
+
 } // namespace mailrig
