@@ -187,9 +187,8 @@ bool SmtpSession::applyRules(Phase phase, std::string_view argument) {
     if (action->failTls) _pending.failTls = true;
     _pending.disconnectAfter = action->disconnect;
     if (action->close421) {
-        std::string text = action->reply && !action->reply->text.empty() ? action->reply->text
-                                                                          : _core.config().hostname + " Service shutting down";
-        closeWith(421, "4.3.2", text);
+        if (action->reply && !action->reply->text.empty()) closeWith(421, {}, action->reply->text);
+        closeWith(421, "4.3.2", _core.config().hostname + " Service shutting down");
     }
     if (action->reply) {
         _pending.reply = action->reply;

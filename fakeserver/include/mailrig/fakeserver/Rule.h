@@ -62,7 +62,8 @@ struct Reply {
 /// 5. `failTls` (STARTTLS, TLS): the handshake is answered with a fatal TLS alert and the
 ///    connection closed (after the `220` for STARTTLS; on the implicit-TLS listener the TLS phase
 ///    comes before CONNECT and the greeting);
-/// 6. `close421`: `421 4.3.2 <text or "Service shutting down">` and close; or else `reply` (if
+/// 6. `close421`: `421` with the reply's text (verbatim) when `reply` has one, else
+///    `421 4.3.2 <hostname> Service shutting down`, and close; or else `reply` (if
 ///    set) instead of the default action; or else the server's normal handling;
 /// 7. `disconnect`: close the connection (after the reply, if one is set; without any reply
 ///    otherwise).
