@@ -9,7 +9,10 @@
 #include <Poco/Net/SecureStreamSocket.h>
 #include <Poco/Net/SocketAddress.h>
 
+#include <Poco/Net/IPAddress.h>
+
 #include <openssl/ssl.h>
+#include <openssl/x509_vfy.h>
 #include <sys/socket.h>
 
 #include <mutex>
@@ -39,7 +42,7 @@ int openSslVersion(TlsVersion v) {
 
 } // namespace
 
-Poco::Net::Context::Ptr makeClientContext(const TlsSettings& settings) {
+Poco::Net::Context::Ptr makeClientContext(const TlsSettings& settings, const std::string& serverName) {
     initializeSslOnce();
     Poco::Net::Context::Params params;
     params.verificationMode = settings.verifyCertificate ? Poco::Net::Context::VERIFY_RELAXED
@@ -58,8 +61,17 @@ Poco::Net::Context::Ptr makeClientContext(const TlsSettings& settings) {
                                "TLS");
     }
     SSL_CTX_set_min_proto_version(context->sslContext(), openSslVersion(settings.minimumVersion));
-    context->enableExtendedCertificateVerification(settings.verifyCertificate &&
-                                                   settings.checkHostName);
+    // The name check is OpenSSL's own (RFC 6125: DNS names, wildcards, IP addresses), done
+    // during the handshake; Poco's check afterwards is not used.
+    context->enableExtendedCertificateVerification(false);
+    if (settings.verifyCertificate && settings.checkHostName && !serverName.empty()) {
+        X509_VERIFY_PARAM* param = SSL_CTX_get0_param(context->sslContext());
+        Poco::Net::IPAddress ip;
+        const bool isIp = Poco::Net::IPAddress::tryParse(serverName, ip);
+        const int ok = isIp ? X509_VERIFY_PARAM_set1_ip_asc(param, serverName.c_str())
+                            : X509_VERIFY_PARAM_set1_host(param, serverName.c_str(), serverName.size());
+        if (ok != 1) throw SmtpTlsException("cannot check the certificate for '" + serverName + "'", "TLS");
+    }
     return context;
 }
 
@@ -94,7 +106,7 @@ void SmtpConnection::setTimeout(std::chrono::milliseconds timeout) {
 
 void SmtpConnection::startTls() {
     const std::string serverName = _tls.serverName.empty() ? _host : _tls.serverName;
-    _context_ = makeClientContext(_tls);
+    _context_ = makeClientContext(_tls, serverName);
     try {
         Poco::Net::SecureStreamSocket secure =
             Poco::Net::SecureStreamSocket::attach(_socket, serverName, _context_);

@@ -63,7 +63,8 @@ private:
 };
 
 /// Builds the Poco TLS client context for `settings` (minimum version, CA file or directory,
-/// verification). Throws SmtpTlsException when a CA file cannot be loaded.
-Poco::Net::Context::Ptr makeClientContext(const TlsSettings& settings);
+/// verification, and the check that the certificate names `serverName`, a DNS name or an IP
+/// address). Throws SmtpTlsException when a CA file cannot be loaded.
+Poco::Net::Context::Ptr makeClientContext(const TlsSettings& settings, const std::string& serverName);
 
 } // namespace mailrig::detail
