@@ -1,0 +1,191 @@
+#include <boost/test/unit_test.hpp>
+
+#include "mailrig/fakeserver/FakeSmtpServer.h"
+#include "mailrig/fakeserver/TestCertificates.h"
+#include "support/Process.h"
+#include "support/SmtpWire.h"
+
+#include <chrono>
+
+using namespace mailrig::fake;
+using mailrig::test::runPython;
+using mailrig::test::SmtpWire;
+using namespace std::chrono_literals;
+
+namespace {
+
+struct AuthServer {
+    explicit AuthServer(bool insecureAuth = false, bool implicitTls = false) : server(config(insecureAuth, implicitTls)) {
+        server.start();
+    }
+    static ServerConfig config(bool insecureAuth, bool implicitTls) {
+        ServerConfig c = implicitTls ? ServerConfig::withImplicitTls() : ServerConfig::withStartTls();
+        c.users["alice"] = "wonder land";
+        c.users["bob@example.com"] = "ya29.token";
+        c.allowInsecureAuth = insecureAuth;
+        return c;
+    }
+    FakeSmtpServer server;
+};
+
+// Logs in with one SASL mechanism over STARTTLS (verifying the certificate against the test CA)
+// and sends one message; prints the TLS version and the outcome.
+const char* const kLogin = R"PY(
+import smtplib, ssl, sys
+port, cafile, mech, user, password = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[5]
+ctx = ssl.create_default_context(cafile=cafile)
+s = smtplib.SMTP('localhost', port, timeout=10)
+s.starttls(context=ctx)
+s.ehlo()
+print(s.sock.version())
+s.esmtp_features['auth'] = mech
+try:
+    s.login(user, password)
+    s.sendmail('alice@example.com', ['x@example.com'], b'Subject: auth\r\n\r\nhi\r\n')
+    print('sent')
+except smtplib.SMTPAuthenticationError as e:
+    print('auth failed %d' % e.smtp_code)
+s.quit()
+)PY";
+
+} // namespace
+
+BOOST_AUTO_TEST_SUITE(TlsAuth)
+
+BOOST_AUTO_TEST_CASE(startTlsThenEachSaslMechanismAuthenticates) {
+    AuthServer s;
+    const std::string ca = TestCertificates::shared().caCertificatePath();
+    for (const char* mech : {"PLAIN", "LOGIN", "CRAM-MD5"}) {
+        auto r = runPython(kLogin, {std::to_string(s.server.port()), ca, mech, "alice", "wonder land"});
+        BOOST_TEST_INFO(mech << ": " << r.err);
+        BOOST_TEST(r.out.find("sent\n") != std::string::npos);
+    }
+    BOOST_REQUIRE(s.server.store().waitForCount(3, 5s));
+    for (const CapturedMessage& m : s.server.store().messages()) {
+        SessionInfo info = m.session();
+        BOOST_TEST(info.tls);
+        BOOST_TEST(info.tlsVersion.rfind("TLSv1.", 0) == 0u);
+        BOOST_TEST(!info.tlsCipher.empty());
+        BOOST_TEST(info.authUser == "alice");
+        BOOST_TEST(info.transcriptText().find("wonder") == std::string::npos); // secrets masked
+    }
+    std::vector<std::string> mechanisms;
+    for (const CapturedMessage& m : s.server.store().messages()) mechanisms.push_back(m.session().authMechanism);
+    BOOST_TEST(mechanisms == (std::vector<std::string>{"PLAIN", "LOGIN", "CRAM-MD5"}));
+}
+
+BOOST_AUTO_TEST_CASE(wrongPasswordGets535) {
+    AuthServer s;
+    auto r = runPython(kLogin, {std::to_string(s.server.port()), TestCertificates::shared().caCertificatePath(), "PLAIN",
+                                "alice", "wrong"});
+    BOOST_TEST_INFO(r.err);
+    BOOST_TEST(r.out.find("auth failed 535") != std::string::npos);
+    BOOST_TEST(s.server.store().sessions().front().authUser.empty());
+}
+
+BOOST_AUTO_TEST_CASE(xoauth2TokenAuthenticatesAndFailureFollowsTheProtocol) {
+    AuthServer s(true);
+    SmtpWire wire(s.server.port());
+    auto ehlo = wire.hello();
+    bool offered = false;
+    for (const auto& line : ehlo.lines) offered = offered || line.find("AUTH PLAIN LOGIN CRAM-MD5 XOAUTH2") != std::string::npos;
+    BOOST_TEST(offered);
+    // base64("user=bob@example.com\x01auth=Bearer wrong\x01\x01")
+    auto bad = wire.command("AUTH XOAUTH2 dXNlcj1ib2JAZXhhbXBsZS5jb20BYXV0aD1CZWFyZXIgd3JvbmcBAQ==");
+    BOOST_TEST(bad.code == 334);
+    BOOST_TEST(wire.command("").code == 535);
+    // base64("user=bob@example.com\x01auth=Bearer ya29.token\x01\x01")
+    auto good = wire.command("AUTH XOAUTH2 dXNlcj1ib2JAZXhhbXBsZS5jb20BYXV0aD1CZWFyZXIgeWEyOS50b2tlbgEB");
+    BOOST_TEST(good.code == 235);
+    BOOST_TEST(wire.command("AUTH PLAIN AGFsaWNlAHdvbmRlciBsYW5k").code == 503); // already authenticated
+    auto transcript = s.server.store().sessions().front().transcriptText();
+    BOOST_TEST(transcript.find("C: AUTH XOAUTH2 ***") != std::string::npos);
+    BOOST_TEST(transcript.find("dXNlcj") == std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(authBeforeTlsIsRefusedUnlessAllowed) {
+    AuthServer strict;
+    SmtpWire wire(strict.server.port());
+    auto ehlo = wire.hello();
+    for (const auto& line : ehlo.lines) BOOST_TEST(line.find("AUTH") == std::string::npos);
+    BOOST_TEST(wire.command("AUTH PLAIN AGFsaWNlAHdvbmRlciBsYW5k").code == 538);
+    AuthServer lenient(true);
+    SmtpWire other(lenient.server.port());
+    other.hello();
+    BOOST_TEST(other.command("AUTH PLAIN AGFsaWNlAHdvbmRlciBsYW5k").code == 235);
+}
+
+BOOST_AUTO_TEST_CASE(loginExchangeCanBeCancelled) {
+    AuthServer s(true);
+    SmtpWire wire(s.server.port());
+    wire.hello();
+    auto user = wire.command("AUTH LOGIN");
+    BOOST_TEST(user.code == 334);
+    BOOST_TEST(user.text() == "VXNlcm5hbWU6");
+    BOOST_TEST(wire.command("*").code == 501);
+    BOOST_TEST(wire.command("AUTH LOGIN YWxpY2U=").code == 334); // initial response = user name
+    BOOST_TEST(wire.command("d29uZGVyIGxhbmQ=").code == 235);
+}
+
+BOOST_AUTO_TEST_CASE(requireAuthAndRequireStartTlsRefuseWith530) {
+    ServerConfig c = AuthServer::config(true, false);
+    c.requireAuth = true;
+    FakeSmtpServer authServer(c);
+    authServer.start();
+    SmtpWire wire(authServer.port());
+    wire.hello();
+    BOOST_TEST(wire.command("MAIL FROM:<a@b.c>").code == 530);
+    BOOST_TEST(wire.command("AUTH PLAIN AGFsaWNlAHdvbmRlciBsYW5k").code == 235);
+    BOOST_TEST(wire.command("MAIL FROM:<a@b.c> AUTH=<>").code == 250);
+
+    ServerConfig t = ServerConfig::withStartTls();
+    t.requireStartTls = true;
+    FakeSmtpServer tlsServer(t);
+    tlsServer.start();
+    SmtpWire plain(tlsServer.port());
+    plain.hello();
+    BOOST_TEST(plain.command("MAIL FROM:<a@b.c>").code == 530);
+    BOOST_TEST(plain.command("NOOP").code == 250);
+}
+
+BOOST_AUTO_TEST_CASE(implicitTlsListenerSpeaksTlsFromTheFirstByte) {
+    AuthServer s(false, true);
+    BOOST_REQUIRE(s.server.tlsPort() != 0);
+    const char* script = R"PY(
+import smtplib, ssl, sys
+ctx = ssl.create_default_context(cafile=sys.argv[2])
+s = smtplib.SMTP_SSL('localhost', int(sys.argv[1]), context=ctx, timeout=10)
+s.ehlo()
+print('starttls offered' if s.has_extn('starttls') else 'no starttls')
+s.login('alice', 'wonder land')
+s.sendmail('alice@example.com', ['x@example.com'], b'Subject: implicit\r\n\r\nhi\r\n')
+s.quit()
+print('sent')
+)PY";
+    auto r = runPython(script, {std::to_string(s.server.tlsPort()), TestCertificates::shared().caCertificatePath()});
+    BOOST_TEST_INFO(r.err);
+    BOOST_TEST(r.out == "no starttls\nsent\n");
+    BOOST_REQUIRE(s.server.store().waitForCount(1, 5s));
+    SessionInfo info = s.server.store().last().session();
+    BOOST_TEST(info.implicitTls);
+    BOOST_TEST(info.tls);
+}
+
+BOOST_AUTO_TEST_CASE(plaintextAfterStartTlsIsDiscardedAndNoted) {
+    ServerConfig c = ServerConfig::withStartTls();
+    FakeSmtpServer server(c);
+    server.start();
+    SmtpWire wire(server.port());
+    wire.hello();
+    wire.send("STARTTLS\r\nMAIL FROM:<injected@evil>\r\n");
+    BOOST_TEST(wire.reply().code == 220);
+    // We never complete the handshake; the server must not have executed the injected MAIL.
+    wire.shutdownWrite();
+    BOOST_TEST(wire.closedWithin(5s));
+    auto sessions = server.store().sessions();
+    BOOST_REQUIRE(sessions.size() == 1u);
+    BOOST_TEST(sessions[0].startTlsInjection);
+    BOOST_TEST(sessions[0].transcriptText().find("250 2.1.0") == std::string::npos);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
