@@ -372,6 +372,15 @@ BOOST_AUTO_TEST_CASE(attendeeNamesWithQuotesAndSeparatorsStayParameters) {
     BOOST_TEST(attendee.at("address") == "mailto:dan@example.org");
 }
 
+BOOST_AUTO_TEST_CASE(lineBreaksAndControlCharactersInTextAreNormalised) {
+    Appointment a = sampleMeeting();
+    a.setSummary("one\r\ntwo\rthree\tfour\x01" "five");
+    const std::string ics = a.toIcs();
+    requireWellFormedLines(ics);
+    BOOST_TEST(contains(ics, "SUMMARY:one\\ntwo\\nthree\tfourfive\r\n"));
+    BOOST_TEST(readWithPythonIcalendar(ics)["summary"] == "one\ntwo\nthree\tfourfive");
+}
+
 BOOST_AUTO_TEST_CASE(generatedUidsAreUnique) {
     BOOST_TEST(Appointment().uid() != Appointment().uid());
     BOOST_TEST(Appointment().uid().size() > 20u);

@@ -66,6 +66,25 @@ std::string parameterText(const std::string& text) {
     return out;
 }
 
+/// A TEXT value as RFC 5545 3.3.11 allows it: CRLF and lone CR become LF (written `\n`), other
+/// control characters except TAB are dropped (libical would write them raw).
+std::string textValue(const std::string& text) {
+    std::string out;
+    out.reserve(text.size());
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        const unsigned char c = static_cast<unsigned char>(text[i]);
+        if (c == '\r') {
+            out += '\n';
+            if (i + 1 < text.size() && text[i + 1] == '\n') ++i;
+        } else if ((c < 0x20 && c != '\t' && c != '\n') || c == 0x7F) {
+            continue;
+        } else {
+            out += static_cast<char>(c);
+        }
+    }
+    return out;
+}
+
 icalproperty* addressProperty(icalproperty* property, const MailAddress& mailbox) {
     if (!mailbox.displayName.empty())
         icalproperty_add_parameter(property, icalparameter_new_cn(parameterText(mailbox.displayName).c_str()));
@@ -108,10 +127,10 @@ IcalComponentPtr buildEvent(const Appointment& a, std::time_t now) {
     icalcomponent_add_property(e, icalproperty_new_sequence(a.sequence()));
     icalcomponent_add_property(e, timeProperty(icalproperty_new_dtstart, a.start(), a.timeZone()));
     icalcomponent_add_property(e, timeProperty(icalproperty_new_dtend, a.end(), a.timeZone()));
-    if (!a.summary().empty()) icalcomponent_add_property(e, icalproperty_new_summary(a.summary().c_str()));
-    if (!a.location().empty()) icalcomponent_add_property(e, icalproperty_new_location(a.location().c_str()));
+    if (!a.summary().empty()) icalcomponent_add_property(e, icalproperty_new_summary(textValue(a.summary()).c_str()));
+    if (!a.location().empty()) icalcomponent_add_property(e, icalproperty_new_location(textValue(a.location()).c_str()));
     if (!a.description().empty())
-        icalcomponent_add_property(e, icalproperty_new_description(a.description().c_str()));
+        icalcomponent_add_property(e, icalproperty_new_description(textValue(a.description()).c_str()));
     icalcomponent_add_property(e, icalproperty_new_status(toIcal(a.status())));
     icalcomponent_add_property(e, addressProperty(icalproperty_new_organizer(mailto(*a.organizer()).c_str()),
                                                   *a.organizer()));
@@ -136,7 +155,7 @@ IcalComponentPtr buildEvent(const Appointment& a, std::time_t now) {
         trigger.time = icaltime_null_time();
         trigger.duration = icaldurationtype_from_int(-static_cast<int>(reminder.before.count() * 60));
         icalcomponent_add_property(alarm, icalproperty_new_trigger(trigger));
-        icalcomponent_add_property(alarm, icalproperty_new_description(reminder.description.c_str()));
+        icalcomponent_add_property(alarm, icalproperty_new_description(textValue(reminder.description).c_str()));
         icalcomponent_add_component(e, alarm);
     }
     return event;
