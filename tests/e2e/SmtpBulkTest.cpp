@@ -1,0 +1,197 @@
+// Bulk send over one connection and over several: one report entry per message, each message
+// captured exactly once.
+#include <boost/test/unit_test.hpp>
+
+#include "mailrig/client/SmtpClient.h"
+#include "mailrig/fakeserver/FakeSmtpServer.h"
+#include "mailrig/fakeserver/MessageView.h"
+#include "support/SmtpClientTesting.h"
+
+#include <mutex>
+#include <set>
+
+using namespace mailrig;
+using mailrig::fake::FakeSmtpServer;
+using mailrig::fake::Phase;
+using mailrig::fake::ServerConfig;
+
+namespace {
+
+struct Started {
+    explicit Started(ServerConfig config = ServerConfig::plain()) : server(std::move(config)) { server.start(); }
+    FakeSmtpServer server;
+};
+
+MailMessageCollection numbered(std::size_t n) {
+    MailMessageCollection messages;
+    for (std::size_t i = 0; i < n; ++i) {
+        MailMessage m;
+        m.setFrom(MailAddress("sender@example.org"));
+        m.addTo(MailAddress("rcpt" + std::to_string(i) + "@example.org"));
+        m.setSubject("message " + std::to_string(i));
+        m.setTextBody("body " + std::to_string(i));
+        m.ensureMessageId();
+        messages.push_back(m);
+    }
+    return messages;
+}
+
+std::multiset<std::string> capturedSubjects(const FakeSmtpServer& server) {
+    std::multiset<std::string> out;
+    for (const auto& m : server.store().messages()) out.insert(m.view().subject());
+    return out;
+}
+
+} // namespace
+
+BOOST_AUTO_TEST_SUITE(SmtpBulkTest)
+
+BOOST_AUTO_TEST_CASE(bulkSendReusesOneConnection) {
+    Started s;
+    SmtpClient client = test::plainClientFor(s.server);
+    const SendReport report = client.send(numbered(10));
+    BOOST_TEST(report.messages.size() == 10u);
+    BOOST_TEST(report.succeededCount() == 10u);
+    BOOST_TEST(report.allDelivered());
+    BOOST_TEST(s.server.store().count() == 10u);
+    BOOST_TEST(s.server.store().sessions().size() == 1u);
+    BOOST_TEST(report.messages[3].index == 3u);
+}
+
+BOOST_AUTO_TEST_CASE(bulkSendReportsPerRecipient550AndContinues) {
+    ServerConfig config = ServerConfig::plain();
+    config.rules.push_back(test::replyRule(Phase::Rcpt, 550, "5.1.1 unknown", "rcpt2@*"));
+    config.rules.push_back(test::replyRule(Phase::DataEnd, 554, "5.6.0 no", "*message 4*"));
+    Started s(config);
+    SmtpClient client = test::plainClientFor(s.server);
+    std::vector<std::size_t> progress;
+    client.setProgressCallback([&](const SendProgress& p) {
+        progress.push_back(p.completed);
+        BOOST_TEST(p.total == 6u);
+        BOOST_TEST(p.last != nullptr);
+    });
+    const SendReport report = client.send(numbered(6));
+    BOOST_TEST(progress == (std::vector<std::size_t>{1, 2, 3, 4, 5, 6}), boost::test_tools::per_element());
+    BOOST_TEST(report.succeededCount() == 4u);
+    BOOST_TEST(report.failedCount() == 2u);
+    const MessageOutcome& refused = report.messages[2];
+    BOOST_TEST((refused.status == MessageStatus::Failed));
+    BOOST_TEST(refused.recipients.at(0).replyCode == 550);
+    BOOST_TEST(refused.recipients.at(0).enhancedStatus == "5.1.1");
+    BOOST_TEST((refused.recipients.at(0).status == RecipientStatus::Rejected));
+    BOOST_REQUIRE(refused.exception);
+    BOOST_CHECK_THROW(std::rethrow_exception(refused.exception), SmtpPermanentException);
+    const MessageOutcome& dataRefused = report.messages[4];
+    BOOST_TEST((dataRefused.status == MessageStatus::Failed));
+    BOOST_TEST(dataRefused.recipients.at(0).replyCode == 554);
+    BOOST_TEST(s.server.store().count() == 4u);
+    BOOST_TEST(s.server.store().sessions().size() == 1u);
+    // RSET after each failed transaction keeps the session usable.
+    BOOST_TEST(s.server.store().sessions().front().transcriptText().find("C: RSET") != std::string::npos);
+    BOOST_TEST(report.summary().find("rcpt2@example.org rejected 550") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(stopOnFirstFailureLeavesTheRestNotAttempted) {
+    ServerConfig config = ServerConfig::plain();
+    config.rules.push_back(test::replyRule(Phase::Rcpt, 550, "5.1.1 unknown", "rcpt1@*"));
+    Started s(config);
+    SmtpClient client = test::plainClientFor(s.server);
+    client.setStopOnFirstFailure(true);
+    const SendReport report = client.send(numbered(4));
+    BOOST_TEST(report.succeededCount() == 1u);
+    BOOST_TEST(report.failedCount() == 1u);
+    BOOST_TEST(report.notAttemptedCount() == 2u);
+    BOOST_TEST((report.messages[3].recipients.at(0).status == RecipientStatus::NotAttempted));
+    BOOST_TEST(s.server.store().count() == 1u);
+}
+
+BOOST_AUTO_TEST_CASE(droppedConnectionIsReopenedForTheNextMessage) {
+    ServerConfig config = ServerConfig::plain();
+    fake::Rule rule;
+    rule.on = Phase::DataEnd;
+    rule.match = "*message 1*";
+    rule.action.disconnect = true;
+    config.rules.push_back(rule);
+    Started s(config);
+    SmtpClient client = test::plainClientFor(s.server);
+    const SendReport report = client.send(numbered(4));
+    BOOST_TEST((report.messages[1].status == MessageStatus::Failed));
+    BOOST_TEST(report.succeededCount() == 3u);
+    BOOST_TEST(s.server.store().count() == 3u);
+    BOOST_TEST(s.server.store().sessions().size() == 2u);
+}
+
+BOOST_AUTO_TEST_CASE(unreachableServerLeavesMessagesNotAttempted) {
+    std::uint16_t port;
+    {
+        Started s;
+        port = s.server.port();
+    }
+    SmtpClient client("127.0.0.1", port, {}, {}, SecurityOptions::None);
+    const SendReport report = client.send(numbered(3));
+    BOOST_TEST((report.messages[0].status == MessageStatus::Failed));
+    BOOST_TEST(report.notAttemptedCount() == 2u);
+    BOOST_TEST(report.messages[2].error.find("connect") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(invalidMessageIsRefusedBeforeAnythingIsSent) {
+    Started s;
+    SmtpClient client = test::plainClientFor(s.server);
+    MailMessageCollection messages = numbered(3);
+    messages[1].clearRecipients();
+    try {
+        client.send(messages);
+        BOOST_FAIL("no exception");
+    } catch (const std::invalid_argument& e) {
+        BOOST_TEST(std::string(e.what()).find("message #1") != std::string::npos);
+    }
+    BOOST_TEST(s.server.store().sessions().empty());
+}
+
+BOOST_AUTO_TEST_CASE(multiConnectionSendsEachMessageExactlyOnce) {
+    Started s;
+    SmtpClient client = test::plainClientFor(s.server);
+    client.setUseMultiConnection(MultiConnectionMode::Enable);
+    client.setConnectionsQuantity(4);
+    std::mutex mutex;
+    std::size_t calls = 0;
+    client.setProgressCallback([&](const SendProgress&) {
+        std::lock_guard<std::mutex> lock(mutex);
+        ++calls;
+    });
+    const MailMessageCollection messages = numbered(40);
+    const SendReport report = client.send(messages);
+    BOOST_TEST(report.succeededCount() == 40u);
+    BOOST_TEST(calls == 40u);
+    for (std::size_t i = 0; i < 40; ++i) BOOST_TEST(report.messages[i].index == i);
+    BOOST_TEST(s.server.store().count() == 40u);
+    std::multiset<std::string> expected;
+    for (std::size_t i = 0; i < 40; ++i) expected.insert("message " + std::to_string(i));
+    BOOST_TEST((capturedSubjects(s.server) == expected));
+    BOOST_TEST(s.server.store().sessions().size() == 4u);
+}
+
+BOOST_AUTO_TEST_CASE(multiConnectionMergesFailuresIntoTheReport) {
+    ServerConfig config = ServerConfig::plain();
+    config.rules.push_back(test::replyRule(Phase::Rcpt, 550, "5.1.1 unknown", "rcpt1?@*"));
+    Started s(config);
+    SmtpClient client = test::plainClientFor(s.server);
+    client.setUseMultiConnection(MultiConnectionMode::Enable);
+    client.setConnectionsQuantity(3);
+    const SendReport report = client.send(numbered(30));
+    BOOST_TEST(report.failedCount() == 10u);
+    BOOST_TEST(report.succeededCount() == 20u);
+    for (std::size_t i = 10; i < 20; ++i) BOOST_TEST((report.messages[i].status == MessageStatus::Failed));
+    BOOST_TEST(s.server.store().count() == 20u);
+}
+
+BOOST_AUTO_TEST_CASE(multiConnectionWithDisableUsesOneConnection) {
+    Started s;
+    SmtpClient client = test::plainClientFor(s.server);
+    client.setConnectionsQuantity(4);
+    client.setUseMultiConnection(MultiConnectionMode::Disable);
+    client.send(numbered(8));
+    BOOST_TEST(s.server.store().sessions().size() == 1u);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
