@@ -1,0 +1,151 @@
+// The remaining modes end to end: pickup directory, async with cancellation, TNEF.
+#include <boost/test/unit_test.hpp>
+
+#include "mailrig/client/SmtpClient.h"
+#include "mailrig/fakeserver/BoostFixture.h"
+#include "mailrig/fakeserver/MessageView.h"
+#include "support/Process.h"
+#include "support/SmtpClientTesting.h"
+
+#include <dirent.h>
+#include <sstream>
+#include <thread>
+
+using namespace mailrig;
+using mailrig::fake::FakeSmtpServer;
+using mailrig::fake::Phase;
+using mailrig::fake::ServerConfig;
+
+namespace {
+
+std::vector<std::string> listDirectory(const std::string& path) {
+    std::vector<std::string> names;
+    if (DIR* dir = ::opendir(path.c_str())) {
+        while (dirent* e = ::readdir(dir)) {
+            const std::string name = e->d_name;
+            if (name != "." && name != "..") names.push_back(name);
+        }
+        ::closedir(dir);
+    }
+    std::sort(names.begin(), names.end());
+    return names;
+}
+
+} // namespace
+
+BOOST_AUTO_TEST_SUITE(SmtpModesTest)
+
+BOOST_AUTO_TEST_CASE(pickupDirectoryGetsOneCompleteEmlPerMessage) {
+    test::TempDir dir;
+    SmtpClient client("unused.invalid", 25);
+    client.setDeliveryMethod(DeliveryMethod::pickupDirectory(dir.path()));
+    const MailMessage message = test::sampleMessage();
+    const SendResult result = client.send(message);
+    BOOST_TEST(result.allAccepted());
+    MailMessageCollection batch{test::sampleMessage("a"), test::sampleMessage("b")};
+    const SendReport report = client.send(batch);
+    BOOST_TEST(report.succeededCount() == 2u);
+    const std::vector<std::string> files = listDirectory(dir.path());
+    BOOST_REQUIRE(files.size() == 3u);
+    for (const auto& f : files) BOOST_TEST((f.size() > 4 && f.compare(f.size() - 4, 4, ".eml") == 0));
+    // Independent oracle: Python's email package reads the file.
+    const std::string path = dir.file(files.front());
+    const std::string text = test::readFile(path);
+    BOOST_TEST(text.find("X-Sender: <alice@example.org>\r\nX-Receiver: <bob@example.org>\r\n"
+                         "X-Receiver: <carol@example.org>\r\nX-Receiver: <dave@example.org>\r\n") == 0u);
+    BOOST_TEST(text.find("Bcc:") == std::string::npos);
+    const test::ProcessResult py = test::runPython(
+        "import sys, email, email.policy\n"
+        "m = email.message_from_binary_file(open(sys.argv[1], 'rb'), policy=email.policy.default)\n"
+        "print(m['Subject']); print(m['X-Sender'])\n",
+        {path});
+    BOOST_TEST(py.exitCode == 0);
+    BOOST_TEST(py.out.find("Hello\n<alice@example.org>") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(pickupDirectoryMustExist) {
+    SmtpClient client("unused.invalid", 25);
+    client.setDeliveryMethod(DeliveryMethod::pickupDirectory("/nonexistent/mailrig-pickup"));
+    try {
+        client.send(test::sampleMessage());
+        BOOST_FAIL("no exception");
+    } catch (const std::runtime_error& e) {
+        BOOST_TEST(std::string(e.what()).find("/nonexistent/mailrig-pickup") != std::string::npos);
+    }
+}
+
+BOOST_AUTO_TEST_CASE(streamForwardIntoPickupDirectory) {
+    test::TempDir dir;
+    SmtpClient client("unused.invalid", 25);
+    client.setDeliveryMethod(DeliveryMethod::pickupDirectory(dir.path()));
+    std::istringstream in("Subject: s\nBcc: x@y\n\nbody\n");
+    client.forward("a@example.org", {"b@example.org"}, in);
+    const std::vector<std::string> files = listDirectory(dir.path());
+    BOOST_REQUIRE(files.size() == 1u);
+    BOOST_TEST(test::readFile(dir.file(files[0])) ==
+               "X-Sender: <a@example.org>\r\nX-Receiver: <b@example.org>\r\nSubject: s\r\n\r\nbody\r\n");
+}
+
+BOOST_FIXTURE_TEST_CASE(sendAsyncDeliversOnAWorkerThread, fake::ServerFixture) {
+    SmtpClient client = test::plainClientFor(server);
+    std::future<SendResult> single = client.sendAsync(test::sampleMessage());
+    std::future<SendReport> bulk = client.sendAsync(MailMessageCollection{test::sampleMessage("x"), test::sampleMessage("y")});
+    std::future<SendResult> forwarded =
+        client.forwardAsync("f@example.org", {"z@example.org"}, test::sampleMessage("fwd"));
+    auto stream = std::make_shared<std::istringstream>("Subject: streamed\r\n\r\nbody\r\n");
+    std::future<SendResult> streamed = client.forwardAsync("f@example.org", {"z@example.org"}, stream);
+    BOOST_TEST(single.get().allAccepted());
+    BOOST_TEST(bulk.get().succeededCount() == 2u);
+    BOOST_TEST(forwarded.get().allAccepted());
+    BOOST_TEST(streamed.get().allAccepted());
+    BOOST_TEST(waitForMessages(5));
+}
+
+BOOST_AUTO_TEST_CASE(cancellationStopsAPendingSendPromptly) {
+    ServerConfig config = ServerConfig::plain();
+    fake::Rule rule;
+    rule.on = Phase::DataEnd;
+    rule.action.delay = std::chrono::milliseconds(5000);
+    config.rules.push_back(rule);
+    FakeSmtpServer server(config);
+    server.start();
+    SmtpClient client = test::plainClientFor(server);
+    CancellationToken token;
+    const auto start = std::chrono::steady_clock::now();
+    std::future<SendResult> pending = client.sendAsync(test::sampleMessage(), token);
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    token.cancel();
+    BOOST_CHECK_THROW(pending.get(), SmtpCancelledException);
+    BOOST_TEST((std::chrono::steady_clock::now() - start < std::chrono::seconds(3)));
+    BOOST_TEST(token.isCancelled());
+}
+
+BOOST_FIXTURE_TEST_CASE(cancelledBulkLeavesTheRestNotAttempted, fake::ServerFixture) {
+    SmtpClient client = test::plainClientFor(server);
+    CancellationToken token;
+    token.cancel();
+    std::future<SendReport> pending =
+        client.sendAsync(MailMessageCollection{test::sampleMessage("x"), test::sampleMessage("y")}, token);
+    const SendReport report = pending.get();
+    BOOST_TEST(report.notAttemptedCount() == 2u);
+    BOOST_TEST(server.store().count() == 0u);
+}
+
+BOOST_FIXTURE_TEST_CASE(tnefSendsWinmailDat, fake::ServerFixture) {
+    SmtpClient client = test::plainClientFor(server);
+    client.setUseTnef(true);
+    MailMessage message = test::sampleMessage("tnef");
+    message.setHtmlBody("<p>Hello <b>Bob</b></p>");
+    message.addAttachment(Attachment::fromBytes("notes.txt", "attached text"));
+    client.send(message);
+    BOOST_REQUIRE(waitForMessages(1));
+    const fake::CapturedMessage captured = server.store().last();
+    bool found = false;
+    for (const fake::MimePart* part : captured.view().parts())
+        if (part->contentType() == "application/ms-tnef") found = true;
+    BOOST_TEST(found);
+    BOOST_TEST(captured.view().header("X-MS-TNEF-Correlator").has_value());
+    BOOST_TEST(captured.recipientAddresses().size() == 3u);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
