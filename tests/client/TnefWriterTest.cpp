@@ -264,11 +264,8 @@ BOOST_AUTO_TEST_CASE(encapsulationGeneratesAMessageIdAndOneCorrelator) {
                std::string::npos);
 }
 
-BOOST_AUTO_TEST_CASE(encapsulatedEmlIsWhatOutlookSends) {
-    auto m = note();
-    m.addAttachment(file("a.pdf", "PDF", "application/pdf"));
-    const std::string eml = mailrig::encapsulateInTnef(m).toEml();
-    const char* script = R"PY(
+namespace {
+const char* kMimeShape = R"PY(
 import sys, email, email.policy
 msg = email.message_from_bytes(sys.stdin.buffer.read(), policy=email.policy.default)
 print(msg.get_content_type())
@@ -276,11 +273,26 @@ print(msg["X-MS-TNEF-Correlator"] == msg["Message-ID"])
 for part in msg.iter_parts():
     print(part.get_content_type(), part.get_param("name"), part.get_content_disposition(), part.get_filename(), part["Content-Transfer-Encoding"])
 )PY";
-    const auto r = mailrig::test::runPython(script, {}, eml);
+const char* kOutlookShape = "multipart/mixed\nTrue\n"
+                            "text/plain None None None 7bit\n"
+                            "application/ms-tnef winmail.dat attachment winmail.dat base64\n";
+} // namespace
+
+BOOST_AUTO_TEST_CASE(encapsulatedEmlIsWhatOutlookSends) {
+    auto m = note();
+    m.addAttachment(file("a.pdf", "PDF", "application/pdf"));
+    const auto r = mailrig::test::runPython(kMimeShape, {}, mailrig::encapsulateInTnef(m).toEml());
     BOOST_TEST_REQUIRE(r.exitCode == 0, r.err);
-    BOOST_TEST(r.out == "multipart/mixed\nTrue\n"
-                        "text/plain None None None 7bit\n"
-                        "application/ms-tnef winmail.dat attachment winmail.dat base64\n");
+    BOOST_TEST(r.out == kOutlookShape);
+}
+
+BOOST_AUTO_TEST_CASE(encapsulatedEmlKeepsItsTextPartWhenThereIsNoBody) {
+    mailrig::MailMessage m;
+    m.setFrom(mailrig::MailAddress("alice@example.org"));
+    m.addAttachment(file("a.pdf", "PDF", "application/pdf"));
+    const auto r = mailrig::test::runPython(kMimeShape, {}, mailrig::encapsulateInTnef(m).toEml());
+    BOOST_TEST_REQUIRE(r.exitCode == 0, r.err);
+    BOOST_TEST(r.out == kOutlookShape);
 }
 
 BOOST_AUTO_TEST_CASE(aMessageThatAlreadyCarriesTnefIsReturnedUnchanged) {

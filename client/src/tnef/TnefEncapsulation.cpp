@@ -46,7 +46,10 @@ MailMessage encapsulateInTnef(const MailMessage& message) {
     for (const auto& [name, value] : message.headers())
         if (!iequals(name, kCorrelatorHeader)) out.addHeader(name, value);
     out.addHeader(kCorrelatorHeader, correlationKey);
-    out.setTextBody(!message.textBody().empty() ? message.textBody() : detail::htmlToPlainText(message.htmlBody()));
+    std::string rendering = !message.textBody().empty() ? message.textBody() : detail::htmlToPlainText(message.htmlBody());
+    // Outlook always sends the text/plain part, even for an empty body.
+    if (rendering.empty()) rendering = "\r\n";
+    out.setTextBody(rendering);
     // Renderings TNEF cannot carry (a text/calendar view, say) stay beside the TNEF.
     for (const auto& view : message.alternateViews()) out.addAlternateView(view);
 
