@@ -23,7 +23,10 @@ ServerCore::Listener& ServerCore::open(std::uint16_t port, bool implicitTls) {
     std::string where = _config.host + ":" + std::to_string(port);
     try {
         Poco::Net::SocketAddress address(_config.host, port);
-        listener->socket.bind(address, true, false); // SO_REUSEADDR for restarts, never SO_REUSEPORT
+        // SO_REUSEADDR for restarts, never SO_REUSEPORT (it would let a second server share the
+        // port silently). Poco 1.11's ServerSocket::bind(address, reuseAddress, reusePort) sets
+        // SO_REUSEPORT whenever reuseAddress is true, so bind through the SocketImpl.
+        listener->socket.impl()->bind(address, true, false);
         listener->socket.listen(1024);
     } catch (const Poco::Exception& e) {
         throw std::runtime_error("fake SMTP server cannot listen on " + where + ": " + e.displayText());
