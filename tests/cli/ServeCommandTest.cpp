@@ -1,0 +1,176 @@
+// `mailrig serve` as a separate process: the listening lines, one line per message, the spool,
+// --exit-after, clean stops on SIGINT/SIGTERM, the script, and exit status 2 for bad options.
+#include "support/BackgroundProcess.h"
+#include "support/Process.h"
+#include "support/SmtpClients.h"
+
+#include <boost/test/unit_test.hpp>
+
+#include <csignal>
+#include <filesystem>
+#include <regex>
+
+using namespace mailrig::test;
+
+namespace {
+
+constexpr auto kStartup = std::chrono::seconds(30);
+constexpr auto kStop = std::chrono::seconds(20);
+
+const std::string kMessage = "From: a@example.com\r\nTo: b@example.com\r\nSubject: serve\r\n\r\nbody\r\n";
+
+/// `mailrig serve --listen 127.0.0.1:0 args...`, with the ports and CA path read from its first lines.
+struct Serve {
+    Serve(std::vector<std::string> args, bool implicitTls = false, bool selfSigned = false)
+        : process(command(std::move(args))) {
+        port = portOf(expectLine("listening on 127.0.0.1:", ""));
+        if (implicitTls) tlsPort = portOf(expectLine("listening on 127.0.0.1:", " (implicit TLS)"));
+        if (selfSigned) ca = expectLine("ca certificate ", "").substr(15);
+    }
+    static std::vector<std::string> command(std::vector<std::string> args) {
+        std::vector<std::string> argv{MAILRIG_BINARY, "serve", "--listen", "127.0.0.1:0"};
+        argv.insert(argv.end(), args.begin(), args.end());
+        return argv;
+    }
+    std::string expectLine(const std::string& prefix, const std::string& suffix) {
+        auto line = process.readLine(kStartup);
+        if (!line) BOOST_FAIL("mailrig serve printed no line; stderr: " << process.wait(kStop).err);
+        BOOST_REQUIRE_MESSAGE(line->rfind(prefix, 0) == 0 && line->size() >= suffix.size() &&
+                                  line->compare(line->size() - suffix.size(), suffix.size(), suffix) == 0,
+                              "unexpected line: " << *line);
+        return *line;
+    }
+    static std::uint16_t portOf(const std::string& line) {
+        std::smatch m;
+        BOOST_REQUIRE(std::regex_search(line, m, std::regex(":([0-9]+)")));
+        return static_cast<std::uint16_t>(std::stoi(m[1]));
+    }
+    BackgroundProcess process;
+    std::uint16_t port = 0;
+    std::uint16_t tlsPort = 0;
+    std::string ca;
+};
+
+std::string said(const ProcessResult& r) { return "exit " + std::to_string(r.exitCode) + "\n" + r.out + r.err; }
+
+void checkUsageError(const std::vector<std::string>& args, const std::string& expected) {
+    std::vector<std::string> argv{"serve"};
+    argv.insert(argv.end(), args.begin(), args.end());
+    auto r = runMailrig(argv, {}, std::chrono::seconds(30));
+    BOOST_TEST_CONTEXT(args.front()) {
+        BOOST_TEST(r.exitCode == 2, said(r));
+        BOOST_TEST(r.err.find(expected) != std::string::npos, said(r));
+        BOOST_TEST(r.out.empty());
+    }
+}
+
+} // namespace
+
+BOOST_AUTO_TEST_SUITE(ServeCommandTest)
+
+BOOST_AUTO_TEST_CASE(helpDescribesEveryOption) {
+    auto r = runMailrig({"serve", "--help"}, {}, std::chrono::seconds(30));
+    BOOST_TEST(r.exitCode == 0);
+    for (const char* option : {"--listen", "--tls-listen", "--starttls", "--cert", "--key", "--self-signed", "--auth",
+                               "--allow-insecure-auth", "--script", "--out", "--exit-after", "--quiet"})
+        BOOST_TEST(r.out.find(option) != std::string::npos, option);
+    auto top = runMailrig({"--help"}, {}, std::chrono::seconds(30));
+    BOOST_TEST(top.out.find("serve") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(badOptionsExitWithStatus2AndSayWhy) {
+    checkUsageError({"--bogus"}, "unknown option '--bogus'");
+    checkUsageError({"--listen"}, "--listen: missing value");
+    checkUsageError({"--listen", "nohost"}, "--listen: expected HOST:PORT");
+    checkUsageError({"--listen", "127.0.0.1:99999"}, "port must be 0..65535");
+    checkUsageError({"--cert", "c.pem"}, "--cert needs --key");
+    checkUsageError({"--starttls"}, "--starttls needs --cert and --key, or --self-signed");
+    checkUsageError({"--tls-listen", "127.0.0.1:0"}, "--tls-listen needs");
+    checkUsageError({"--self-signed", "--cert", "c.pem", "--key", "k.pem"}, "either --cert/--key or --self-signed");
+    checkUsageError({"--exit-after", "0"}, "--exit-after: expected a positive whole number");
+    checkUsageError({"--auth", "nopassword"}, "--auth: expected USER:PASS");
+    checkUsageError({"--quiet=yes"}, "--quiet: takes no value");
+    checkUsageError({"--script", "/nonexistent/s.yaml"}, "/nonexistent/s.yaml: cannot read");
+}
+
+BOOST_AUTO_TEST_CASE(badScriptNamesFileLineAndKey) {
+    TempDir dir;
+    writeFile(dir.file("bad.yaml"), "rules:\n  - {on: RCPT, reply: 99 nope}\n");
+    checkUsageError({"--script", dir.file("bad.yaml")}, dir.file("bad.yaml") + ":2:");
+    checkUsageError({"--script", dir.file("bad.yaml")}, "rules[0].reply: bad reply code `99`");
+}
+
+BOOST_AUTO_TEST_CASE(unusableCertificateOrBusyPortExitWithStatus2) {
+    checkUsageError({"--starttls", "--cert", "/nonexistent/c.pem", "--key", "/nonexistent/k.pem"}, "cannot start");
+    Serve first({});
+    auto r = runMailrig({"serve", "--listen", "127.0.0.1:" + std::to_string(first.port)}, {}, std::chrono::seconds(30));
+    BOOST_TEST(r.exitCode == 2, said(r));
+    BOOST_TEST(r.err.find("cannot start") != std::string::npos, said(r));
+    BOOST_TEST(r.err.find(std::to_string(first.port)) != std::string::npos, said(r));
+}
+
+BOOST_AUTO_TEST_CASE(exitAfterStopsOnceNMessagesAreCapturedAndSpooled) {
+    TempDir dir;
+    writeFile(dir.file("message.eml"), kMessage);
+    Serve serve({"--tls-listen", "127.0.0.1:0", "--starttls", "--self-signed", "--auth", "alice:pw", "--out",
+                 dir.file("out"), "--exit-after", "2"},
+                true, true);
+    BOOST_TEST(std::filesystem::exists(serve.ca));
+    auto first = curl("smtp://127.0.0.1:" + std::to_string(serve.port),
+                      {"--mail-from", "a@example.com", "--mail-rcpt", "b@example.com", "--upload-file", dir.file("message.eml")});
+    BOOST_TEST(first.exitCode == 0, said(first));
+    auto second = swaks(serve.tlsPort, {"--tls-on-connect", "--tls-verify", "--tls-ca-path", serve.ca, "--tls-sni",
+                                        "localhost", "-a", "LOGIN", "-au", "alice", "-ap", "pw", "--from", "c@example.com",
+                                        "--to", "d@example.com,e@example.com", "--data", "@" + dir.file("message.eml")});
+    BOOST_TEST(second.exitCode == 0, said(second));
+    auto result = serve.process.wait(kStop);
+    BOOST_TEST(!result.timedOut);
+    BOOST_TEST(result.exitCode == 0, said(result));
+    const std::string out = result.out;
+    const std::string saved1 = dir.file("out/000001.eml");
+    BOOST_TEST(out.find("message 1 from=<a@example.com> to=<b@example.com> size=" + std::to_string(kMessage.size()) +
+                        " session=1 saved=" + saved1 + "\n") != std::string::npos, out);
+    BOOST_TEST(std::regex_search(out, std::regex("message 2 from=<c@example.com> to=<d@example.com>,<e@example.com> "
+                                                 "size=[0-9]+ session=2 tls=TLSv1\\.[23] auth=alice saved=")),
+               out);
+    BOOST_TEST(result.err.find("stopped after 2 message(s)") != std::string::npos, result.err);
+    BOOST_TEST(readFile(saved1) == kMessage);
+    auto json = runPython("import json,sys\nj=json.load(open(sys.argv[1]))\n"
+                          "print(j['sequence'], j['session']['authUser'], j['session']['implicitTls'],"
+                          " [r['address'] for r in j['recipients']])\n",
+                          {dir.file("out/000002.json")}, {}, std::chrono::seconds(30));
+    BOOST_TEST(json.out == "2 alice True ['d@example.com', 'e@example.com']\n", said(json));
+}
+
+BOOST_AUTO_TEST_CASE(sigintAndSigtermStopCleanly) {
+    for (int signal : {SIGINT, SIGTERM}) {
+        BOOST_TEST_CONTEXT("signal " << signal) {
+            Serve serve({});
+            serve.process.signal(signal);
+            auto result = serve.process.wait(kStop);
+            BOOST_TEST(!result.timedOut);
+            BOOST_TEST(result.exitCode == 0, said(result));
+            BOOST_TEST(result.err.find("stopped after 0 message(s)") != std::string::npos, result.err);
+        }
+    }
+}
+
+BOOST_AUTO_TEST_CASE(scriptRulesAndQuietMode) {
+    TempDir dir;
+    writeFile(dir.file("script.yaml"),
+              "hostname: mx.script.test\n"
+              "rules:\n"
+              "  - {on: RCPT, match: '*@refused.example', reply: '550 5.1.1 No such user'}\n");
+    Serve serve({"--script", dir.file("script.yaml"), "--quiet", "--exit-after", "1"});
+    auto r = pythonSmtp("s = smtplib.SMTP('127.0.0.1', port, timeout=10)\n"
+                        "print(s.ehlo('py.example')[1].decode().split()[0])\n"
+                        "print(s.sendmail('a@example.com', ['ok@example.com', 'x@refused.example'], b'Subject: s\\r\\n\\r\\nb\\r\\n'))\n"
+                        "s.quit()\n",
+                        serve.port);
+    BOOST_TEST(r.out == "mx.script.test\n{'x@refused.example': (550, b'5.1.1 No such user')}\n", said(r));
+    auto result = serve.process.wait(kStop);
+    BOOST_TEST(result.exitCode == 0, said(result));
+    BOOST_TEST(result.out.empty(), "--quiet printed: " << result.out);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
