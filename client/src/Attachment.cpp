@@ -35,13 +35,7 @@ Attachment Attachment::fromBytes(const std::string& fileName, std::string bytes,
 
 Attachment Attachment::fromStream(const std::string& fileName, std::istream& in,
                                   const std::string& contentType) {
-    std::string bytes;
-    char buffer[65536];
-    while (in.read(buffer, sizeof buffer) || in.gcount() > 0)
-        bytes.append(buffer, static_cast<std::size_t>(in.gcount()));
-    if (in.bad())
-        throw std::runtime_error("cannot read attachment '" + fileName + "': the stream failed");
-    return fromBytes(fileName, std::move(bytes), contentType);
+    return fromBytes(fileName, detail::readStreamBytes(in, "cannot read attachment", fileName), contentType);
 }
 
 LinkedResource LinkedResource::fromFile(const std::string& path, const std::string& contentId,

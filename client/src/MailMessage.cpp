@@ -115,13 +115,7 @@ MailMessage MailMessage::load(const std::string& path) {
 }
 
 MailMessage MailMessage::load(std::istream& in, const std::string& name) {
-    std::string bytes;
-    char buffer[65536];
-    while (in.read(buffer, sizeof buffer) || in.gcount() > 0)
-        bytes.append(buffer, static_cast<std::size_t>(in.gcount()));
-    if (in.bad())
-        throw std::runtime_error("cannot load message from '" + name + "': the stream failed");
-    return fromBytes(bytes, name);
+    return fromBytes(detail::readStreamBytes(in, "cannot load message from", name), name);
 }
 
 MailMessage MailMessage::fromBytes(const std::string& bytes, const std::string& name) {

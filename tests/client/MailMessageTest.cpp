@@ -5,8 +5,10 @@
 
 #include <boost/test/unit_test.hpp>
 
+#include <atomic>
 #include <fstream>
 #include <sstream>
+#include <thread>
 
 using namespace mailrig;
 using mailrig::test::pythonEmailFacts;
@@ -43,7 +45,7 @@ MailMessage fullMessage() {
     logo.content = std::string("\x89PNG\r\n\x1a\n\0\0\0\rIHDR", 16);
     logo.fileName = "logo.png";
     m.addLinkedResource(logo);
-    m.addAttachment(Attachment::fromBytes("Отчёт за квартал.pdf", std::string("%PDF-1.4\n\0\xff\xfe binary", 22)));
+    m.addAttachment(Attachment::fromBytes("Отчёт за квартал.pdf", std::string("%PDF-1.4\n\0\xff\xfe binary", 19)));
     m.addAttachment(Attachment::fromBytes("notes.txt", "plain notes\r\nsecond line\r\n"));
     return m;
 }
@@ -136,6 +138,28 @@ BOOST_AUTO_TEST_CASE(pythonSeesTheComposedStructureWithoutDefects) {
     BOOST_TEST(facts["part.7.disposition"] == "attachment");
     BOOST_TEST(facts["part.7.cte"] == "base64");
     BOOST_TEST(facts["part.8.filename"] == "notes.txt");
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(MailMessageThreads)
+
+BOOST_AUTO_TEST_CASE(messagesComposeAndLoadOnManyThreadsAtOnce) {
+    const std::string reference = fullMessage().toEml();
+    std::atomic<int> failures{0};
+    std::vector<std::thread> threads;
+    for (int t = 0; t < 4; ++t)
+        threads.emplace_back([&] {
+            for (int i = 0; i < 25; ++i) {
+                MailMessage m = fullMessage();
+                MailMessage loaded = MailMessage::fromBytes(m.toEml());
+                if (loaded.subject() != m.subject() || loaded.attachments().size() != 2 ||
+                    MailMessage::fromBytes(reference).textBody() != m.textBody())
+                    ++failures;
+            }
+        });
+    for (auto& t : threads) t.join();
+    BOOST_TEST(failures.load() == 0);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

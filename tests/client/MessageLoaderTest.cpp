@@ -77,7 +77,7 @@ BOOST_AUTO_TEST_CASE(unreadableInputsNameThePathAndTheCause) {
     requireLoadError([&] { MailMessage::load(dir.file("garbage.eml")); }, {dir.file("garbage.eml"), "header"});
     test::writeFile(dir.file("prose.eml"), "Dear Bob, this is just a letter.\n\nRegards\n");
     requireLoadError([&] { MailMessage::load(dir.file("prose.eml")); }, {dir.file("prose.eml"), "header"});
-    test::writeFile(dir.file("nul.eml"), std::string("Subject: a\0b\r\n\r\nbody\r\n", 20));
+    test::writeFile(dir.file("nul.eml"), std::string("Subject: a\0b\r\n\r\nbody\r\n", 22));
     requireLoadError([&] { MailMessage::load(dir.file("nul.eml")); }, {dir.file("nul.eml"), "NUL"});
     std::istringstream emptyStream;
     requireLoadError([&] { MailMessage::load(emptyStream, "upload"); }, {"'upload'", "empty"});

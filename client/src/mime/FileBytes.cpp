@@ -42,6 +42,15 @@ std::string readFileBytes(const std::string& path, const std::string& what) {
     return bytes;
 }
 
+std::string readStreamBytes(std::istream& in, const std::string& what, const std::string& name) {
+    std::string bytes;
+    char buffer[65536];
+    while (in.read(buffer, sizeof buffer) || in.gcount() > 0)
+        bytes.append(buffer, static_cast<std::size_t>(in.gcount()));
+    if (in.bad()) fail(what, name, "the stream failed");
+    return bytes;
+}
+
 void writeFileBytes(const std::string& path, const std::string& bytes, const std::string& what) {
     int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     if (fd < 0) fail(what, path, std::strerror(errno));

@@ -1,5 +1,7 @@
 #include "mime/HeaderEncoding.h"
 
+#include <glib.h>
+
 #include <cctype>
 #include <ctime>
 #include <stdexcept>
@@ -15,33 +17,10 @@ constexpr std::size_t kLongestPlainRun = 900;
 // RFC 2231 continuation pieces are kept short enough for one comfortable line each.
 constexpr std::size_t kParameterPiece = 60;
 
-const char kBase64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
 std::string base64(const std::string& bytes) {
-    std::string out;
-    std::size_t i = 0;
-    for (; i + 2 < bytes.size(); i += 3) {
-        unsigned v = (static_cast<unsigned char>(bytes[i]) << 16) |
-                     (static_cast<unsigned char>(bytes[i + 1]) << 8) |
-                     static_cast<unsigned char>(bytes[i + 2]);
-        out += kBase64[(v >> 18) & 63];
-        out += kBase64[(v >> 12) & 63];
-        out += kBase64[(v >> 6) & 63];
-        out += kBase64[v & 63];
-    }
-    if (i + 1 == bytes.size()) {
-        unsigned v = static_cast<unsigned char>(bytes[i]) << 16;
-        out += kBase64[(v >> 18) & 63];
-        out += kBase64[(v >> 12) & 63];
-        out += "==";
-    } else if (i + 2 == bytes.size()) {
-        unsigned v = (static_cast<unsigned char>(bytes[i]) << 16) |
-                     (static_cast<unsigned char>(bytes[i + 1]) << 8);
-        out += kBase64[(v >> 18) & 63];
-        out += kBase64[(v >> 12) & 63];
-        out += kBase64[(v >> 6) & 63];
-        out += '=';
-    }
+    gchar* text = g_base64_encode(reinterpret_cast<const guchar*>(bytes.data()), bytes.size());
+    std::string out(text);
+    g_free(text);
     return out;
 }
 

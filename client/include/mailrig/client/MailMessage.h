@@ -69,14 +69,16 @@ public:
     /// when it holds no `@`, whitespace or angle brackets inside.
     void setMessageId(const std::string& id);
     /// Generates and sets a fresh `<random@domain>` id (domain from From, else `mailrig.local`)
-    /// when none is set; returns the id.
+    /// when none is set; returns the id. Setting one counts as a change (drops original bytes).
     const std::string& ensureMessageId();
     Priority priority() const { return _priority; }
     void setPriority(Priority p) { touch(); _priority = p; }
     /// Extra header fields in the order added (name, UTF-8 value); values that are not ASCII
     /// are written as RFC 2047 words. Names must be printable ASCII without `:` (else
     /// std::invalid_argument). Setting a structural header (Content-Type, MIME-Version,
-    /// Content-Transfer-Encoding, Bcc) this way throws std::invalid_argument.
+    /// Content-Transfer-Encoding, Content-Disposition) or one the model writes itself (From,
+    /// Sender, Reply-To, To, Cc, Bcc, Resent-Bcc, Subject, Date, Message-ID) this way throws
+    /// std::invalid_argument. CR and LF in a value are written as spaces.
     const std::vector<std::pair<std::string, std::string>>& headers() const { return _headers; }
     void addHeader(const std::string& name, const std::string& value);
     /// Removes every extra header of that name (case-insensitive).
@@ -85,7 +87,8 @@ public:
     std::optional<std::string> header(const std::string& name) const;
 
     // --- bodies ------------------------------------------------------------------------------
-    /// The text/plain body (UTF-8); empty for none.
+    /// The text/plain body (UTF-8); empty for none. Line ends are written as CRLF (CR, LF and
+    /// CRLF alike), so a loaded body holds CRLF line ends.
     const std::string& textBody() const { return _textBody; }
     void setTextBody(const std::string& text) { touch(); _textBody = text; }
     /// The text/html body (UTF-8); empty for none.
@@ -103,8 +106,10 @@ public:
     // --- EML ---------------------------------------------------------------------------------
     /// Composes the message as described above and returns the bytes (CRLF line ends). Uses the
     /// set Date and Message-ID, or the current time and a generated id (not stored: call
-    /// ensureMessageId() first for a stable id). Throws std::invalid_argument when there is no
-    /// From.
+    /// ensureMessageId() first for a stable id). Throws std::invalid_argument naming the field
+    /// when there is no From, an address is malformed (no `@`, whitespace, control characters,
+    /// `<`, `>` or `,`), a content type is not `type/subtype[; params]`, or a Content-ID holds
+    /// whitespace, non-ASCII or angle brackets. See docs/message-model.md for the full rules.
     std::string toEml() const;
     /// The bytes to transmit: the original bytes when the message was loaded and not changed
     /// since, else toEml().
@@ -118,8 +123,9 @@ public:
     void save(std::ostream& out) const;
     /// Reads an EML file into the model, tolerating real-world damage (missing final boundary,
     /// bare LF, 8-bit headers, unknown charsets, nested message/rfc822), and keeps its bytes.
-    /// Throws std::runtime_error naming the path and the cause when the file cannot be read or
-    /// holds no message (no header block).
+    /// Throws std::runtime_error "cannot load message from '<path>': <cause>" when the file is
+    /// missing, unreadable, a directory or empty, or holds no message (it does not start with a
+    /// header field, or has a NUL byte in its header block).
     static MailMessage load(const std::string& path);
     /// Reads a message from a stream, as load(path); `name` is used in error messages.
     static MailMessage load(std::istream& in, const std::string& name = "<stream>");
