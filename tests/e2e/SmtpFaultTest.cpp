@@ -180,6 +180,33 @@ BOOST_AUTO_TEST_CASE(greylistedMessageIsDeliveredOnceWithRetry) {
     BOOST_TEST(s.server.store().count() == 1u);
 }
 
+BOOST_AUTO_TEST_CASE(greylistedSingleRecipientGetsItsOwnRetry) {
+    fake::Rule rule = replyRule(Phase::Rcpt, 451, "4.7.1 Greylisted", "carol@*", 1);
+    rule.scope = fake::Scope::Global;
+    Started s(withRule(rule));
+    SmtpClient client = test::plainClientFor(s.server);
+    client.setRetryPolicy(RetryPolicy::attempts(2, std::chrono::milliseconds(10)));
+    const SendResult result = client.send(test::sampleMessage());
+    BOOST_TEST(result.allAccepted());
+    BOOST_TEST(result.attempts == 2);
+    BOOST_REQUIRE(s.server.store().waitForCount(2, std::chrono::seconds(5)));
+    const auto messages = s.server.store().messages();
+    const std::vector<std::string> first{"bob@example.org", "dave@example.org"};
+    BOOST_TEST(messages.at(0).recipientAddresses() == first, boost::test_tools::per_element());
+    BOOST_TEST(messages.at(1).recipientAddresses() == std::vector<std::string>{"carol@example.org"},
+               boost::test_tools::per_element());
+    BOOST_TEST(messages.at(0).data() == messages.at(1).data());
+}
+
+BOOST_AUTO_TEST_CASE(greylistedRecipientWithoutRetryIsReportedTransient) {
+    Started s(withRule(replyRule(Phase::Rcpt, 451, "4.7.1 Greylisted", "carol@*")));
+    SmtpClient client = test::plainClientFor(s.server);
+    const SendResult result = client.send(test::sampleMessage());
+    BOOST_TEST(!result.allAccepted());
+    BOOST_TEST(result.recipients.at(1).transient());
+    BOOST_TEST(s.server.store().count() == 1u);
+}
+
 BOOST_AUTO_TEST_CASE(withoutRetryPolicyTransientFailureIsNotRetried) {
     fake::Rule rule = replyRule(Phase::Mail, 451, "4.3.0 busy", {}, 1);
     rule.scope = fake::Scope::Global;

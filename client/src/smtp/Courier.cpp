@@ -97,9 +97,32 @@ bool Courier::waitBeforeRetry(std::chrono::milliseconds delay) const {
 }
 
 Delivery Courier::deliver(const Envelope& envelope, Content& content) {
+    Delivery d = deliverOnce(envelope, content, 1);
+    // Recipients refused with 4xx while others got the message (per-recipient greylisting): a
+    // new transaction for just those, as the retry policy allows. Nobody receives it twice.
+    const int maxAttempts = std::max(1, _config.retry.maxAttempts);
+    while (!d.outcome.error && d.attempts < maxAttempts) {
+        Envelope retry{envelope.sender, {}};
+        for (const auto& r : d.outcome.recipients)
+            if (r.status == RecipientStatus::Rejected && r.transient()) retry.recipients.push_back(r.address);
+        if (retry.recipients.empty() || !content.rewind()) break;
+        if (!waitBeforeRetry(_config.retry.delayBefore(d.attempts + 1))) break;
+        Delivery again = deliverOnce(retry, content, d.attempts + 1);
+        d.attempts = again.attempts;
+        for (auto& updated : again.outcome.recipients) {
+            if (updated.status == RecipientStatus::NotAttempted) continue;
+            for (auto& r : d.outcome.recipients)
+                if (r.address == updated.address && r.status == RecipientStatus::Rejected) r = updated;
+        }
+        if (again.outcome.error) break;
+    }
+    return d;
+}
+
+Delivery Courier::deliverOnce(const Envelope& envelope, Content& content, int firstAttempt) {
     Delivery d;
     const int maxAttempts = std::max(1, _config.retry.maxAttempts);
-    for (int attempt = 1;; ++attempt) {
+    for (int attempt = firstAttempt;; ++attempt) {
         d.attempts = attempt;
         d.sessionFailed = false;
         d.outcome = TransactionOutcome();

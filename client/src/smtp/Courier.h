@@ -74,12 +74,16 @@ public:
     Courier(const Courier&) = delete;
     Courier& operator=(const Courier&) = delete;
 
-    /// Never throws for SMTP or stream failures: they end up in the outcome's error.
+    /// Never throws for SMTP or stream failures: they end up in the outcome's error. When the
+    /// data was accepted but some recipients got 4xx, those are tried again in a transaction of
+    /// their own while attempts remain.
     Delivery deliver(const Envelope& envelope, Content& content);
     /// QUIT and close; never throws.
     void close() noexcept;
 
 private:
+    /// One message with retries of the whole transaction, counting attempts from `firstAttempt`.
+    Delivery deliverOnce(const Envelope& envelope, Content& content, int firstAttempt);
     bool waitBeforeRetry(std::chrono::milliseconds delay) const;
 
     const SmtpClientConfig& _config;
