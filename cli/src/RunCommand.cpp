@@ -197,14 +197,7 @@ int runRun(const std::vector<std::string>& args) {
     };
     const auto results = scenario::runScenarios(scenarios, parsed->jobs, options, progress);
 
-    if (parsed->quiet) {
-        std::vector<scenario::ScenarioResult> notPassed;
-        for (const auto& r : results)
-            if (r.verdict != scenario::Verdict::Passed) notPassed.push_back(r);
-        if (!notPassed.empty()) scenario::writeSummary(std::cout, notPassed);
-    } else {
-        scenario::writeSummary(std::cout, results);
-    }
+    scenario::writeSummary(std::cout, results, parsed->quiet);
     scenario::writeFailureDetails(std::cout, results);
     if (!parsed->keep.empty()) std::cout << "captured messages kept under " << parsed->keep << "\n";
 

@@ -57,7 +57,7 @@ std::string describeMismatches(const ScenarioResult& result) {
     return out.str();
 }
 
-void writeSummary(std::ostream& out, const std::vector<ScenarioResult>& results) {
+void writeSummary(std::ostream& out, const std::vector<ScenarioResult>& results, bool onlyProblems) {
     std::size_t width = 8;
     for (const auto& r : results) width = std::max(width, r.name.size());
     std::size_t passed = 0, failed = 0, errors = 0;
@@ -65,12 +65,13 @@ void writeSummary(std::ostream& out, const std::vector<ScenarioResult>& results)
     out << std::left << std::setw(7) << "RESULT" << std::right << std::setw(9) << "TIME  " << "  " << std::left
         << std::setw(static_cast<int>(width)) << "SCENARIO" << "  FILE\n";
     for (const auto& r : results) {
-        out << std::left << std::setw(7) << toString(r.verdict) << std::right << std::setw(8) << seconds(r.duration)
-            << "s  " << std::left << std::setw(static_cast<int>(width)) << r.name << "  " << r.file << "\n";
         passed += r.verdict == Verdict::Passed;
         failed += r.verdict == Verdict::Failed;
         errors += r.verdict == Verdict::Error;
         total += r.duration;
+        if (onlyProblems && r.verdict == Verdict::Passed) continue;
+        out << std::left << std::setw(7) << toString(r.verdict) << std::right << std::setw(8) << seconds(r.duration)
+            << "s  " << std::left << std::setw(static_cast<int>(width)) << r.name << "  " << r.file << "\n";
     }
     out << "\n" << results.size() << " scenario(s): " << passed << " passed, " << failed << " failed, " << errors
         << " error(s); " << seconds(total) << " s of scenario time\n";

@@ -2,6 +2,7 @@
 
 #include "detail/ClientSetup.h"
 #include "detail/MessageBuilder.h"
+#include "detail/RawSender.h"
 #include "detail/ServerSection.h"
 #include "detail/Verifier.h"
 #include "mailrig/scenarios/ScenarioLoader.h"
@@ -115,8 +116,13 @@ CapturedMail fromPickupFile(const fs::path& file, std::size_t number) {
         }
         bytes.erase(0, end + 2);
     }
-    for (auto& r : recipients) r.erase(0, r.find_first_not_of(' '));
-    if (mail.envelopeFrom) mail.envelopeFrom->erase(0, mail.envelopeFrom->find_first_not_of(' '));
+    auto bare = [](std::string address) {
+        address.erase(0, address.find_first_not_of(' '));
+        if (address.size() >= 2 && address.front() == '<' && address.back() == '>') address = address.substr(1, address.size() - 2);
+        return address;
+    };
+    for (auto& r : recipients) r = bare(r);
+    if (mail.envelopeFrom) mail.envelopeFrom = bare(*mail.envelopeFrom);
     mail.envelopeTo = recipients;
     mail.bytes = bytes;
     return mail;
@@ -156,6 +162,7 @@ public:
             throw ScenarioError(_scenario.file, 0, 0, "client.security",
                                 "implicit TLS needs an implicit-TLS listener in `server:`");
         SmtpClient client = detail::makeClient(spec, implicit ? server.tlsPort() : server.port());
+        _port = server.port();
         ScratchDirectory pickup;
 
         detail::RunEvidence evidence;
@@ -235,6 +242,10 @@ private:
                 outcome.result = writer.send(*message);
                 break;
             }
+            case StepKind::SendRaw:
+                detail::sendRaw(_port, step.sender, step.recipients, readFileBytes(step.file),
+                                std::chrono::milliseconds(_scenario.client.timeoutMs));
+                break;
             case StepKind::Wait: break;
             }
         } catch (const ScenarioError&) {
@@ -250,6 +261,7 @@ private:
     const RunOptions& _options;
     ScenarioResult& _result;
     std::string _keep;
+    std::uint16_t _port = 0; ///< the plain listener, for send_raw
 };
 
 } // namespace

@@ -29,6 +29,7 @@ std::string toString(StepKind kind) {
     case StepKind::SendAsync: return "send_async";
     case StepKind::Pickup: return "pickup";
     case StepKind::Wait: return "wait";
+    case StepKind::SendRaw: return "send_raw";
     }
     return "?";
 }
@@ -40,6 +41,7 @@ const std::vector<std::pair<std::string, StepKind>> kStepNames = {
     {"bulk", StepKind::Bulk},       {"forward", StepKind::Forward},
     {"forward_stream", StepKind::ForwardStream}, {"send_async", StepKind::SendAsync},
     {"pickup", StepKind::Pickup},   {"wait", StepKind::Wait},
+    {"send_raw", StepKind::SendRaw},
 };
 
 ClientSpec readClient(const YAML::Node& node, const NodePlace& place) {
@@ -91,7 +93,7 @@ Step readStep(const YAML::Node& node, const NodePlace& place, const ReadContext&
         for (const auto& [name, kind] : kStepNames) map.take(name);
         map.take("expect");
         map.finish();
-        failAt(node, place, "a step needs an action: send, send_eml, bulk, forward, forward_stream, send_async, pickup or wait");
+        failAt(node, place, "a step needs an action: send, send_eml, bulk, forward, forward_stream, send_async, pickup, wait or send_raw");
     }
     auto [body, bodyPlace] = map.take(kindName);
     auto [expect, expectPlace] = map.take("expect");
@@ -134,12 +136,13 @@ Step readStep(const YAML::Node& node, const NodePlace& place, const ReadContext&
         break;
     }
     case StepKind::Forward:
-    case StepKind::ForwardStream: {
+    case StepKind::ForwardStream:
+    case StepKind::SendRaw: {
         MapReader f(body, bodyPlace);
         step.sender = f.requiredText("from");
         step.recipients = f.list("to");
         if (step.recipients.empty()) failAt(body, f.child("to"), "a forward needs at least one recipient in `to`");
-        if (step.kind == StepKind::ForwardStream) {
+        if (step.kind == StepKind::ForwardStream || step.kind == StepKind::SendRaw) {
             if (!f.has("eml")) failAt(body, f.child("eml"), "this key is required (the fixture to stream)");
             step.file = context.fixtureKey(f, "eml");
         } else {

@@ -8,9 +8,10 @@
 
 namespace mailrig::scenario {
 
-/// Writes the summary table: one row per scenario (verdict, time, name, file), then the totals
-/// (`N passed, N failed, N errors in T s`).
-void writeSummary(std::ostream& out, const std::vector<ScenarioResult>& results);
+/// Writes the summary table: one row per scenario (verdict, time, name, file; only those that
+/// did not pass when `onlyProblems`), then the totals over all results
+/// (`N scenario(s): N passed, N failed, N error(s); T s of scenario time`).
+void writeSummary(std::ostream& out, const std::vector<ScenarioResult>& results, bool onlyProblems = false);
 
 /// Writes, for every failed or erroneous scenario, what went wrong: each mismatch as
 /// `FILE:LINE: CHECK` with `expected:` and `captured:` blocks, the error of an erroneous one, and

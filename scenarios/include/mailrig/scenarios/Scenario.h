@@ -128,7 +128,7 @@ struct OutcomeSpec {
     std::string command;             ///< regex searched in the failing command
 };
 
-enum class StepKind { Send, SendEml, Bulk, Forward, ForwardStream, SendAsync, Pickup, Wait };
+enum class StepKind { Send, SendEml, Bulk, Forward, ForwardStream, SendAsync, Pickup, Wait, SendRaw };
 
 /// `send`, `send_eml`, `bulk`, ... as written in the file.
 std::string toString(StepKind kind);
@@ -139,9 +139,9 @@ struct Step {
     SourceLine where;
     MessageSpec message;             ///< send, send_eml, send_async, pickup, forward
     std::vector<MessageSpec> messages; ///< bulk
-    std::string sender;              ///< forward, forward_stream: the new envelope sender
-    std::vector<std::string> recipients; ///< forward, forward_stream: the new envelope
-    std::string file;                ///< forward_stream: absolute fixture path
+    std::string sender;              ///< forward, forward_stream, send_raw: the envelope sender
+    std::vector<std::string> recipients; ///< forward, forward_stream, send_raw: the envelope
+    std::string file;                ///< forward_stream, send_raw: absolute fixture path
     bool cancel = false;             ///< send_async: cancel right after starting
     std::size_t waitCount = 0;       ///< wait: captured messages to wait for
     int waitTimeoutMs = 5000;        ///< wait: give up after
