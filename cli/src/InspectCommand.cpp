@@ -11,9 +11,11 @@
 #include <Poco/JSON/Object.h>
 #include <Poco/Timestamp.h>
 
+#include <chrono>
+#include <ctime>
 #include <iostream>
 #include <iterator>
-#include <sstream>
+#include <optional>
 
 namespace mailrig::cli {
 
@@ -123,26 +125,25 @@ void printText(const std::string& file, const MessageView& view, const std::vect
 
 // --- JSON ----------------------------------------------------------------------------------
 
-Poco::JSON::Array::Ptr mailboxes(const std::vector<fake::Mailbox>& list) {
+// [{name, <second>}] from a list of structs with a `name` and one more string member.
+template <typename T>
+Poco::JSON::Array::Ptr namedPairs(const std::vector<T>& list, const char* second, std::string T::*member) {
     Poco::JSON::Array::Ptr out = new Poco::JSON::Array;
-    for (const auto& m : list) {
+    for (const auto& item : list) {
         Poco::JSON::Object::Ptr o = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
-        o->set("name", displayText(m.name));
-        o->set("address", displayText(m.address));
+        o->set("name", displayText(item.name));
+        o->set(second, displayText(item.*member));
         out->add(o);
     }
     return out;
 }
 
+Poco::JSON::Array::Ptr mailboxes(const std::vector<fake::Mailbox>& list) {
+    return namedPairs(list, "address", &fake::Mailbox::address);
+}
+
 Poco::JSON::Array::Ptr parameters(const std::vector<fake::Parameter>& list) {
-    Poco::JSON::Array::Ptr out = new Poco::JSON::Array;
-    for (const auto& p : list) {
-        Poco::JSON::Object::Ptr o = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
-        o->set("name", displayText(p.name));
-        o->set("value", displayText(p.value));
-        out->add(o);
-    }
-    return out;
+    return namedPairs(list, "value", &fake::Parameter::value);
 }
 
 void addParts(const MimePart& part, const std::string& parent, Poco::JSON::Array::Ptr out) {

@@ -2,6 +2,7 @@
 // on a minimal message.
 #include "mailrig/fakeserver/Lint.h"
 
+#include "support/EmlFixtures.h"
 #include "support/Process.h"
 
 #include <boost/test/unit_test.hpp>
@@ -51,10 +52,7 @@ const std::string goodHead = "From: a@example.org\nTo: b@example.org\nDate: Tue,
 BOOST_AUTO_TEST_SUITE(LintTest)
 
 BOOST_AUTO_TEST_CASE(goodFixturesHaveNoFindings) {
-    for (const std::string name :
-         {"plain-text.eml", "html-only.eml", "alternative-text-html.eml", "related-inline-image.eml",
-          "mixed-with-attachments.eml", "non-ascii-subject-and-filenames.eml", "nested-message-rfc822.eml",
-          "mixed-related-alternative.eml", "legacy-charset-iso-8859-1.eml"}) {
+    for (const std::string& name : mailrig::test::cleanEmlFixtures()) {
         BOOST_TEST(lintFixture(name) == "", name);
     }
 }

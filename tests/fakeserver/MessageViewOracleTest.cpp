@@ -3,6 +3,7 @@
 // same file names and no defects on every clean fixture.
 #include "mailrig/fakeserver/MessageView.h"
 
+#include "support/EmlFixtures.h"
 #include "support/Process.h"
 
 #include <Poco/JSON/Array.h>
@@ -55,10 +56,7 @@ Poco::JSON::Object::Ptr pythonView(const std::string& path) {
 BOOST_AUTO_TEST_SUITE(MessageViewOracleTest)
 
 BOOST_AUTO_TEST_CASE(cleanFixturesMatchPythonEmailPartForPart) {
-    for (const std::string name :
-         {"plain-text.eml", "html-only.eml", "alternative-text-html.eml", "related-inline-image.eml",
-          "mixed-with-attachments.eml", "non-ascii-subject-and-filenames.eml", "nested-message-rfc822.eml",
-          "mixed-related-alternative.eml", "legacy-charset-iso-8859-1.eml"}) {
+    for (const std::string& name : mailrig::test::cleanEmlFixtures()) {
         BOOST_TEST_CONTEXT(name) {
             const std::string path = fixturePath("eml/" + name);
             const MessageView view = MessageView::fromFile(path);
