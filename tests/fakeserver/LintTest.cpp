@@ -124,6 +124,13 @@ BOOST_AUTO_TEST_CASE(eachCodeOnAMinimalMessage) {
                                          "Content-Transfer-Encoding: base64\n\naGk\n")) == "invalid-base64/");
 }
 
+BOOST_AUTO_TEST_CASE(encodedMessagePartsAndUnreadableContentTypesAreFound) {
+    const std::string outer = goodHead + "Content-Type: multipart/mixed; boundary=x\n\n--x\n"
+                                         "Content-Type: message/rfc822\nContent-Transfer-Encoding: base64\n\n"
+                                         "RnJvbTogYUBiDQoNCmJvZHkNCg==\n--x\nContent-Type: garbage\n\nzz\n--x--\n";
+    BOOST_TEST(lintBytes(crlf(outer)) == "invalid-content-type@14 invalid-transfer-encoding/1");
+}
+
 BOOST_AUTO_TEST_CASE(smugglingVariantsAreAllFound) {
     const std::string head = crlf(goodHead + "Content-Type: text/plain; charset=utf-8\n\n");
     // A proper "\r\n.\r\n" inside a stored file is not smuggling (it would be dot-stuffed on the wire).

@@ -103,13 +103,20 @@ public:
         messageFields(_view.root(), true);
         for (const MimePart* part : _view.parts()) {
             fieldChecks(*part);
+            const std::string& type = part->contentType();
+            if (part->isMultipart() || type == "message/rfc822" || type == "message/global")
+                checkCompositeEncoding(*part);
             if (part->isMultipart()) multipartChecks(*part);
-            else if (part->isMessage()) messageChecks(*part);
+            else if (part->isMessage()) messageFields(part->children().front(), false);
             else leafChecks(*part);
         }
-        for (const auto& w : _view.parserWarnings())
+        for (const auto& w : _view.parserWarnings()) {
             if (w.code == "nesting-overflow")
                 _sink.atLine("nesting-too-deep", w.line, "MIME nesting is deeper than the parser accepts");
+            else if (w.code == "invalid-content-type")
+                _sink.atLine("invalid-content-type", w.line,
+                             "Content-Type cannot be read; the part is treated as application/octet-stream");
+        }
     }
 
 private:
@@ -190,7 +197,6 @@ private:
     void multipartChecks(const MimePart& part) {
         const std::string& path = part.path();
         const std::string& boundary = part.boundary();
-        checkCompositeEncoding(part);
         if (boundary.empty()) {
             _sink.atPart("boundary-missing", path, part.contentType() + " has no boundary parameter");
             return;
@@ -205,11 +211,6 @@ private:
                 _sink.atPart("boundary-in-content", leaf->path(),
                              "content holds '" + delimiter + "', the boundary of part '" + path + "'");
         }
-    }
-
-    void messageChecks(const MimePart& part) {
-        checkCompositeEncoding(part);
-        if (!part.children().empty()) messageFields(part.children().front(), false);
     }
 
     void checkCompositeEncoding(const MimePart& part) {

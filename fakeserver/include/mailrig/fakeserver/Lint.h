@@ -56,6 +56,8 @@ struct LintFinding {
 /// - `body-8bit-undeclared`: 8-bit octets in a body declared (or defaulting to) 7bit.
 /// - `invalid-transfer-encoding`: an unknown Content-Transfer-Encoding, or one other than
 ///   7bit/8bit/binary on a multipart or message/rfc822 (RFC 2045 §6.4, RFC 2046 §5.2.1).
+/// - `invalid-content-type`: a Content-Type GMime cannot read (the part becomes
+///   application/octet-stream).
 /// - `nesting-too-deep`: GMime gave up on nesting (a likely attack).
 class Lint {
 public:
