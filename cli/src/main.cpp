@@ -16,6 +16,8 @@ using mailrig::cli::Command;
 const std::vector<Command> commands = {
     {"serve", "run the capturing fake SMTP server (scriptable faults, TLS, AUTH, spool)", mailrig::cli::runServe},
     {"inspect", "show the headers, MIME tree and lint findings of an EML file", mailrig::cli::runInspect},
+    {"send", "send a composed message or EML files (bulk, parallel connections) over SMTP", mailrig::cli::runSend},
+    {"forward", "redirect an EML file to a new envelope, streamed in bounded memory", mailrig::cli::runForward},
     {"run", "run scenario files (default: the shipped suite) and report pass/fail, JUnit", mailrig::cli::runRun},
 };
 

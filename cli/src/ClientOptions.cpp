@@ -1,0 +1,126 @@
+#include "ClientOptions.h"
+
+#include "Command.h"
+
+#include <iostream>
+#include <stdexcept>
+
+namespace mailrig::cli {
+
+namespace {
+
+long parseNumber(const std::string& option, const std::string& text, long min, long max) {
+    std::size_t used = 0;
+    long value = 0;
+    try {
+        value = std::stol(text, &used);
+    } catch (const std::exception&) {
+        used = 0;
+    }
+    if (used != text.size() || text.empty() || value < min || value > max)
+        throw std::invalid_argument(option + " needs a number from " + std::to_string(min) + " to " +
+                                    std::to_string(max) + ", not '" + text + "'");
+    return value;
+}
+
+} // namespace
+
+const std::string& optionValue(const std::vector<std::string>& args, std::size_t& i) {
+    if (i + 1 >= args.size()) throw std::invalid_argument(args[i] + " needs a value");
+    return args[++i];
+}
+
+bool takeClientOption(const std::vector<std::string>& args, std::size_t& i, ClientOptions& o) {
+    const std::string& a = args[i];
+    if (a == "--host") o.host = optionValue(args, i);
+    else if (a == "--port") o.port = static_cast<std::uint16_t>(parseNumber(a, optionValue(args, i), 1, 65535));
+    else if (a == "--security") o.security = parseSecurityOptions(optionValue(args, i));
+    else if (a == "--user") o.user = optionValue(args, i);
+    else if (a == "--password") o.password = optionValue(args, i);
+    else if (a == "--ca") o.caFile = optionValue(args, i);
+    else if (a == "--insecure") o.insecure = true;
+    else if (a == "--allow-plaintext") o.allowPlaintext = true;
+    else if (a == "--timeout") o.timeoutSeconds = static_cast<int>(parseNumber(a, optionValue(args, i), 1, 3600));
+    else if (a == "--ehlo") o.ehloName = optionValue(args, i);
+    else if (a == "--chunking") o.chunking = true;
+    else if (a == "--no-pipelining") o.pipelining = false;
+    else if (a == "--attempts") o.attempts = static_cast<int>(parseNumber(a, optionValue(args, i), 1, 100));
+    else if (a == "--connections") o.connections = static_cast<std::size_t>(parseNumber(a, optionValue(args, i), 1, 256));
+    else if (a == "--tnef") o.tnef = true;
+    else if (a == "--resent") o.resent = true;
+    else if (a == "--pickup") o.pickupDirectory = optionValue(args, i);
+    else if (a == "--quiet" || a == "-q") o.quiet = true;
+    else return false;
+    return true;
+}
+
+void checkClientOptions(const ClientOptions& o) {
+    if (o.pickupDirectory.empty()) {
+        if (o.host.empty()) throw std::invalid_argument("--host is required (or --pickup DIR)");
+        if (o.port == 0) throw std::invalid_argument("--port is required (or --pickup DIR)");
+    }
+    if (o.insecure && !o.caFile.empty()) throw std::invalid_argument("--ca and --insecure exclude each other");
+    if (!o.password.empty() && o.user.empty()) throw std::invalid_argument("--password needs --user");
+}
+
+SmtpClient makeClient(const ClientOptions& o) {
+    SmtpClient client(o.host.empty() ? std::string("localhost") : o.host, o.port ? o.port : 25, o.user,
+                      o.password, o.security);
+    client.setTimeout(std::chrono::seconds(o.timeoutSeconds));
+    client.setGreetingTimeout(std::chrono::seconds(o.timeoutSeconds));
+    if (!o.ehloName.empty()) client.setEhloName(o.ehloName);
+    TlsSettings tls = o.insecure ? TlsSettings::insecure() : TlsSettings();
+    tls.caFile = o.caFile;
+    tls.allowPlaintextFallback = o.allowPlaintext;
+    client.setTlsSettings(tls);
+    client.setUseChunking(o.chunking);
+    client.setUsePipelining(o.pipelining);
+    if (o.attempts > 1) client.setRetryPolicy(RetryPolicy::attempts(o.attempts, std::chrono::seconds(1)));
+    if (o.connections > 1) {
+        client.setUseMultiConnection(MultiConnectionMode::Enable);
+        client.setConnectionsQuantity(o.connections);
+    }
+    client.setUseTnef(o.tnef);
+    client.setAddResentHeaders(o.resent);
+    if (!o.pickupDirectory.empty()) client.setDeliveryMethod(DeliveryMethod::pickupDirectory(o.pickupDirectory));
+    return client;
+}
+
+const char* clientOptionsUsage() {
+    return "connection:\n"
+           "  --host H              server host name or address\n"
+           "  --port P              server port\n"
+           "  --security MODE       none | starttls | tls | auto (default auto: TLS on 465,\n"
+           "                        else STARTTLS; refuses plaintext unless --allow-plaintext)\n"
+           "  --user U --password P authenticate (PLAIN, LOGIN or CRAM-MD5)\n"
+           "  --ca FILE             trust the CA certificates in FILE (PEM)\n"
+           "  --insecure            accept any certificate (tests only)\n"
+           "  --allow-plaintext     with --security auto, continue without STARTTLS\n"
+           "  --timeout SEC         per-operation timeout (default 60)\n"
+           "  --ehlo NAME           name sent with EHLO (default: the local address literal)\n"
+           "  --chunking            use BDAT when the server offers CHUNKING\n"
+           "  --no-pipelining       never pipeline commands\n"
+           "  --attempts N          retry transient failures, N tries in all (default 1)\n"
+           "  --pickup DIR          write .eml files into DIR instead of connecting\n"
+           "  --quiet, -q           print nothing but errors\n";
+}
+
+int exitCodeFor(const SmtpException& e) {
+    switch (e.kind()) {
+    case SmtpErrorKind::Connection:
+    case SmtpErrorKind::Tls:
+    case SmtpErrorKind::Authentication:
+    case SmtpErrorKind::Protocol: return Invalid;
+    default: return Failed;
+    }
+}
+
+void printResult(const SendResult& result) {
+    for (const auto& r : result.recipients) {
+        std::cout << r.address << ": " << toString(r.status);
+        if (r.replyCode) std::cout << " " << r.replyCode << " " << r.replyText.substr(0, r.replyText.find('\n'));
+        std::cout << "\n";
+    }
+}
+
+} // namespace mailrig::cli

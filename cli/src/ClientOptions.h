@@ -1,0 +1,52 @@
+#pragma once
+// Options shared by `mailrig send` and `mailrig forward`: where to connect and how.
+
+#include "mailrig/client/SmtpClient.h"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace mailrig::cli {
+
+/// Connection options of the client commands, as parsed.
+struct ClientOptions {
+    std::string host;
+    std::uint16_t port = 0;
+    SecurityOptions security = SecurityOptions::Auto;
+    std::string user;
+    std::string password;
+    std::string caFile;
+    bool insecure = false;
+    bool allowPlaintext = false;
+    int timeoutSeconds = 60;
+    std::string ehloName;
+    bool chunking = false;
+    bool pipelining = true;
+    int attempts = 1;
+    std::size_t connections = 1;
+    bool tnef = false;
+    bool resent = false;
+    std::string pickupDirectory;
+    bool quiet = false;
+};
+
+/// Takes the option at `args[i]` (and its value) when it is a client option; returns false for
+/// any other argument. Throws std::invalid_argument naming the option for a missing or bad value.
+bool takeClientOption(const std::vector<std::string>& args, std::size_t& i, ClientOptions& options);
+/// Throws std::invalid_argument when required options are missing or contradict each other.
+void checkClientOptions(const ClientOptions& options);
+/// A configured client for the options.
+SmtpClient makeClient(const ClientOptions& options);
+/// The `--help` lines for the shared options.
+const char* clientOptionsUsage();
+/// The value after option `args[i]`, advancing `i`; throws std::invalid_argument when missing.
+const std::string& optionValue(const std::vector<std::string>& args, std::size_t& i);
+
+/// The exit status for a failure thrown by a send: 2 for connection, TLS and authentication
+/// errors (nothing could be sent), 1 for refusals.
+int exitCodeFor(const SmtpException& e);
+/// Prints one line per recipient of a finished send on stdout.
+void printResult(const SendResult& result);
+
+} // namespace mailrig::cli

@@ -1,0 +1,72 @@
+// `mailrig forward`: redirect an EML file (streamed, any size) to a new envelope.
+#include "ClientOptions.h"
+#include "Command.h"
+
+#include <fstream>
+#include <iostream>
+#include <stdexcept>
+
+namespace mailrig::cli {
+
+namespace {
+
+const char* kUsage =
+    "usage: mailrig forward --host H --port P [options] --from A --to B [--to C]... FILE.eml\n"
+    "\n"
+    "Redirects FILE.eml (or - for stdin) to new recipients: MAIL FROM A, RCPT TO each --to; the\n"
+    "message bytes are streamed unchanged (Bcc, Resent-Bcc and Return-Path removed) in bounded\n"
+    "memory, whatever the size. Exit 0 when every recipient accepted it, 1 when any refused,\n"
+    "2 for usage or connection errors.\n"
+    "\n"
+    "  --from A              envelope sender (\"\" for the null sender <>)\n"
+    "  --to B                envelope recipient (repeatable)\n"
+    "  --resent              prepend Resent-Date/-From/-To/-Message-ID\n";
+
+} // namespace
+
+int runForward(const std::vector<std::string>& args) {
+    ClientOptions client;
+    std::string from, file;
+    bool haveFrom = false;
+    std::vector<std::string> to;
+    for (std::size_t i = 0; i < args.size(); ++i) {
+        const std::string& a = args[i];
+        if (takeClientOption(args, i, client)) continue;
+        if (a == "--help" || a == "-h") {
+            std::cout << kUsage << "\n" << clientOptionsUsage();
+            return Success;
+        }
+        if (a == "--from") {
+            from = optionValue(args, i);
+            haveFrom = true;
+        } else if (a == "--to") {
+            to.push_back(optionValue(args, i));
+        } else if (a.size() > 1 && a[0] == '-') {
+            throw std::invalid_argument("unknown option '" + a + "' (see mailrig forward --help)");
+        } else if (file.empty()) {
+            file = a;
+        } else {
+            throw std::invalid_argument("only one FILE.eml may be given ('" + a + "')");
+        }
+    }
+    checkClientOptions(client);
+    if (!haveFrom) throw std::invalid_argument("--from is required");
+    if (to.empty()) throw std::invalid_argument("at least one --to is required");
+    if (file.empty()) throw std::invalid_argument("the EML file to forward is missing");
+    std::ifstream in;
+    if (file != "-") {
+        in.open(file, std::ios::binary);
+        if (!in) throw std::invalid_argument("cannot open '" + file + "'");
+    }
+    SmtpClient smtp = makeClient(client);
+    try {
+        const SendResult result = smtp.forward(from, to, file == "-" ? std::cin : in);
+        if (!client.quiet || !result.allAccepted()) printResult(result);
+        return result.allAccepted() ? Success : Failed;
+    } catch (const SmtpException& e) {
+        std::cerr << "mailrig forward: " << e.what() << "\n";
+        return exitCodeFor(e);
+    }
+}
+
+} // namespace mailrig::cli

@@ -1,0 +1,135 @@
+// `mailrig send`: compose a message or take EML files and send them (bulk when several).
+#include "ClientOptions.h"
+#include "Command.h"
+
+#include <iostream>
+#include <stdexcept>
+#include <unistd.h>
+
+namespace mailrig::cli {
+
+namespace {
+
+const char* kUsage =
+    "usage: mailrig send --host H --port P [options] (--eml FILE... | --from A --to B [--cc C]\n"
+    "                    [--bcc D] --subject S [--text T] [--html H] [--attach FILE]...)\n"
+    "\n"
+    "Sends one message, or several --eml files as a bulk send (one connection, or --connections N\n"
+    "in parallel). Exit 0 when every message was accepted for every recipient, 1 when any was\n"
+    "refused (a per-message report is printed), 2 for usage or connection errors.\n"
+    "\n"
+    "message:\n"
+    "  --eml FILE            send FILE as it is (repeatable: a bulk send)\n"
+    "  --from A --to B       compose: sender and recipient (--to, --cc, --bcc repeatable)\n"
+    "  --subject S --text T --html H --attach FILE\n"
+    "  --tnef                send as TNEF (winmail.dat)\n"
+    "  --connections N       parallel connections for a bulk send (default 1)\n";
+
+struct SendOptions {
+    ClientOptions client;
+    std::vector<std::string> emls;
+    std::string from, subject, text, html;
+    std::vector<std::string> to, cc, bcc, attachments;
+    bool help = false;
+};
+
+SendOptions parse(const std::vector<std::string>& args) {
+    SendOptions o;
+    for (std::size_t i = 0; i < args.size(); ++i) {
+        const std::string& a = args[i];
+        if (takeClientOption(args, i, o.client)) continue;
+        if (a == "--help" || a == "-h") o.help = true;
+        else if (a == "--eml") o.emls.push_back(optionValue(args, i));
+        else if (a == "--from") o.from = optionValue(args, i);
+        else if (a == "--to") o.to.push_back(optionValue(args, i));
+        else if (a == "--cc") o.cc.push_back(optionValue(args, i));
+        else if (a == "--bcc") o.bcc.push_back(optionValue(args, i));
+        else if (a == "--subject") o.subject = optionValue(args, i);
+        else if (a == "--text") o.text = optionValue(args, i);
+        else if (a == "--html") o.html = optionValue(args, i);
+        else if (a == "--attach") o.attachments.push_back(optionValue(args, i));
+        else throw std::invalid_argument("unknown option '" + a + "' (see mailrig send --help)");
+    }
+    if (o.help) return o;
+    checkClientOptions(o.client);
+    const bool composing = !o.from.empty() || !o.to.empty() || !o.subject.empty();
+    if (o.emls.empty() && !composing) throw std::invalid_argument("give --eml FILE or --from/--to/--subject");
+    if (!o.emls.empty() && composing) throw std::invalid_argument("--eml cannot be combined with --from/--to/--subject");
+    if (composing && (o.from.empty() || (o.to.empty() && o.cc.empty() && o.bcc.empty())))
+        throw std::invalid_argument("composing needs --from and at least one --to, --cc or --bcc");
+    return o;
+}
+
+MailMessage compose(const SendOptions& o) {
+    MailMessage m;
+    m.setFrom(MailAddress::parse(o.from));
+    for (const auto& a : o.to) m.addTo(MailAddress::parse(a));
+    for (const auto& a : o.cc) m.addCc(MailAddress::parse(a));
+    for (const auto& a : o.bcc) m.addBcc(MailAddress::parse(a));
+    m.setSubject(o.subject);
+    m.setTextBody(o.text);
+    m.setHtmlBody(o.html);
+    for (const auto& f : o.attachments) m.addAttachment(Attachment::fromFile(f));
+    m.ensureMessageId();
+    return m;
+}
+
+/// A one-line progress bar on stderr when it is a terminal.
+ProgressCallback progressBar(bool quiet) {
+    if (quiet || !::isatty(STDERR_FILENO)) return {};
+    return [](const SendProgress& p) {
+        const std::size_t width = 40;
+        const std::size_t filled = p.total ? p.completed * width / p.total : width;
+        std::cerr << "\r[" << std::string(filled, '#') << std::string(width - filled, ' ') << "] "
+                  << p.completed << "/" << p.total << " (" << p.failed << " failed)";
+        if (p.completed == p.total) std::cerr << "\n";
+        std::cerr.flush();
+    };
+}
+
+int reportExitCode(const SendReport& report) {
+    int code = Success;
+    for (const auto& m : report.messages) {
+        if (m.fullyDelivered()) continue;
+        code = std::max<int>(code, Failed);
+        if (!m.exception) continue;
+        try {
+            std::rethrow_exception(m.exception);
+        } catch (const SmtpException& e) {
+            code = std::max(code, exitCodeFor(e));
+        } catch (...) {
+        }
+    }
+    return code;
+}
+
+} // namespace
+
+int runSend(const std::vector<std::string>& args) {
+    const SendOptions o = parse(args);
+    if (o.help) {
+        std::cout << kUsage << "\n" << clientOptionsUsage();
+        return Success;
+    }
+    SmtpClient client = makeClient(o.client);
+    try {
+        if (o.emls.size() > 1) {
+            MailMessageCollection messages;
+            for (const auto& path : o.emls) messages.push_back(MailMessage::load(path));
+            client.setProgressCallback(progressBar(o.client.quiet));
+            const SendReport report = client.send(messages);
+            const int code = reportExitCode(report);
+            if (!o.client.quiet || code != Success) std::cout << report.summary();
+            return code;
+        }
+        const MailMessage message = o.emls.empty() ? compose(o) : MailMessage::load(o.emls.front());
+        const SendResult result = client.send(message);
+        if (!o.client.quiet || !result.allAccepted()) printResult(result);
+        return result.allAccepted() ? Success : Failed;
+    } catch (const SmtpException& e) {
+        std::cerr << "mailrig send: " << e.what() << "\n";
+        return exitCodeFor(e);
+    }
+}
+
+} // namespace mailrig::cli
