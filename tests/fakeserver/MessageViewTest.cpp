@@ -168,7 +168,10 @@ BOOST_AUTO_TEST_CASE(nestedMessageIsOneChildWithItsOwnTree) {
     BOOST_TEST(view.htmlBody() == nullptr);
     BOOST_REQUIRE_EQUAL(view.attachments().size(), 1u);
     BOOST_TEST(view.attachments()[0] == &message);
-    // The content is the encapsulated message, parseable on its own.
+    // The content is the encapsulated message, byte for byte, and parseable on its own.
+    const std::string& raw = view.raw();
+    const std::size_t begin = raw.find("From: Carol"), end = raw.find("\r\n--outer-5a--");
+    BOOST_TEST(message.content() == raw.substr(begin, end - begin));
     const MessageView again(message.content());
     BOOST_TEST(again.subject() == "Original message");
     BOOST_TEST(again.messageId() == "original@example.com");

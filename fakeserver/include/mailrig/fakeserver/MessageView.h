@@ -138,9 +138,11 @@ public:
     const std::vector<MimePart>& children() const { return _children; }
 
     /// The decoded content (transfer encoding removed) as bytes. For an encapsulated message,
-    /// the whole message (headers and body). Empty for a multipart.
+    /// the whole message (headers and body) as GMime writes it back with CRLF line ends, which
+    /// is byte-identical to the input when that was well-formed. Empty for a multipart.
     const std::string& content() const { return _content; }
-    /// The body exactly as transmitted (still transfer-encoded). Empty for a multipart.
+    /// The body exactly as transmitted (still transfer-encoded); for an encapsulated message the
+    /// same as content(). Empty for a multipart.
     const std::string& encodedContent() const { return _encodedContent; }
     /// Octets of content().
     std::size_t size() const { return _content.size(); }
