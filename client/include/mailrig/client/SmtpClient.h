@@ -199,8 +199,9 @@ public:
 
     // --- sending ------------------------------------------------------------------------------
     /// Sends one message (modes 1-5, and 2 for a loaded EML whose bytes go out unchanged apart
-    /// from wire normalisation). Envelope: MAIL FROM the Sender (else From) address; RCPT TO
-    /// every To, Cc and Bcc address. A refused recipient does not stop the others: the result
+    /// from wire normalisation and the removal of any `Bcc:`, `Resent-Bcc:` and `Return-Path:`
+    /// fields). Envelope: MAIL FROM the Sender (else From) address; RCPT TO every To, Cc and Bcc
+    /// address. With a pickup directory nothing is sent: the file is written instead. A refused recipient does not stop the others: the result
     /// lists each outcome. Throws std::invalid_argument when the message has no sender or no
     /// recipient; SmtpException (a subclass) when the transaction fails, when every recipient
     /// is refused, or when the data is refused.
