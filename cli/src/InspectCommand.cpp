@@ -1,6 +1,7 @@
 // `mailrig inspect FILE.eml [--json]`: headers, MIME tree and lint findings of one message.
 // Uses only the verifying side (mailrig::fakeserver), never the composing client.
 #include "Command.h"
+#include "InspectTnef.h"
 
 #include "mailrig/fakeserver/Lint.h"
 #include "mailrig/fakeserver/MessageView.h"
@@ -29,9 +30,9 @@ using fake::MimePart;
 const char* const usage =
     "usage: mailrig inspect FILE.eml [--json]\n"
     "  Prints the headers, the MIME tree (path, type, size, file name) and the lint findings\n"
-    "  of one message; FILE may be '-' for stdin.\n"
+    "  of one message, and the content of a TNEF winmail.dat; FILE may be '-' for stdin.\n"
     "  --json  print the same as one JSON document\n"
-    "exit status: 0 parsed without findings, 1 lint findings, 2 unreadable or not a message\n";
+    "exit status: 0 parsed without findings, 1 lint findings or TNEF problems, 2 unreadable or not a message\n";
 
 struct Options {
     std::string file;
@@ -114,6 +115,7 @@ void printText(const std::string& file, const MessageView& view, const std::vect
     for (const auto& h : view.headers()) out << "  " << displayText(h.name) << ": " << displayText(h.value) << "\n";
     out << "\nMIME tree:\n";
     printPartLine(view.root(), 0, out);
+    printTnefSection(view, out);
     out << "\nLint: ";
     if (findings.empty()) {
         out << "no findings\n";
@@ -208,6 +210,7 @@ void printJson(const std::string& file, const MessageView& view, const std::vect
         lint->add(o);
     }
     doc->set("findings", lint);
+    doc->set("tnef", tnefJson(view));
     doc->stringify(out, 2);
     out << "\n";
 }
@@ -233,7 +236,7 @@ int runInspect(const std::vector<std::string>& args) {
     if (options.json) printJson(options.file, *view, findings, std::cout);
     else printText(options.file, *view, findings, std::cout);
     std::cout.flush();
-    return findings.empty() ? Success : Failed;
+    return findings.empty() && tnefIsClean(*view) ? Success : Failed;
 }
 
 } // namespace mailrig::cli

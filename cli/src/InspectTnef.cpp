@@ -26,9 +26,9 @@ std::string bodies(const fake::TnefView& t) {
 
 } // namespace
 
-bool printTnefSection(const fake::MessageView& view, std::ostream& out) {
+void printTnefSection(const fake::MessageView& view, std::ostream& out) {
     const auto tnef = fake::tnefOf(view);
-    if (!tnef) return true;
+    if (!tnef) return;
     const fake::TnefView& t = *tnef;
     out << "\nTNEF:\n";
     out << "  class: " << displayText(t.messageClass);
@@ -46,7 +46,11 @@ bool printTnefSection(const fake::MessageView& view, std::ostream& out) {
     out << "  checksums: " << (t.checksumsValid ? "valid" : "INVALID") << "\n";
     out << "  problems: " << (t.problems.empty() ? "none" : std::to_string(t.problems.size())) << "\n";
     for (const auto& p : t.problems) out << "    " << displayText(p) << "\n";
-    return t.valid();
+}
+
+bool tnefIsClean(const fake::MessageView& view) {
+    const auto tnef = fake::tnefOf(view);
+    return !tnef || tnef->valid();
 }
 
 Poco::Dynamic::Var tnefJson(const fake::MessageView& view) {

@@ -11,9 +11,11 @@
 namespace mailrig::cli {
 
 /// Prints "TNEF:" with class, subject, bodies, correlation key, every attachment (name, size,
-/// MIME tag) and the reader's problems, or nothing when the message carries no TNEF. Returns
-/// false when the TNEF has problems.
-bool printTnefSection(const fake::MessageView& view, std::ostream& out);
+/// MIME tag) and the reader's problems, or nothing when the message carries no TNEF.
+void printTnefSection(const fake::MessageView& view, std::ostream& out);
+
+/// True when the message carries no TNEF or a TNEF without problems.
+bool tnefIsClean(const fake::MessageView& view);
 
 /// The same as a JSON object (`null` when the message carries no TNEF).
 Poco::Dynamic::Var tnefJson(const fake::MessageView& view);

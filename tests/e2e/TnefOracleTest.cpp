@@ -336,6 +336,46 @@ BOOST_AUTO_TEST_CASE(messageSentWithUseTnefArrivesAsOutlookSendsIt) {
     BOOST_TEST(lines(listed.out).size() == m.attachments().size());
 }
 
+BOOST_AUTO_TEST_CASE(inspectListsTheTnefAttachmentsWithNamesAndSizes) {
+    TempDir dir;
+    const auto m = sampleMessage("Inspect — Привет");
+    writeFile(dir.file("m.eml"), mailrig::encapsulateInTnef(m).toEml());
+    const auto text = mailrig::test::runMailrig({"inspect", dir.file("m.eml")});
+    BOOST_TEST(text.exitCode == 0, text.out + text.err);
+    BOOST_TEST(text.out.find("\nTNEF:\n  class: IPM.Note (IPM.Microsoft Mail.Note)\n  subject: Inspect — Привет\n") !=
+               std::string::npos, text.out);
+    BOOST_TEST(text.out.find("  attachments: 3\n") != std::string::npos);
+    for (const auto& a : m.attachments())
+        BOOST_TEST(text.out.find("    \"" + a.fileName + "\"  " + std::to_string(a.content.size()) + " bytes  " +
+                                 a.contentType + "\n") != std::string::npos, a.fileName);
+    BOOST_TEST(text.out.find("  checksums: valid\n  problems: none\n") != std::string::npos);
+
+    const auto json = mailrig::test::runMailrig({"inspect", "--json", dir.file("m.eml")});
+    BOOST_TEST(json.exitCode == 0, json.err);
+    const auto listed = mailrig::test::runPython(
+        "import sys, json\n"
+        "t = json.load(sys.stdin)['tnef']\n"
+        "print(t['subject'], t['checksumsValid'], t['problems'])\n"
+        "for a in t['attachments']: print(a['fileName'], a['size'])\n",
+        {}, json.out);
+    BOOST_TEST_REQUIRE(listed.exitCode == 0, listed.err);
+    std::string expected = "Inspect — Привет True []\n";
+    for (const auto& a : m.attachments()) expected += a.fileName + " " + std::to_string(a.content.size()) + "\n";
+    BOOST_TEST(listed.out == expected);
+}
+
+BOOST_AUTO_TEST_CASE(inspectFailsOnABrokenWinmailDat) {
+    TempDir dir;
+    std::string eml = mailrig::encapsulateInTnef(sampleMessage("Broken")).toEml();
+    // Cut the base64 of winmail.dat short: the stream ends inside an attribute.
+    const std::size_t body = eml.find("\r\n\r\n", eml.find("application/ms-tnef")) + 4;
+    eml.erase(body + 76 * 20, eml.find("\r\n--", body) - (body + 76 * 20));
+    writeFile(dir.file("m.eml"), eml);
+    const auto r = mailrig::test::runMailrig({"inspect", dir.file("m.eml")});
+    BOOST_TEST(r.exitCode == 1, r.out + r.err);
+    BOOST_TEST(r.out.find("  checksums: INVALID\n") != std::string::npos, r.out);
+}
+
 BOOST_AUTO_TEST_CASE(aMessageWithoutTnefHasNoTnefView) {
     const mailrig::fake::MessageView view(std::string("From: a@example.org\r\nSubject: x\r\n\r\nbody\r\n"));
     BOOST_TEST(!mailrig::fake::tnefOf(view).has_value());
