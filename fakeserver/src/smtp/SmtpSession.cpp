@@ -89,12 +89,14 @@ bool SmtpSession::readLine(std::string& line, std::size_t limit, bool masked) {
             _in.clear();
             scanned = 0;
         }
-        auto left = remaining(deadline);
-        if (left.count() <= 0)
+        // The deadline is checked between reads: a trickling peer is caught at the first byte
+        // after it; a silent one by the idle timeout, which stays constant so the socket option
+        // is set once per session, not once per read.
+        if (remaining(deadline).count() <= 0)
             closeWith(421, "4.4.2", _core.config().hostname + " Command timeout, closing connection");
         std::size_t got = 0;
         try {
-            got = receiveMore(std::min(left, limits.idleTimeout));
+            got = receiveMore(limits.idleTimeout);
         } catch (const Poco::TimeoutException&) {
             closeWith(421, "4.4.2", _core.config().hostname +
                                         (remaining(deadline).count() <= 0 ? " Command timeout" : " Idle timeout") +

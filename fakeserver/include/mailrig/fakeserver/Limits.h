@@ -33,13 +33,15 @@ struct Limits {
     /// Transactions per session; the next MAIL gets `421 4.7.0` and the connection closes.
     /// 0 = unlimited (the default: benchmarks send 20,000 messages over one session).
     std::size_t messagesPerSession = 0;
-    /// Longest wait for one complete command line, measured from the moment the server is ready
+    /// Longest time one command line may take, measured from the moment the server is ready
     /// for it, so a peer trickling bytes cannot extend it (RFC 5321 4.5.3.2.7 server timeout:
-    /// 5 minutes). On expiry: `421 4.4.2 Timeout` and close. Tests shorten it.
+    /// 5 minutes). Checked whenever bytes arrive; on expiry `421 4.4.2 Command timeout` and
+    /// close. A silent peer is closed by `idleTimeout`. Tests shorten it.
     std::chrono::milliseconds commandTimeout = std::chrono::minutes(5);
-    /// Longest wait for the next block of message data during DATA or BDAT (RFC 5321 4.5.3.2.6
-    /// DATA block: 3 minutes).
-    std::chrono::milliseconds dataBlockTimeout = std::chrono::minutes(3);
+    /// Longest wait for the next block of message data during DATA or BDAT. RFC 5321 4.5.3.2.6
+    /// gives the client 3 minutes per block; the server waits as long as for a command
+    /// (4.5.3.2.7: at least 5 minutes), which also keeps one socket timeout for the session.
+    std::chrono::milliseconds dataBlockTimeout = std::chrono::minutes(5);
     /// Longest silence (no byte received at all) in any state before the session is closed with
     /// `421 4.4.2 Idle timeout`; also bounds each blocking write to a peer that stops reading.
     std::chrono::milliseconds idleTimeout = std::chrono::minutes(5);
