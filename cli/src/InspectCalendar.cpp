@@ -100,19 +100,12 @@ Poco::JSON::Object::Ptr eventJson(const CalendarEvent& e) {
 
 } // namespace
 
-InspectedCalendar inspectCalendar(const fake::MessageView& view) {
-    InspectedCalendar inspected;
-    inspected.part = fake::calendarPart(view);
-    if (inspected.part) inspected.calendar = fake::calendarOf(view);
-    return inspected;
-}
-
-void printCalendarSection(const InspectedCalendar& inspected, std::ostream& out) {
-    if (!inspected.part || !inspected.calendar) return;
-    const CalendarView& calendar = *inspected.calendar;
-    const std::string& path = inspected.part->path();
+void printCalendarSection(const fake::MessageView& view, std::ostream& out) {
+    const fake::MimePart* part = fake::calendarPart(view);
+    if (!part) return;
+    const CalendarView calendar = *fake::calendarOf(view);
     out << "\nCalendar: " << (calendar.method().empty() ? "(no METHOD)" : calendar.method()) << " (part "
-        << (path.empty() ? "(root)" : path) << ")\n";
+        << (part->path().empty() ? "(root)" : part->path()) << ")\n";
     for (const auto& e : calendar.events()) printEvent(e, out);
     out << "  Calendar lint: ";
     if (calendar.clean()) {
@@ -127,11 +120,17 @@ void printCalendarSection(const InspectedCalendar& inspected, std::ostream& out)
     }
 }
 
-Poco::Dynamic::Var calendarJson(const InspectedCalendar& inspected) {
-    if (!inspected.part || !inspected.calendar) return Poco::Dynamic::Var();
-    const CalendarView& calendar = *inspected.calendar;
+bool calendarIsClean(const fake::MessageView& view) {
+    const std::optional<CalendarView> calendar = fake::calendarOf(view);
+    return !calendar || calendar->clean();
+}
+
+Poco::Dynamic::Var calendarJson(const fake::MessageView& view) {
+    const fake::MimePart* part = fake::calendarPart(view);
+    if (!part) return Poco::Dynamic::Var();
+    const CalendarView calendar = *fake::calendarOf(view);
     Poco::JSON::Object::Ptr o = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
-    o->set("part", inspected.part->path());
+    o->set("part", part->path());
     o->set("method", calendar.method());
     o->set("productId", displayText(calendar.productId()));
     Poco::JSON::Array::Ptr events = new Poco::JSON::Array;
