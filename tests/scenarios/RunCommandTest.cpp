@@ -1,0 +1,118 @@
+// `mailrig run` as a user calls it: exit codes, selection, listing, JUnit and kept files.
+#include "support/Process.h"
+
+#include <boost/test/unit_test.hpp>
+
+#include <filesystem>
+
+using mailrig::test::runMailrig;
+using mailrig::test::TempDir;
+using mailrig::test::writeFile;
+
+namespace {
+
+const std::string kPassing = R"(name: NAME
+description: A plain message arrives.
+covers: [send]
+steps:
+  - send: {from: alice@example.org, to: [bob@example.com], subject: Hello, text: Hi}
+expect:
+  messages: [{headers: {equal: {Subject: Hello}}}]
+)";
+
+std::string named(std::string yaml, const std::string& name) {
+    yaml.replace(yaml.find("NAME"), 4, name);
+    return yaml;
+}
+
+/// A directory with two passing scenarios and, if asked, a failing one.
+void writeSuite(const TempDir& dir, bool withFailure) {
+    writeFile(dir.file("alpha.yaml"), named(kPassing, "alpha"));
+    writeFile(dir.file("beta.yaml"), named(kPassing, "beta"));
+    if (withFailure) {
+        std::string failing = named(kPassing, "gamma");
+        failing.replace(failing.find("Subject: Hello}"), 15, "Subject: Other}");
+        writeFile(dir.file("gamma.yaml"), failing);
+    }
+}
+
+} // namespace
+
+BOOST_AUTO_TEST_SUITE(RunCommand)
+
+BOOST_AUTO_TEST_CASE(allPassingExitsZeroWithSummary) {
+    TempDir dir;
+    writeSuite(dir, false);
+    const auto r = runMailrig({"run", dir.path()});
+    BOOST_TEST(r.exitCode == 0, r.out + r.err);
+    BOOST_TEST(r.out.find("2 scenario(s): 2 passed, 0 failed, 0 error(s)") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(failureExitsOneAndPrintsTheDiffAndJUnit) {
+    TempDir dir, out;
+    writeSuite(dir, true);
+    const auto r = runMailrig({"run", dir.path(), "-j", "2", "--junit", out.file("junit.xml"), "--keep", out.file("kept")});
+    BOOST_TEST(r.exitCode == 1, r.out + r.err);
+    BOOST_TEST(r.out.find("gamma.yaml:7: expect.messages[0].headers.equal.Subject") != std::string::npos, r.out);
+    BOOST_TEST(r.out.find("    expected: Other\n    captured: Hello\n") != std::string::npos, r.out);
+    BOOST_TEST(r.out.find(out.file("kept/gamma/000001.eml")) != std::string::npos, r.out);
+    BOOST_TEST(std::filesystem::exists(out.file("kept/alpha/000001.json")));
+    const auto junit = mailrig::test::runPython(
+        "import sys, xml.etree.ElementTree as ET; s = ET.parse(sys.argv[1]).getroot().find('testsuite');"
+        "print(s.get('tests'), s.get('failures'), s.get('errors'))",
+        {out.file("junit.xml")});
+    BOOST_TEST(junit.out == "3 1 0\n", junit.err);
+    // The kept EML is what `mailrig inspect` reads.
+    const auto inspect = runMailrig({"inspect", out.file("kept/gamma/000001.eml")});
+    BOOST_TEST(inspect.exitCode == 0, inspect.out + inspect.err);
+}
+
+BOOST_AUTO_TEST_CASE(invalidScenarioExitsTwoNamingFileAndLine) {
+    TempDir dir;
+    writeSuite(dir, false);
+    writeFile(dir.file("broken.yaml"), "name: broken\ndescription: d\nsteps:\n  - send: {from: a@b.c, to: x@y.z, colour: red}\n");
+    const auto r = runMailrig({"run", dir.path()});
+    BOOST_TEST(r.exitCode == 2, r.out + r.err);
+    BOOST_TEST(r.err.find(dir.file("broken.yaml") + ":4:") != std::string::npos, r.err);
+    BOOST_TEST(r.err.find("steps[0].send.colour: unknown key") != std::string::npos, r.err);
+    BOOST_TEST(r.out.find("2 passed") != std::string::npos); // the valid ones still ran
+}
+
+BOOST_AUTO_TEST_CASE(filterAndListSelectByNameOrGlob) {
+    TempDir dir;
+    writeSuite(dir, true);
+    const auto list = runMailrig({"run", dir.path(), "--list", "--filter", "al*"});
+    BOOST_TEST(list.exitCode == 0, list.err);
+    BOOST_TEST(list.out.find("alpha") != std::string::npos);
+    BOOST_TEST(list.out.find("beta") == std::string::npos);
+    BOOST_TEST(list.out.find("covers: send") != std::string::npos);
+    BOOST_TEST(list.out.find("1 scenario(s)") != std::string::npos);
+
+    const auto run = runMailrig({"run", dir.path(), "--filter", "bet"});
+    BOOST_TEST(run.exitCode == 0, run.out + run.err);
+    BOOST_TEST(run.out.find("1 scenario(s): 1 passed") != std::string::npos);
+
+    const auto none = runMailrig({"run", dir.path(), "--filter", "nothing-matches"});
+    BOOST_TEST(none.exitCode == 2);
+    BOOST_TEST(none.err.find("no scenario selected") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(badOptionsAndMissingPathsExitTwo) {
+    BOOST_TEST(runMailrig({"run", "--jobs", "zero"}).exitCode == 2);
+    BOOST_TEST(runMailrig({"run", "--frobnicate"}).exitCode == 2);
+    const auto missing = runMailrig({"run", "/nonexistent/suite"});
+    BOOST_TEST(missing.exitCode == 2);
+    BOOST_TEST(missing.err.find("/nonexistent/suite") != std::string::npos);
+    const auto help = runMailrig({"run", "--help"});
+    BOOST_TEST(help.exitCode == 0);
+    BOOST_TEST(help.out.find("--junit FILE") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(withoutArgumentsTheShippedSuiteIsListed) {
+    const auto r = runMailrig({"run", "--list"});
+    BOOST_TEST(r.exitCode == 0, r.err);
+    BOOST_TEST(r.out.find("send-plain-text") != std::string::npos);
+    BOOST_TEST(r.out.find("fault-greylisting-retry") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_SUITE_END()

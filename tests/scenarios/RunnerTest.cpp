@@ -1,0 +1,180 @@
+#include "mailrig/scenarios/Runner.h"
+#include "mailrig/scenarios/ScenarioLoader.h"
+
+#include "support/Process.h"
+
+#include <boost/test/unit_test.hpp>
+
+#include <filesystem>
+#include <string>
+
+using namespace mailrig::scenario;
+using mailrig::test::TempDir;
+using mailrig::test::readFile;
+using mailrig::test::writeFile;
+
+namespace {
+
+ScenarioResult runYaml(const std::string& yaml, const RunOptions& options = {}) {
+    return runScenario(parseScenario(yaml, "case.yaml", MAILRIG_FIXTURES_DIR, MAILRIG_FIXTURES_DIR), options);
+}
+
+std::string allMismatches(const ScenarioResult& r) {
+    std::string text = r.error;
+    for (const auto& m : r.mismatches) text += "\n" + m.check + ": expected " + m.expected + " / captured " + m.actual;
+    return text;
+}
+
+const std::string kSend = R"(name: t
+description: d
+steps:
+  - send: {from: alice@example.org, to: [bob@example.com], subject: Hello, text: Hi Bob}
+)";
+
+} // namespace
+
+BOOST_AUTO_TEST_SUITE(Runner)
+
+BOOST_AUTO_TEST_CASE(passingScenarioHasNoMismatches) {
+    const auto r = runYaml(kSend + R"(expect:
+  messages:
+    - envelope: {from: alice@example.org, to: [bob@example.com]}
+      headers: {equal: {Subject: Hello}}
+      mime: [{path: "", type: text/plain}]
+      text: {equals: Hi Bob}
+)");
+    BOOST_TEST((r.verdict == Verdict::Passed), allMismatches(r));
+    BOOST_TEST(r.transcript.find("C: MAIL FROM:<alice@example.org>") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(failedExpectationNamesKeyLineExpectedAndCaptured) {
+    const auto r = runYaml(kSend + R"(expect:
+  messages:
+    - headers: {equal: {Subject: Goodbye}}
+      text: {contains: [nowhere]}
+)");
+    BOOST_TEST((r.verdict == Verdict::Failed));
+    BOOST_REQUIRE(r.mismatches.size() == 2u);
+    BOOST_TEST(r.mismatches[0].check == "expect.messages[0].headers.equal.Subject");
+    BOOST_TEST(r.mismatches[0].line == 7);
+    BOOST_TEST(r.mismatches[0].expected == "Goodbye");
+    BOOST_TEST(r.mismatches[0].actual == "Hello");
+    BOOST_TEST(r.mismatches[1].check == "expect.messages[0].text.contains");
+}
+
+BOOST_AUTO_TEST_CASE(countMismatchListsTheCapturedMessages) {
+    const auto r = runYaml(kSend + "expect: {count: 2}\n");
+    BOOST_REQUIRE(r.mismatches.size() == 1u);
+    BOOST_TEST(r.mismatches[0].check == "expect.count");
+    BOOST_TEST(r.mismatches[0].actual.find("\"Hello\"") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(stepErrorIsMatchedByCodeAndClass) {
+    const std::string yaml = R"(name: t
+description: d
+server:
+  rules: [{on: MAIL, reply: "550 5.7.1 Go away"}]
+steps:
+  - send: {from: alice@example.org, to: [bob@example.com], subject: Hello, text: Hi}
+    expect: {error: {code: 550, class: permanent, text: "Go away"}}
+expect: {count: 0}
+)";
+    const auto r = runYaml(yaml);
+    BOOST_TEST((r.verdict == Verdict::Passed), allMismatches(r));
+
+    std::string wrong = yaml;
+    wrong.replace(wrong.find("code: 550"), 9, "code: 451");
+    const auto w = runYaml(wrong);
+    BOOST_REQUIRE(w.mismatches.size() == 1u);
+    BOOST_TEST(w.mismatches[0].check == "steps[0].send");
+    BOOST_TEST(w.mismatches[0].actual.find("550") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(unexpectedLintFindingFailsTheScenario) {
+    const auto r = runYaml(R"(name: t
+description: d
+steps:
+  - send_raw: {from: a@example.org, to: [b@example.net], eml: eml/bare-lf.eml}
+expect: {count: 1}
+)");
+    BOOST_TEST((r.verdict == Verdict::Failed));
+    BOOST_REQUIRE(!r.mismatches.empty());
+    BOOST_TEST(r.mismatches[0].actual.find("bare-lf") == 0);
+}
+
+BOOST_AUTO_TEST_CASE(goldenDifferenceShowsTheFirstDifferingLine) {
+    const auto r = runYaml(R"(name: t
+description: d
+steps:
+  - send_eml: eml/plain-text.eml
+expect:
+  messages: [{golden: eml/html-only.eml}]
+)");
+    BOOST_TEST((r.verdict == Verdict::Failed));
+    BOOST_REQUIRE(r.mismatches.size() == 1u);
+    BOOST_TEST(r.mismatches[0].check == "expect.messages[0].golden");
+    BOOST_TEST(r.mismatches[0].expected.find("first difference at line") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(problemInTheScenarioIsAnInvalidError) {
+    const auto r = runYaml(R"(name: t
+description: d
+client: {security: tls}
+steps:
+  - send: {from: alice@example.org, to: [bob@example.com], subject: Hello, text: Hi}
+)");
+    BOOST_TEST((r.verdict == Verdict::Error));
+    BOOST_TEST(r.invalid);
+    BOOST_TEST(r.error.find("implicit-TLS listener") != std::string::npos);
+
+    const auto badAddress = runYaml(R"(name: t
+description: d
+steps:
+  - send: {from: no-at-sign, to: [bob@example.com], text: Hi}
+)");
+    BOOST_TEST((badAddress.verdict == Verdict::Error));
+    BOOST_TEST(badAddress.error.find("case.yaml:4:") == 0);
+}
+
+BOOST_AUTO_TEST_CASE(keepWritesEmlAndJsonPerCapturedMessage) {
+    TempDir keep;
+    RunOptions options;
+    options.keepDirectory = keep.path();
+    const auto r = runYaml(kSend, options);
+    BOOST_TEST((r.verdict == Verdict::Passed), allMismatches(r));
+    BOOST_REQUIRE(r.keptFiles.size() == 2u);
+    BOOST_TEST(r.keptFiles[0] == keep.file("t/000001.eml"));
+    BOOST_TEST(readFile(keep.file("t/000001.eml")).find("Subject: Hello\r\n") != std::string::npos);
+    const auto json = mailrig::test::runPython(
+        "import json,sys; d=json.load(open(sys.argv[1])); print(d['mailFrom']['address'])", {keep.file("t/000001.json")});
+    BOOST_TEST(json.out == "alice@example.org\n");
+}
+
+BOOST_AUTO_TEST_CASE(filesRunInParallelAndComeBackInOrder) {
+    TempDir dir;
+    std::vector<std::string> files;
+    for (int i = 0; i < 4; ++i) {
+        files.push_back(dir.file("s" + std::to_string(i) + ".yaml"));
+        std::string yaml = kSend;
+        yaml.replace(yaml.find("name: t"), 7, "name: s" + std::to_string(i));
+        writeFile(files.back(), yaml);
+    }
+    writeFile(dir.file("broken.yaml"), "name: broken\n");
+    files.push_back(dir.file("broken.yaml"));
+    std::size_t calls = 0;
+    const auto results = runScenarioFiles(files, 3, {}, [&](const ScenarioResult&, std::size_t finished, std::size_t total) {
+        ++calls;
+        BOOST_TEST(finished <= total);
+    });
+    BOOST_REQUIRE(results.size() == 5u);
+    BOOST_TEST(calls == 5u);
+    for (int i = 0; i < 4; ++i) {
+        BOOST_TEST(results[static_cast<std::size_t>(i)].name == "s" + std::to_string(i));
+        BOOST_TEST((results[static_cast<std::size_t>(i)].verdict == Verdict::Passed));
+    }
+    BOOST_TEST((results[4].verdict == Verdict::Error));
+    BOOST_TEST(results[4].invalid);
+    BOOST_TEST(results[4].error.find("description") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
