@@ -297,6 +297,27 @@ BOOST_AUTO_TEST_CASE(enforcesRecipientsSizeAndMessagesPerSession) {
     BOOST_TEST(server.store().count() == 1u);
 }
 
+BOOST_AUTO_TEST_CASE(oversizeDataIsReadToItsEndRefused552AndTheSessionContinues) {
+    ServerConfig config = ServerConfig::plain();
+    config.limits.messageSize = 1000;
+    FakeSmtpServer server(config);
+    server.start();
+    SmtpWire wire(server.port());
+    wire.hello();
+    std::string big;
+    for (int i = 0; i < 4000; ++i) big += std::string(98, 'a' + i % 26) + "\r\n"; // 400 KB
+    auto r = wire.sendMail("a@b.c", {"x@d.e"}, big);
+    BOOST_TEST(r.code == 552);
+    wire.send("MAIL FROM:<a@b.c>\r\nRCPT TO:<x@d.e>\r\nBDAT 600\r\n" + std::string(600, 'b') + "BDAT 600 LAST\r\n" +
+              std::string(600, 'c'));
+    BOOST_TEST(wire.reply().code == 250);
+    BOOST_TEST(wire.reply().code == 250);
+    BOOST_TEST(wire.reply().code == 250);
+    BOOST_TEST(wire.reply().code == 552);
+    BOOST_TEST(wire.sendMail("a@b.c", {"x@d.e"}, "Subject: small\r\n\r\nok\r\n").code == 250);
+    BOOST_TEST(server.store().count() == 1u);
+}
+
 BOOST_AUTO_TEST_CASE(refusesConnectionsOverTheLimitWith421) {
     ServerConfig config = ServerConfig::plain();
     config.limits.maxConnections = 2;

@@ -142,6 +142,7 @@ void SmtpSession::proceedBdat(const CommandLine&) {
     setState(State::Chunking);
     if (!_chunkLast) return reply(250, "2.0.0", std::to_string(_chunkSize) + " octets received");
     std::string content = std::move(_transaction.body);
+    if (content.capacity() > content.size() + content.size() / 16) content.shrink_to_fit(); // held bytes ≈ stored bytes
     ContentFacts facts = scanContent(content, false, limits.textLineLength, nullptr);
     finishMessage(std::move(content), facts, true, false);
 }
