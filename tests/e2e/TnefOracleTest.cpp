@@ -43,6 +43,15 @@ mailrig::Attachment file(const std::string& name, std::string content, const std
     return a;
 }
 
+// A text-only message from alice@example.org.
+mailrig::MailMessage textMessage(const std::string& subject, const std::string& text) {
+    mailrig::MailMessage m;
+    m.setFrom(mailrig::MailAddress("alice@example.org"));
+    m.setSubject(subject);
+    m.setTextBody(text);
+    return m;
+}
+
 // A message as a user would build it: Unicode subject and names, text and HTML, binary files.
 mailrig::MailMessage sampleMessage(const std::string& subject) {
     mailrig::MailMessage m;
@@ -151,10 +160,7 @@ BOOST_AUTO_TEST_CASE(tnefSavesTheRtfHtmlAndTextBodies) {
 
 BOOST_AUTO_TEST_CASE(tnefSavesAWindows1252TextBodyForLatinText) {
     TempDir dir;
-    mailrig::MailMessage m;
-    m.setFrom(mailrig::MailAddress("alice@example.org"));
-    m.setSubject("Café");
-    m.setTextBody("Crème brûlée — 5 €\r\n");
+    const auto m = textMessage("Café", "Crème brûlée — 5 €\r\n");
     const std::string tnefFile = writeTnef(dir, m);
     const auto r = runProcess({"tnef", "-C", dir.path(), "--save-body=body", "--body-pref=t", "-f", tnefFile});
     BOOST_TEST_REQUIRE(r.exitCode == 0, r.err);
@@ -236,10 +242,7 @@ BOOST_AUTO_TEST_CASE(verifyingViewReadsBackEveryProperty) {
 
 BOOST_AUTO_TEST_CASE(aMessageWithoutAttachmentsSatisfiesEveryOracle) {
     TempDir dir;
-    mailrig::MailMessage m;
-    m.setFrom(mailrig::MailAddress("alice@example.org"));
-    m.setSubject("No files — Привет");
-    m.setTextBody("Just text.\r\n");
+    const auto m = textMessage("No files — Привет", "Just text.\r\n");
     const std::string path = writeTnef(dir, m);
     const auto listed = runProcess({"tnef", "-t", "-f", path});
     BOOST_TEST(listed.exitCode == 0, listed.err);
@@ -258,10 +261,7 @@ BOOST_AUTO_TEST_CASE(aMessageWithoutAttachmentsSatisfiesEveryOracle) {
 
 BOOST_AUTO_TEST_CASE(aTenMegabyteAttachmentSurvivesEveryDecoder) {
     TempDir dir;
-    mailrig::MailMessage m;
-    m.setFrom(mailrig::MailAddress("alice@example.org"));
-    m.setSubject("Large");
-    m.setTextBody("A large file.\r\n");
+    auto m = textMessage("Large", "A large file.\r\n");
     m.addAttachment(file("large.bin", allByteValues(10 * 1024 * 1024), "application/octet-stream"));
     const auto started = std::chrono::steady_clock::now();
     const std::string path = writeTnef(dir, m);
