@@ -6,6 +6,10 @@ namespace mailrig::cli {
 
 namespace {
 
+/// The plain listener's port when neither --listen nor the script names one (a common
+/// unprivileged stand-in for port 25).
+constexpr std::uint16_t kDefaultPort = 2525;
+
 ListenAddress parseListen(const std::string& option, const std::string& value) {
     std::string host;
     std::string port;
@@ -46,7 +50,8 @@ const char* serveUsage() {
            "`ca certificate PATH`. Then one line per captured message (unless --quiet).\n"
            "\n"
            "options:\n"
-           "  --listen HOST:PORT      plain SMTP listener (default 127.0.0.1:2525; port 0 = any free port)\n"
+           "  --listen HOST:PORT      plain SMTP listener (default: the script's, else 127.0.0.1:2525;\n"
+           "                          port 0 = any free port)\n"
            "  --tls-listen HOST:PORT  second listener speaking TLS from the first byte (like port 465)\n"
            "  --starttls              offer STARTTLS on the plain listener\n"
            "  --cert FILE --key FILE  PEM certificate (chain) and unencrypted private key for TLS\n"
@@ -116,12 +121,15 @@ ServeOptions parseServeOptions(const std::vector<std::string>& args) {
 
 fake::ServerConfig buildServeConfig(ServeOptions& options) {
     fake::ServerConfig config = fake::ServerConfig::plain();
+    config.port = kDefaultPort;
     if (!options.script.empty()) fake::applyServerConfigFile(config, options.script);
-    config.host = options.listen.host;
-    config.port = options.listen.port;
+    if (options.listen) {
+        config.host = options.listen->host;
+        config.port = options.listen->port;
+    }
     if (options.tlsListen) {
-        if (options.tlsListen->host != options.listen.host)
-            throw UsageError("--tls-listen must use the same host as --listen (" + options.listen.host + ")");
+        if (options.tlsListen->host != config.host)
+            throw UsageError("--tls-listen must use the same host as the plain listener (" + config.host + ")");
         config.implicitTlsPort = options.tlsListen->port;
     }
     const bool tlsFromCommandLine = options.selfSigned || !options.certificateFile.empty();

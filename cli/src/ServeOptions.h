@@ -27,7 +27,7 @@ struct ListenAddress {
 /// Everything `mailrig serve` was asked to do.
 struct ServeOptions {
     bool help = false;
-    ListenAddress listen{"127.0.0.1", 2525};
+    std::optional<ListenAddress> listen; ///< default: the script's host/port, else 127.0.0.1:2525
     std::optional<ListenAddress> tlsListen;
     bool startTls = false;
     std::string certificateFile;
@@ -44,8 +44,8 @@ struct ServeOptions {
 /// Parses the arguments after `serve`. Throws UsageError naming the option.
 ServeOptions parseServeOptions(const std::vector<std::string>& args);
 
-/// Builds the server configuration: `--script` first (if given), then the command-line options
-/// on top. The spool directory is left empty: the caller spools `outDirectory` itself (the
+/// Builds the server configuration: the default listener 127.0.0.1:2525, then `--script` (if
+/// given), then the command-line options on top. The spool directory is left empty: the caller spools `outDirectory` itself (the
 /// script's `spool:` moves into `options.outDirectory` when `--out` is absent). Throws
 /// UsageError for contradictory options and YamlConfigError for a bad script.
 fake::ServerConfig buildServeConfig(ServeOptions& options);

@@ -173,4 +173,21 @@ BOOST_AUTO_TEST_CASE(scriptRulesAndQuietMode) {
     BOOST_TEST(result.out.empty(), "--quiet printed: " << result.out);
 }
 
+BOOST_AUTO_TEST_CASE(spoolFailureRefusesTheMessageWith451InsteadOfLosingIt) {
+    TempDir dir;
+    Serve serve({"--out", dir.file("out")});
+    std::filesystem::remove_all(dir.file("out")); // every later spool write fails
+    auto r = pythonSmtp("s = smtplib.SMTP('127.0.0.1', port, timeout=10)\n"
+                        "try:\n    s.sendmail('a@example.com', ['b@example.com'], b'Subject: s\\r\\n\\r\\nb\\r\\n')\n"
+                        "except smtplib.SMTPDataError as e:\n    print(e.smtp_code)\n",
+                        serve.port);
+    BOOST_TEST(r.out == "451\n", said(r));
+    serve.process.signal(SIGTERM);
+    auto result = serve.process.wait(kStop);
+    BOOST_TEST(result.exitCode == 0, said(result));
+    BOOST_TEST(result.out.find("message 1") == std::string::npos, result.out);
+    BOOST_TEST(result.err.find("message refused with 451") != std::string::npos, result.err);
+    BOOST_TEST(result.err.find("stopped after 0 message(s)") != std::string::npos, result.err);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
