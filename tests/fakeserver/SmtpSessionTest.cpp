@@ -4,6 +4,8 @@
 #include "support/SmtpWire.h"
 
 #include <chrono>
+#include <functional>
+#include <memory>
 #include <thread>
 
 using namespace mailrig::fake;
@@ -12,6 +14,15 @@ using namespace std::chrono_literals;
 
 namespace {
 const std::string kMessage = "From: a@example.com\r\nTo: b@example.com\r\nSubject: t\r\n\r\nHello\r\n";
+
+// A started plain server with the given changes to its configuration.
+std::unique_ptr<FakeSmtpServer> startServer(const std::function<void(ServerConfig&)>& change) {
+    ServerConfig config = ServerConfig::plain();
+    change(config);
+    auto server = std::make_unique<FakeSmtpServer>(config);
+    server->start();
+    return server;
+}
 
 bool hasLine(const mailrig::test::WireReply& r, const std::string& text) {
     for (const std::string& line : r.lines)
@@ -237,10 +248,10 @@ BOOST_AUTO_TEST_SUITE_END()
 BOOST_AUTO_TEST_SUITE(SmtpSessionLimits)
 
 BOOST_AUTO_TEST_CASE(closesAnIdleSessionWith421) {
-    ServerConfig config = ServerConfig::plain();
-    config.limits.idleTimeout = 300ms;
-    FakeSmtpServer server(config);
-    server.start();
+    auto started = startServer([](ServerConfig& config) {
+        config.limits.idleTimeout = 300ms;
+    });
+    FakeSmtpServer& server = *started;
     SmtpWire wire(server.port());
     wire.hello();
     auto start = std::chrono::steady_clock::now();
@@ -250,11 +261,11 @@ BOOST_AUTO_TEST_CASE(closesAnIdleSessionWith421) {
 }
 
 BOOST_AUTO_TEST_CASE(closesASlowlorisWhenTheCommandTimeoutPasses) {
-    ServerConfig config = ServerConfig::plain();
-    config.limits.commandTimeout = 500ms;
-    config.limits.idleTimeout = 10s;
-    FakeSmtpServer server(config);
-    server.start();
+    auto started = startServer([](ServerConfig& config) {
+        config.limits.commandTimeout = 500ms;
+        config.limits.idleTimeout = 10s;
+    });
+    FakeSmtpServer& server = *started;
     SmtpWire wire(server.port());
     wire.reply();
     bool closed = false;
@@ -273,12 +284,12 @@ BOOST_AUTO_TEST_CASE(closesASlowlorisWhenTheCommandTimeoutPasses) {
 }
 
 BOOST_AUTO_TEST_CASE(enforcesRecipientsSizeAndMessagesPerSession) {
-    ServerConfig config = ServerConfig::plain();
-    config.limits.recipientsPerMessage = 2;
-    config.limits.messageSize = 100;
-    config.limits.messagesPerSession = 1;
-    FakeSmtpServer server(config);
-    server.start();
+    auto started = startServer([](ServerConfig& config) {
+        config.limits.recipientsPerMessage = 2;
+        config.limits.messageSize = 100;
+        config.limits.messagesPerSession = 1;
+    });
+    FakeSmtpServer& server = *started;
     SmtpWire wire(server.port());
     auto ehlo = wire.hello();
     BOOST_TEST(hasLine(ehlo, "SIZE 100"));
@@ -298,10 +309,10 @@ BOOST_AUTO_TEST_CASE(enforcesRecipientsSizeAndMessagesPerSession) {
 }
 
 BOOST_AUTO_TEST_CASE(oversizeDataIsReadToItsEndRefused552AndTheSessionContinues) {
-    ServerConfig config = ServerConfig::plain();
-    config.limits.messageSize = 1000;
-    FakeSmtpServer server(config);
-    server.start();
+    auto started = startServer([](ServerConfig& config) {
+        config.limits.messageSize = 1000;
+    });
+    FakeSmtpServer& server = *started;
     SmtpWire wire(server.port());
     wire.hello();
     std::string big;
@@ -319,10 +330,10 @@ BOOST_AUTO_TEST_CASE(oversizeDataIsReadToItsEndRefused552AndTheSessionContinues)
 }
 
 BOOST_AUTO_TEST_CASE(refusesConnectionsOverTheLimitWith421) {
-    ServerConfig config = ServerConfig::plain();
-    config.limits.maxConnections = 2;
-    FakeSmtpServer server(config);
-    server.start();
+    auto started = startServer([](ServerConfig& config) {
+        config.limits.maxConnections = 2;
+    });
+    FakeSmtpServer& server = *started;
     SmtpWire a(server.port()), b(server.port());
     BOOST_TEST(a.reply().code == 220);
     BOOST_TEST(b.reply().code == 220);
@@ -331,10 +342,10 @@ BOOST_AUTO_TEST_CASE(refusesConnectionsOverTheLimitWith421) {
 }
 
 BOOST_AUTO_TEST_CASE(switchedOffExtensionsAreNeitherOfferedNorAccepted) {
-    ServerConfig config = ServerConfig::plain();
-    config.capabilities = Capabilities::none();
-    FakeSmtpServer server(config);
-    server.start();
+    auto started = startServer([](ServerConfig& config) {
+        config.capabilities = Capabilities::none();
+    });
+    FakeSmtpServer& server = *started;
     SmtpWire wire(server.port());
     auto ehlo = wire.hello();
     BOOST_TEST(ehlo.lines.size() == 2u); // greeting line + HELP
@@ -354,10 +365,10 @@ BOOST_AUTO_TEST_CASE(switchedOffExtensionsAreNeitherOfferedNorAccepted) {
 }
 
 BOOST_AUTO_TEST_CASE(rejectsSmugglingWhenConfigured) {
-    ServerConfig config = ServerConfig::plain();
-    config.smuggling = SmugglingPolicy::Reject;
-    FakeSmtpServer server(config);
-    server.start();
+    auto started = startServer([](ServerConfig& config) {
+        config.smuggling = SmugglingPolicy::Reject;
+    });
+    FakeSmtpServer& server = *started;
     SmtpWire wire(server.port());
     wire.hello();
     auto r = wire.sendMail("a@b.c", {"x@d.e"}, "Subject: s\r\n\r\nhi\r\n.\nMAIL FROM:<evil@x>\r\n");
