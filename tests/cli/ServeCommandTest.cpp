@@ -190,4 +190,24 @@ BOOST_AUTO_TEST_CASE(spoolFailureRefusesTheMessageWith451InsteadOfLosingIt) {
     BOOST_TEST(result.err.find("stopped after 0 message(s)") != std::string::npos, result.err);
 }
 
+BOOST_AUTO_TEST_CASE(sigtermStopsPromptlyWhileAClientHoldsASessionOpen) {
+    Serve serve({});
+    // A client that greets, starts a transaction and then just waits.
+    BackgroundProcess client({"/usr/bin/python3", "-c",
+                              "import smtplib,sys,time\n"
+                              "s=smtplib.SMTP('127.0.0.1', int(sys.argv[1]), timeout=30)\n"
+                              "s.ehlo('idle.example'); s.mail('a@example.com')\n"
+                              "print('waiting', flush=True)\n"
+                              "time.sleep(25)\n",
+                              std::to_string(serve.port)});
+    auto ready = client.readLine(std::chrono::seconds(20));
+    BOOST_REQUIRE_MESSAGE(ready && *ready == "waiting", "the client did not get going");
+    const auto before = std::chrono::steady_clock::now();
+    serve.process.signal(SIGTERM);
+    auto result = serve.process.wait(kStop);
+    BOOST_TEST(result.exitCode == 0, said(result));
+    BOOST_TEST((std::chrono::steady_clock::now() - before < std::chrono::seconds(5)));
+    BOOST_TEST(result.err.find("stopped after 0 message(s)") != std::string::npos, result.err);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
