@@ -178,6 +178,7 @@ int runRun(const std::vector<std::string>& args) {
         printList(scenarios);
         return invalid.empty() ? Success : Invalid;
     }
+    if (scenarios.empty() && !invalid.empty()) return Invalid;
     if (scenarios.empty()) {
         std::cerr << "mailrig run: no scenario selected" << (parsed->filters.empty() ? "" : " by --filter") << "\n";
         return Invalid;
