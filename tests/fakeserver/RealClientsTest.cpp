@@ -280,4 +280,30 @@ BOOST_AUTO_TEST_CASE(yamlGreylistRuleIsSeenBySwaksAndTheRetryPasses) {
                boost::test_tools::per_element());
 }
 
+BOOST_AUTO_TEST_CASE(scriptedTlsFaultsAreWhatTheClientsSee) {
+    ServerConfig config = ServerConfig::withImplicitTls();
+    applyServerConfigYaml(config,
+                          YAML::Load("rules:\n"
+                                     "  - {on: STARTTLS, times: 1, scope: global, reply: '454 4.7.0 TLS not available'}\n"
+                                     "  - {on: TLS, match: implicit, times: 1, scope: global, fail_tls: true}\n"),
+                          "inline");
+    Running s(config);
+    auto args = swaksTls();
+    args.insert(args.end(), {"--from", "a@example.com", "--to", "b@example.com", "--data", "@" + s.messageFile()});
+    auto refused = swaks(s.server.port(), args);
+    BOOST_TEST(refused.exitCode != 0);
+    BOOST_TEST(refused.out.find("454 4.7.0 TLS not available") != std::string::npos, said(refused));
+    const std::vector<std::string> upload{"--cacert", ca(), "--mail-from", "a@example.com", "--mail-rcpt",
+                                          "b@example.com", "--upload-file", s.messageFile()};
+    auto failed = curl("smtps://localhost:" + std::to_string(s.server.tlsPort()), upload);
+    BOOST_TEST(failed.exitCode == 35, said(failed)); // CURLE_SSL_CONNECT_ERROR: the handshake failed
+    BOOST_TEST(s.server.store().count() == 0u);
+    // Both rules fire once per server (scope global): the next attempts succeed.
+    auto retried = swaks(s.server.port(), args);
+    BOOST_TEST(retried.exitCode == 0, said(retried));
+    auto again = curl("smtps://localhost:" + std::to_string(s.server.tlsPort()), upload);
+    BOOST_TEST(again.exitCode == 0, said(again));
+    BOOST_TEST(s.server.store().waitForCount(2, kWait));
+}
+
 BOOST_AUTO_TEST_SUITE_END()
