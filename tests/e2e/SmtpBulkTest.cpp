@@ -88,6 +88,7 @@ BOOST_AUTO_TEST_CASE(bulkSendReportsPerRecipient550AndContinues) {
     BOOST_TEST(s.server.store().sessions().size() == 1u);
     // RSET after each failed transaction keeps the session usable.
     BOOST_TEST(s.server.store().sessions().front().transcriptText().find("C: RSET") != std::string::npos);
+    BOOST_TEST(!s.server.store().sessions().front().pipeliningViolation);
     BOOST_TEST(report.summary().find("rcpt2@example.org rejected 550") != std::string::npos);
 }
 
@@ -183,6 +184,19 @@ BOOST_AUTO_TEST_CASE(multiConnectionMergesFailuresIntoTheReport) {
     BOOST_TEST(report.succeededCount() == 20u);
     for (std::size_t i = 10; i < 20; ++i) BOOST_TEST((report.messages[i].status == MessageStatus::Failed));
     BOOST_TEST(s.server.store().count() == 20u);
+}
+
+BOOST_AUTO_TEST_CASE(reportCarriesTheMessageIdSent) {
+    Started s;
+    SmtpClient client = test::plainClientFor(s.server);
+    MailMessage m;
+    m.setFrom(MailAddress("a@example.org"));
+    m.addTo(MailAddress("b@example.org"));
+    m.setSubject("no id set");
+    const SendReport report = client.send(MailMessageCollection{m});
+    BOOST_REQUIRE(s.server.store().waitForCount(1, std::chrono::seconds(5)));
+    BOOST_TEST(!report.messages.at(0).messageId.empty());
+    BOOST_TEST(report.messages.at(0).messageId == "<" + s.server.store().last().view().messageId() + ">");
 }
 
 BOOST_AUTO_TEST_CASE(multiConnectionWithDisableUsesOneConnection) {

@@ -61,6 +61,14 @@ BOOST_FIXTURE_TEST_CASE(forwardUsesTheNewEnvelopeAndKeepsTheBytes, fake::ServerF
     BOOST_TEST(captured.data() == kStoredWithoutDropped);
 }
 
+BOOST_FIXTURE_TEST_CASE(forwardNeverConvertsToTnef, fake::ServerFixture) {
+    SmtpClient client = test::plainClientFor(server);
+    client.setUseTnef(true);
+    client.forward("forwarder@example.net", {"x@example.net"}, MailMessage::fromBytes(kStored));
+    BOOST_REQUIRE(waitForMessages(1));
+    BOOST_TEST(server.store().last().data() == kStoredWithoutDropped);
+}
+
 BOOST_FIXTURE_TEST_CASE(forwardCanPrependAResentBlock, fake::ServerFixture) {
     SmtpClient client = test::plainClientFor(server);
     client.setAddResentHeaders(true);

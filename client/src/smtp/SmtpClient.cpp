@@ -2,6 +2,7 @@
 
 #include "mailrig/client/Tnef.h"
 #include "smtp/HeaderFilter.h"
+#include "smtp/MessageSource.h"
 #include "smtp/SmtpOperations.h"
 
 #include <cctype>
@@ -124,6 +125,22 @@ std::string bytesFor(const SmtpClientConfig& config, const MailMessage& message)
     return config.tnef ? encapsulateInTnef(message).wireBytes() : message.wireBytes();
 }
 
+/// The model's Message-ID, else the one in the header block of `bytes` (a composed message
+/// without a set id gets a generated one when its bytes are made).
+std::string messageIdOf(const MailMessage& message, const std::string& bytes) {
+    if (!message.messageId().empty()) return message.messageId();
+    const std::string header = bytes.substr(0, headerBlockLength(bytes));
+    std::string lower = header;
+    for (auto& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    std::size_t pos = lower.compare(0, 11, "message-id:") == 0 ? 0 : lower.find("\nmessage-id:");
+    if (pos == std::string::npos) return {};
+    if (pos != 0) ++pos;
+    const std::size_t begin = header.find('<', pos);
+    const std::size_t end = header.find('>', begin);
+    if (begin == std::string::npos || end == std::string::npos || header.find('\n', pos) < begin) return {};
+    return header.substr(begin, end - begin + 1);
+}
+
 void validateRecipients(const std::vector<std::string>& recipients) {
     if (recipients.empty()) throw std::invalid_argument("the message has no recipient");
     for (const auto& r : recipients) validateAddress(r, "recipient", false);
@@ -140,7 +157,7 @@ PreparedMessage prepareForSend(const SmtpClientConfig& config, const MailMessage
     p.envelope.recipients = message.envelopeRecipients();
     validateRecipients(p.envelope.recipients);
     p.bytes = rewriteMessage(bytesFor(config, message), {});
-    p.messageId = message.messageId();
+    p.messageId = messageIdOf(message, p.bytes);
     return p;
 }
 
@@ -155,8 +172,9 @@ PreparedMessage prepareForForward(const SmtpClientConfig& config, const std::str
     const std::string resent = config.resentHeaders
                                    ? resentBlock(sender, recipients, std::chrono::system_clock::now())
                                    : std::string();
-    p.bytes = rewriteMessage(bytesFor(config, message), resent);
-    p.messageId = message.messageId();
+    // A redirect keeps the original content: never converted to TNEF.
+    p.bytes = rewriteMessage(message.wireBytes(), resent);
+    p.messageId = messageIdOf(message, p.bytes);
     return p;
 }
 

@@ -286,10 +286,11 @@ TransactionOutcome SmtpSession::transact(const Envelope& envelope, MessageSource
                                               " bytes exceeds the server's SIZE limit of " +
                                               std::to_string(_caps.maxSize),
                                           mail);
-        if (_needsReset) {
+        // After a failed transaction: RSET, in the same write as the next group when pipelining.
+        const bool reset = _needsReset;
+        if (reset && !pipelined) {
             const SmtpReply rset = command("RSET");
             if (rset.code != 250) failReply(rset, "RSET");
-            _needsReset = false;
         }
         checkCancelled(mail);
         _needsReset = true;
@@ -302,11 +303,15 @@ TransactionOutcome SmtpSession::transact(const Envelope& envelope, MessageSource
         bool haveDataReply = false;
         if (pipelined) {
             // RFC 2920: MAIL, every RCPT and DATA in one write; replies come back in order.
-            std::string batch = mail + "\r\n";
+            std::string batch = reset ? "RSET\r\n" + mail + "\r\n" : mail + "\r\n";
             for (const auto& r : rcpts) batch += r + "\r\n";
             if (!chunking) batch += "DATA\r\n";
-            _connection->setContext(mail);
+            _connection->setContext(reset ? "RSET" : mail);
             send(batch);
+            if (reset) {
+                const SmtpReply rset = readReply("RSET");
+                if (rset.code != 250) failReply(rset, "RSET");
+            }
             mailReply = readReply(mail);
             if (mailReply.code == 421) failReply(mailReply, mail);
             for (const auto& r : rcpts) {

@@ -180,7 +180,8 @@ public:
     std::size_t connectionsQuantity() const { return _c.connections; }
     void setConnectionsQuantity(std::size_t n);
     /// Send every message as TNEF (application/ms-tnef, winmail.dat), converted with
-    /// encapsulateInTnef() just before sending (default false).
+    /// encapsulateInTnef() just before sending (default false). Applies to send(), not to
+    /// forward(), which always keeps the original content.
     bool useTnef() const { return _c.tnef; }
     void setUseTnef(bool on) { _c.tnef = on; }
     /// Network (default) or a pickup directory.
