@@ -219,4 +219,16 @@ BOOST_AUTO_TEST_CASE(applyKeepsWhatTheYamlDoesNotMention) {
     BOOST_TEST((config.rules[1].on == Phase::Noop));
 }
 
+BOOST_AUTO_TEST_CASE(tlsShorthandsSwitchTheTestCertificateOnAndOff) {
+    ServerConfig on = serverConfigFromYaml(YAML::Load("tls: self_signed\n"), "x");
+    BOOST_REQUIRE(on.tls.has_value());
+    BOOST_TEST((on.tls->testCertificate == ServerCertificate::Valid));
+    BOOST_TEST(on.tls->certificateFile.empty());
+    BOOST_TEST(serverConfigFromYaml(YAML::Load("tls: true\n"), "x").tls.has_value());
+    ServerConfig off = ServerConfig::withStartTls();
+    applyServerConfigYaml(off, YAML::Load("tls: false\n"), "x");
+    BOOST_TEST(!off.tls.has_value());
+    checkError("tls: maybe\n", 1, "tls", "true or false");
+}
+
 BOOST_AUTO_TEST_SUITE_END()

@@ -35,6 +35,7 @@ std::shared_ptr<const detail::SessionRecord> sessionWithTranscript() {
     info.tlsCipher = "TLS_AES_256_GCM_SHA384";
     info.authUser = "alice";
     info.authMechanism = "PLAIN";
+    info.writes = 3;
     auto record = std::make_shared<detail::SessionRecord>(info, true);
     record->append('C', "EHLO client.example");
     record->append('S', "250 mailrig.test");
@@ -88,7 +89,7 @@ BOOST_AUTO_TEST_CASE(writesExactBytesAndEnvelopeJson) {
         "print(j['sha256'] == hashlib.sha256(open(sys.argv[1][:-4]+'eml','rb').read()).hexdigest())\n"
         "print(j['mailFrom']['address'], [(p['keyword'],p['value']) for p in j['mailFrom']['params']])\n"
         "print([r['address'] for r in j['recipients']], j['recipients'][0]['params'][0]['value'])\n"
-        "print(j['flags']['bareLf'], j['flags']['smuggling'], j['flags']['longestLine'])\n"
+        "print(j['flags']['bareLf'], j['flags']['smuggling'], j['flags']['longestLine'], j['session']['writes'])\n"
         "s=j['session']\n"
         "print(s['id'], s['peer'], s['heloName'], s['tls'], s['tlsVersion'], s['authUser'], s['authMechanism'])\n"
         "print(['%s: %s' % (t['direction'], t['text']) for t in s['transcript']])\n"
@@ -98,7 +99,7 @@ BOOST_AUTO_TEST_CASE(writesExactBytesAndEnvelopeJson) {
         "True\n"
         "sender@example.com [('SIZE', '120'), ('BODY', '8BITMIME')]\n"
         "['to@example.com', 'bcc\xef\xbf\xbd@example.com'] SUCCESS,FAILURE\n"
-        "True False 42\n"
+        "True False 42 3\n"
         "7 127.0.0.1:40000 client.example True TLSv1.3 alice PLAIN\n"
         "['C: EHLO client.example', 'S: 250 mailrig.test', 'C: AUTH PLAIN ***']\n"
         "True 20\n";

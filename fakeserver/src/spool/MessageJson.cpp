@@ -60,6 +60,7 @@ void writeSession(JsonText& json, const SessionInfo& session) {
         .key("authMechanism").value(session.authMechanism)
         .key("pipeliningViolation").value(session.pipeliningViolation)
         .key("startTlsInjection").value(session.startTlsInjection)
+        .key("writes").value(session.writes)
         .key("transcript").beginArray();
     for (const auto& line : session.transcript)
         json.beginObject()

@@ -60,7 +60,7 @@ std::vector<Rule> rulesFromYaml(const YAML::Node& node, const std::string& sourc
 
 /// Overlays the keys present in the mapping `node` onto `config` (absent keys keep their
 /// values; `rules` are appended): `host`, `port`, `implicit_tls_port`, `hostname`, `tls`
-/// (`{cert, key}` | `{self_signed: valid|expired|wrong_host}` | `false`), `users` (name →
+/// (`{cert, key}` | `{self_signed: valid|expired|wrong_host}` | `self_signed`/`true` | `false`), `users` (name →
 /// password), `allow_insecure_auth`, `require_auth`, `require_starttls`, `capabilities`
 /// (`all` | `none` | a mapping of EHLO keywords to booleans, `auth: [mechanisms]`, `extra:
 /// [lines]`), `limits` (snake_case `Limits` fields, times as `*_ms`), `rules`, `smuggling`
