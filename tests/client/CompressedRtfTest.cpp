@@ -4,6 +4,7 @@
 
 #include <boost/test/unit_test.hpp>
 
+#include <chrono>
 #include <cstdint>
 #include <random>
 #include <stdexcept>
@@ -84,6 +85,21 @@ BOOST_AUTO_TEST_CASE(roundTripsRandomBytesAcrossTheRingWrap) {
     std::string binary;
     for (int i = 0; i < 10000; ++i) binary.push_back(static_cast<char>(rng() & 0xFF));
     BOOST_TEST(mailrig::decompressRtf(mailrig::compressRtf(binary)) == binary);
+}
+
+BOOST_AUTO_TEST_CASE(aMegabyteOfRepetitiveInputCompressesInBoundedTime) {
+    // Every position has thousands of candidate matches here; the search must stay bounded.
+    std::string sameByte(1 << 20, 'a');
+    std::string table;
+    while (table.size() < (1u << 20)) table += "<td></td>";
+    for (const std::string* input : {&sameByte, &table}) {
+        const auto started = std::chrono::steady_clock::now();
+        const std::string c = mailrig::compressRtf(*input);
+        const auto elapsed = std::chrono::steady_clock::now() - started;
+        BOOST_TEST((elapsed < std::chrono::seconds(5)));
+        BOOST_TEST(c.size() * 7 < input->size());
+        BOOST_TEST(mailrig::decompressRtf(c) == *input);
+    }
 }
 
 BOOST_AUTO_TEST_CASE(decoderRejectsACorruptedCrc) {

@@ -15,6 +15,10 @@ constexpr std::size_t kRingSize = 4096;       // MS-OXRTFCP 2.1.3.1.2: the dicti
 constexpr std::size_t kMaxMatch = 17;         // 4-bit length + 2
 constexpr std::size_t kMinMatch = 2;
 constexpr std::size_t kHeaderSize = 16;
+// Candidates examined per position, newest first: bounds the time on repetitive input (a
+// megabyte of one character) at a small cost in ratio; ties go to the oldest one examined, and
+// a full-length match ends the search.
+constexpr std::size_t kMaxCandidates = 128;
 constexpr std::uint32_t kMagicCompressed = 0x75465A4C;   // "LZFu"
 constexpr std::uint32_t kMagicUncompressed = 0x414C454D; // "MELA"
 
@@ -143,8 +147,8 @@ private:
         return n;
     }
 
-    // The longest match for input[i..]; among equally long ones the oldest, as the
-    // specification's examples show. Returns its length (0 or 1 when none is worth a reference).
+    // The longest match for input[i..]; among equally long ones the oldest (of those examined),
+    // as the specification's examples show. Returns its length (0 or 1 when none is worth a reference).
     std::size_t longestMatch(std::size_t i, std::size_t& bestPos) const {
         if (i + kMinMatch > _in.size()) return 0;
         const std::size_t oldest = _pos >= kRingSize - 1 ? _pos - (kRingSize - 1) : 0;
@@ -158,7 +162,8 @@ private:
         };
         consider(_pos - 1); // not chained yet: its second byte is the one being written
         std::size_t cand = _head[key(static_cast<unsigned char>(_in[i]), static_cast<unsigned char>(_in[i + 1]))];
-        while (cand != kNone && cand >= oldest && cand < _pos) {
+        std::size_t visited = 0;
+        while (best < kMaxMatch && cand != kNone && cand >= oldest && cand < _pos && visited++ < kMaxCandidates) {
             consider(cand);
             const std::size_t next = _prev[cand % kRingSize];
             if (next == kNone || next >= cand) break;
