@@ -79,12 +79,14 @@ private:
 };
 
 /// Returns `message` as Outlook sends it with "Rich Text Format" on: `multipart/mixed` holding a
-/// text/plain rendering of the body (the text body, else the HTML body reduced to text) and
+/// text/plain rendering of the body (the text body, else the HTML body reduced to text, else a
+/// blank line) and
 /// `application/ms-tnef; name="winmail.dat"` (Content-Disposition attachment,
 /// filename="winmail.dat", base64) written by TnefWriter. The Message-ID is set (generated when
 /// missing) and repeated as `X-MS-TNEF-Correlator`, equal to `PR_TNEF_CORRELATION_KEY`. File
 /// attachments, linked resources and the HTML body live only inside the TNEF; addresses,
-/// subject, date, priority and extra headers stay on the outer message.
+/// subject, date (now, when unset, and the same in attDateSent), priority, extra headers and
+/// alternate views (e.g. text/calendar, which TNEF cannot carry) stay on the outer message.
 ///
 /// A message that already carries TNEF (an `application/ms-tnef` attachment, as in a loaded EML
 /// that came from Outlook) is returned unchanged, original bytes included. Throws like
@@ -97,8 +99,10 @@ bool carriesTnef(const MailMessage& message);
 /// Compresses RTF as MS-OXRTFCP "LZFu": the 16-byte header (compressed size + 12, raw size,
 /// magic 0x75465A4C, CRC-32 of the compressed data) then control bytes and tokens, referencing
 /// the 4096-byte ring that starts with the 207-byte RTF preamble; the longest match wins, the
-/// oldest on a tie, so the specification's examples come out byte for byte. Never writes the
-/// uncompressed "MELA" form. Throws std::invalid_argument when the input exceeds 4 GiB.
+/// oldest on a tie, so the specification's examples come out byte for byte (the search looks
+/// at no more than 128 candidates per position and stops at a full 17-byte match, so time stays
+/// linear). Never writes the uncompressed "MELA" form. Throws std::invalid_argument when the
+/// input exceeds 4 GiB.
 std::string compressRtf(std::string rtf);
 
 /// Decompresses "LZFu" (and the uncompressed "MELA" form). For round-trip tests of the writer;
@@ -109,7 +113,7 @@ std::string decompressRtf(const std::string& compressed);
 /// Encapsulates HTML in RTF as MS-OXRTFEX specifies (`{\rtf1\ansi\ansicpg1252\fromhtml1 ...`):
 /// every tag goes into a `{\*\htmltag...}` group, text between tags is RTF text (escaped,
 /// non-ASCII as `\uN?`), so an RTF reader shows the text and a de-encapsulating reader gets the
-/// HTML back exactly. `html` is UTF-8; invalid UTF-8 bytes are kept as `\'hh`.
+/// HTML back (line breaks as CRLF). `html` is UTF-8; invalid UTF-8 becomes U+FFFD.
 std::string htmlToRtf(const std::string& html);
 
 /// Plain UTF-8 text as RTF (`{\rtf1\ansi\ansicpg1252\fromtext ...`): line breaks become `\par`,
