@@ -12,6 +12,7 @@
 #include <Poco/Net/IPAddress.h>
 
 #include <openssl/ssl.h>
+#include <openssl/x509.h>
 #include <openssl/x509_vfy.h>
 #include <sys/socket.h>
 
@@ -28,6 +29,25 @@ void initializeSslOnce() {
 
 Poco::Timespan span(std::chrono::milliseconds ms) {
     return Poco::Timespan(static_cast<Poco::Timespan::TimeDiff>(ms.count()) * 1000);
+}
+
+/// Why the last certificate check on this thread failed (the handshake runs on the caller's
+/// thread, so the callback and the error message meet here).
+thread_local std::string lastVerifyError;
+
+int recordVerifyError(int ok, X509_STORE_CTX* store) {
+    if (!ok && lastVerifyError.empty()) {
+        const int error = X509_STORE_CTX_get_error(store);
+        std::string subject;
+        if (X509* cert = X509_STORE_CTX_get_current_cert(store)) {
+            char name[256] = {};
+            X509_NAME_oneline(X509_get_subject_name(cert), name, sizeof name - 1);
+            subject = name;
+        }
+        lastVerifyError = std::string(X509_verify_cert_error_string(error)) + " (certificate " +
+                          subject + ", depth " + std::to_string(X509_STORE_CTX_get_error_depth(store)) + ")";
+    }
+    return ok;
 }
 
 int openSslVersion(TlsVersion v) {
@@ -64,6 +84,8 @@ Poco::Net::Context::Ptr makeClientContext(const TlsSettings& settings, const std
     // The name check is OpenSSL's own (RFC 6125: DNS names, wildcards, IP addresses), done
     // during the handshake; Poco's check afterwards is not used.
     context->enableExtendedCertificateVerification(false);
+    if (settings.verifyCertificate)
+        SSL_CTX_set_verify(context->sslContext(), SSL_VERIFY_PEER, recordVerifyError);
     if (settings.verifyCertificate && settings.checkHostName && !serverName.empty()) {
         X509_VERIFY_PARAM* param = SSL_CTX_get0_param(context->sslContext());
         Poco::Net::IPAddress ip;
@@ -107,6 +129,7 @@ void SmtpConnection::setTimeout(std::chrono::milliseconds timeout) {
 void SmtpConnection::startTls() {
     const std::string serverName = _tls.serverName.empty() ? _host : _tls.serverName;
     _context_ = makeClientContext(_tls, serverName);
+    lastVerifyError.clear();
     try {
         Poco::Net::SecureStreamSocket secure =
             Poco::Net::SecureStreamSocket::attach(_socket, serverName, _context_);
@@ -114,12 +137,11 @@ void SmtpConnection::startTls() {
         _socket = secure;
     } catch (const Poco::TimeoutException&) {
         throw SmtpConnectionException("TLS handshake with " + _host + " timed out", _context, true);
-    } catch (const Poco::Net::SSLException& e) {
-        throw SmtpTlsException("TLS handshake with " + serverName + " failed: " + e.displayText(),
-                               _context);
     } catch (const Poco::Exception& e) {
-        throw SmtpTlsException("TLS handshake with " + serverName + " failed: " + e.displayText(),
-                               _context);
+        const std::string reason = lastVerifyError.empty()
+                                       ? e.displayText()
+                                       : "certificate not accepted: " + lastVerifyError;
+        throw SmtpTlsException("TLS handshake with " + serverName + " failed: " + reason, _context);
     }
     _secure = true;
 }
