@@ -245,6 +245,19 @@ BOOST_AUTO_TEST_CASE(encapsulationMovesAttachmentsIntoWinmailDat) {
     BOOST_TEST(find(rs, attMsgProps).data.find(std::string("<writer.1@example.org>") + '\0') != std::string::npos);
 }
 
+BOOST_AUTO_TEST_CASE(encapsulationKeepsRenderingsTnefCannotCarryBesideIt) {
+    auto m = note();
+    mailrig::AlternateView calendar;
+    calendar.contentType = "text/calendar";
+    calendar.content = "BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n";
+    calendar.parameters = {{"method", "REQUEST"}};
+    m.addAlternateView(calendar);
+    const auto out = mailrig::encapsulateInTnef(m);
+    BOOST_TEST_REQUIRE(out.alternateViews().size() == 1u);
+    BOOST_TEST(out.alternateViews()[0].content == calendar.content);
+    BOOST_TEST(out.attachments().size() == 1u);
+}
+
 BOOST_AUTO_TEST_CASE(encapsulationGeneratesAMessageIdAndOneCorrelator) {
     mailrig::MailMessage m;
     m.setFrom(mailrig::MailAddress("alice@example.org"));
