@@ -1,7 +1,10 @@
 // The remaining modes end to end: pickup directory, async with cancellation, TNEF.
 #include <boost/test/unit_test.hpp>
 
+#include "mailrig/client/Appointment.h"
 #include "mailrig/client/SmtpClient.h"
+#include "mailrig/fakeserver/CalendarView.h"
+#include "mailrig/fakeserver/MessageCalendar.h"
 #include "mailrig/fakeserver/BoostFixture.h"
 #include "mailrig/fakeserver/MessageView.h"
 #include "support/Process.h"
@@ -146,6 +149,26 @@ BOOST_FIXTURE_TEST_CASE(tnefSendsWinmailDat, fake::ServerFixture) {
     BOOST_TEST(found);
     BOOST_TEST(captured.view().header("X-MS-TNEF-Correlator").has_value());
     BOOST_TEST(captured.recipientAddresses().size() == 3u);
+}
+
+BOOST_FIXTURE_TEST_CASE(meetingRequestArrivesAsValidCalendar, fake::ServerFixture) {
+    MailMessage message = test::sampleMessage("Planning");
+    Appointment meeting;
+    meeting.setSummary("Planning");
+    meeting.setOrganizer(MailAddress("alice@example.org", "Alice"));
+    meeting.addAttendee(MailAddress("bob@example.org", "Bob"));
+    const auto start = std::chrono::system_clock::now() + std::chrono::hours(24);
+    meeting.setTimes(start, start + std::chrono::hours(1));
+    meeting.attachTo(message);
+    SmtpClient client = test::plainClientFor(server);
+    client.send(message);
+    BOOST_REQUIRE(waitForMessages(1));
+    const auto calendar = fake::calendarOf(server.store().last().view());
+    BOOST_REQUIRE(calendar.has_value());
+    BOOST_TEST(calendar->parsed());
+    BOOST_TEST(calendar->method() == "REQUEST");
+    for (const auto& f : calendar->findings()) BOOST_TEST_MESSAGE(f.code << ": " << f.message);
+    BOOST_TEST(calendar->findings().empty());
 }
 
 BOOST_AUTO_TEST_SUITE_END()
