@@ -1,5 +1,6 @@
 #include "mailrig/client/MailMessage.h"
 
+#include "support/EmailOracle.h"
 #include "support/Process.h"
 
 #include <boost/test/unit_test.hpp>
@@ -62,6 +63,49 @@ BOOST_AUTO_TEST_CASE(fixturesThatAreNotMessagesGiveTheDocumentedError) {
         if (!fs::exists(path)) continue;
         requireLoadError([&] { MailMessage::load(path); }, {path});
     }
+}
+
+BOOST_AUTO_TEST_CASE(fixturesDecodeAsTheirReadmeSays) {
+    MailMessage names = MailMessage::load(test::fixturePath("eml/non-ascii-subject-and-filenames.eml"));
+    BOOST_TEST(names.subject() == "Grüße aus Köln — Привет 😀");
+    BOOST_REQUIRE_EQUAL(names.attachments().size(), 2u);
+    BOOST_TEST(names.attachments()[0].fileName == "Übersicht.pdf");
+    BOOST_TEST(names.attachments()[1].fileName ==
+               "Jahresübersicht_Müller_Überweisungen_für_das_Geschäftsjahr_2026.pdf");
+    MailMessage nested = MailMessage::load(test::fixturePath("eml/mixed-related-alternative.eml"));
+    BOOST_TEST(!nested.textBody().empty());
+    BOOST_TEST(!nested.htmlBody().empty());
+    BOOST_TEST(nested.linkedResources().size() == 1u);
+    BOOST_TEST(nested.attachments().size() == 1u);
+    MailMessage latin1 = MailMessage::load(test::fixturePath("eml/legacy-charset-iso-8859-1.eml"));
+    BOOST_TEST(latin1.textBody().find("Grüße aus Köln") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(clientComposedFixtureLoadsFieldByField) {
+    MailMessage m = MailMessage::load(test::fixturePath("eml/client-composed-full.eml"));
+    BOOST_TEST(m.from()->displayName == "Алиса Ёлкина");
+    BOOST_TEST(m.replyTo().front().displayName == "Replies, Inc.");
+    BOOST_TEST(m.to().front().displayName == "Bob \"the Builder\"");
+    BOOST_TEST(m.cc().front().displayName == "Dävé 😀");
+    BOOST_TEST(m.bcc().empty());
+    BOOST_TEST(m.subject() == "Grüße from the team — квартальный отчёт 📈 with a subject long enough to fold");
+    BOOST_TEST(std::chrono::system_clock::to_time_t(m.date().value()) == 1795420800);
+    BOOST_TEST(m.messageId() == "<client-composed-full@example.org>");
+    BOOST_TEST((m.priority() == Priority::High));
+    BOOST_TEST(m.header("X-Note").value_or("") == "Überprüft ✓");
+    BOOST_TEST(m.textBody() == "Hello Bob,\r\nthe report is attached.\r\n");
+    BOOST_TEST(m.htmlBody() == "<p>Hello <b>Bob</b>, <img src=\"cid:logo@example.org\"></p>\r\n");
+    BOOST_REQUIRE_EQUAL(m.alternateViews().size(), 1u);
+    BOOST_TEST(m.alternateViews()[0].contentType == "text/calendar");
+    BOOST_REQUIRE_EQUAL(m.linkedResources().size(), 1u);
+    BOOST_TEST(m.linkedResources()[0].content == std::string("\x89PNG\r\n\x1a\n\0\0\0\rIHDR", 16));
+    BOOST_REQUIRE_EQUAL(m.attachments().size(), 2u);
+    BOOST_TEST(m.attachments()[0].fileName == "Отчёт за квартал.pdf");
+    BOOST_TEST(m.attachments()[0].content == std::string("%PDF-1.4\n\0\xff\xfe binary", 19));
+    BOOST_TEST(m.attachments()[1].content == "plain notes\r\nsecond line\r\n");
+    auto facts = test::pythonEmailFacts(m.wireBytes());
+    BOOST_TEST(facts["defects"] == "");
+    BOOST_TEST(test::wireProblems(m.wireBytes()).empty());
 }
 
 BOOST_AUTO_TEST_CASE(unreadableInputsNameThePathAndTheCause) {
@@ -131,6 +175,21 @@ sys.stdout.buffer.write(m.as_bytes(policy=policy.SMTP))
     std::string all;
     for (int i = 0; i < 256; ++i) all += static_cast<char>(i);
     BOOST_TEST(m.attachments()[0].content == all);
+}
+
+BOOST_AUTO_TEST_CASE(rfc2231FileNamesWinOverTheirAsciiFallback) {
+    std::string eml = crlf(
+        "From: a@example.org\nMIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=b\n\n"
+        "--b\nContent-Type: text/plain\n\nx\n"
+        "--b\nContent-Type: application/pdf\nContent-Disposition: attachment; filename=\"Uebersicht.pdf\";\n"
+        " filename*=UTF-8''%C3%9Cbersicht.pdf\n\nx\n"
+        "--b\nContent-Type: application/pdf; name=\"fallback.pdf\"; name*0*=UTF-8''Gr%C3%BC;\n name*1*=%C3%9Fe.pdf\n\nx\n"
+        "--b\nContent-Type: application/pdf; name=\"=?UTF-8?B?w5xiZXI=?=.pdf\"\n\nx\n--b--\n");
+    MailMessage m = MailMessage::fromBytes(eml);
+    BOOST_REQUIRE_EQUAL(m.attachments().size(), 3u);
+    BOOST_TEST(m.attachments()[0].fileName == "Übersicht.pdf");
+    BOOST_TEST(m.attachments()[1].fileName == "Grüße.pdf");
+    BOOST_TEST(m.attachments()[2].fileName == "Über.pdf"); // encoded word in quotes, as some mailers write
 }
 
 BOOST_AUTO_TEST_CASE(missingFinalBoundaryStillGivesEveryPart) {

@@ -445,6 +445,30 @@ BOOST_AUTO_TEST_CASE(calendarViewCarriesMethodAndCharset) {
     BOOST_TEST(facts["part.2.content"] == "BEGIN:VCALENDAR\nMETHOD:REQUEST\nEND:VCALENDAR\n");
 }
 
+BOOST_AUTO_TEST_CASE(extraAddressFieldsKeepTheirAddressesReadable) {
+    MailMessage m = basic();
+    m.addHeader("Resent-From", "Алиса <alice@example.org>");
+    m.addHeader("Resent-To", "bob@example.net, Zoë <zoe@example.net>");
+    m.addHeader("Disposition-Notification-To", "not an address list");
+    std::string eml = m.toEml();
+    BOOST_TEST(wireProblems(eml).empty());
+    BOOST_TEST(eml.find("<alice@example.org>") != std::string::npos);
+    BOOST_TEST(eml.find("<zoe@example.net>") != std::string::npos);
+    MailMessage loaded = MailMessage::fromBytes(eml);
+    BOOST_TEST(loaded.header("Resent-From").value_or("") == "Алиса <alice@example.org>");
+    BOOST_TEST(loaded.header("Disposition-Notification-To").value_or("") == "not an address list");
+}
+
+BOOST_AUTO_TEST_CASE(contentClassAndOtherTopLevelFieldsSurviveARoundTrip) {
+    MailMessage m = basic();
+    m.addHeader("Content-Class", "urn:content-classes:calendarmessage");
+    m.addHeader("Content-Language", "de-DE");
+    MailMessage loaded = MailMessage::fromBytes(m.toEml());
+    BOOST_TEST(loaded.header("Content-Class").value_or("") == "urn:content-classes:calendarmessage");
+    BOOST_TEST(loaded.header("Content-Language").value_or("") == "de-DE");
+    BOOST_TEST(!loaded.header("Content-Type"));
+}
+
 BOOST_AUTO_TEST_CASE(priorityWritesThreeHeaders) {
     MailMessage m = basic();
     m.setPriority(Priority::Low);
@@ -480,6 +504,19 @@ BOOST_AUTO_TEST_CASE(badContentTypesAndIdsAreRefused) {
     res.contentId = "has space";
     r.addLinkedResource(res);
     BOOST_CHECK_THROW(r.toEml(), std::invalid_argument);
+}
+
+BOOST_AUTO_TEST_CASE(textAttachmentsGetACharsetOnlyWhenTheyAreUtf8) {
+    MailMessage m = basic();
+    m.addAttachment(Attachment::fromBytes("a.txt", "ascii\r\n"));
+    m.addAttachment(Attachment::fromBytes("b.txt", "Grüße\r\n"));
+    m.addAttachment(Attachment::fromBytes("c.txt", "Gr\xfc\xdf" "e\r\n"));
+    m.addAttachment(Attachment::fromBytes("d.txt", "x", "text/plain; charset=iso-8859-1"));
+    auto facts = pythonEmailFacts(m.toEml());
+    BOOST_TEST(facts["part.1.charset"] == "utf-8");
+    BOOST_TEST(facts["part.2.charset"] == "utf-8");
+    BOOST_TEST(facts["part.3.charset"] == "");
+    BOOST_TEST(facts["part.4.charset"] == "iso-8859-1");
 }
 
 BOOST_AUTO_TEST_CASE(attachmentContentTypeMayCarryParameters) {

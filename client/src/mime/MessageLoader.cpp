@@ -111,6 +111,31 @@ std::string dispositionOf(GMimeObject* object) {
     return value ? asciiLower(value) : "";
 }
 
+// The value of parameter `name`, preferring its RFC 2231 form when a plain fallback stands
+// beside it (GMime's own lookup returns whichever comes first); null when absent.
+const char* preferredParameter(GMimeParamList* list, const char* name) {
+    const char* found = nullptr;
+    int count = list ? g_mime_param_list_length(list) : 0;
+    for (int i = 0; i < count; ++i) {
+        GMimeParam* p = g_mime_param_list_get_parameter_at(list, i);
+        if (g_ascii_strcasecmp(g_mime_param_get_name(p), name) != 0) continue;
+        if (!found || g_mime_param_get_encoding_method(p) == GMIME_PARAM_ENCODING_METHOD_RFC2231)
+            found = g_mime_param_get_value(p);
+    }
+    return found;
+}
+
+// A part's file name: Content-Disposition `filename`, else Content-Type `name`; "" for none.
+std::string fileNameOf(GMimeObject* object) {
+    const char* name = nullptr;
+    if (GMimeContentDisposition* d = g_mime_object_get_content_disposition(object))
+        name = preferredParameter(g_mime_content_disposition_get_parameters(d), "filename");
+    if (!name || !*name)
+        if (GMimeContentType* t = g_mime_object_get_content_type(object))
+            name = preferredParameter(g_mime_content_type_get_parameters(t), "name");
+    return name ? sanitizeUtf8(name) : "";
+}
+
 std::string withoutBrackets(std::string id) {
     if (id.size() >= 2 && id.front() == '<' && id.back() == '>') id = id.substr(1, id.size() - 2);
     return id;
@@ -118,9 +143,8 @@ std::string withoutBrackets(std::string id) {
 
 // A file name for an embedded message: its own name, else its subject, made safe.
 std::string embeddedMessageName(GMimeObject* object, GMimeMessage* inner) {
-    const char* name = g_mime_object_get_content_disposition_parameter(object, "filename");
-    if (!name) name = g_mime_object_get_content_type_parameter(object, "name");
-    if (name && *name) return name;
+    std::string name = fileNameOf(object);
+    if (!name.empty()) return name;
     std::string subject = inner && g_mime_message_get_subject(inner) ? g_mime_message_get_subject(inner) : "";
     std::string safe;
     for (char c : subject) {
@@ -194,8 +218,7 @@ struct Walker {
         GMimeObject* object = GMIME_OBJECT(part);
         std::string type = mediaTypeOf(object);
         std::string disposition = dispositionOf(object);
-        const char* rawName = g_mime_part_get_filename(part);
-        std::string fileName = rawName ? sanitizeUtf8(rawName) : "";
+        std::string fileName = fileNameOf(object);
         const char* rawId = g_mime_object_get_content_id(object);
         std::string contentId = rawId ? rawId : "";
         std::string bytes = partBytes(part);
@@ -262,6 +285,11 @@ std::string repairedRawValue(GMimeHeader* header) {
     return joinEncodedWordRuns(value);
 }
 
+// A header's value decoded to UTF-8.
+std::string decodedValue(GMimeParserOptions* options, const std::string& repairedRaw) {
+    return sanitizeUtf8(takeGString(g_mime_utils_header_decode_text(options, repairedRaw.c_str())));
+}
+
 std::vector<MailAddress> parseAddresses(GMimeParserOptions* options, const std::string& value) {
     std::vector<MailAddress> out;
     GPtr<InternetAddressList> list(internet_address_list_parse(options, value.c_str()));
@@ -314,9 +342,7 @@ MailMessage MessageLoader::load(const std::string& bytes, const std::string& nam
         std::string field = g_mime_header_get_name(header);
         std::string lower = asciiLower(field);
         std::string raw = repairedRawValue(header);
-        auto decoded = [&] {
-            return sanitizeUtf8(takeGString(g_mime_utils_header_decode_text(options.get(), raw.c_str())));
-        };
+        auto decoded = [&] { return decodedValue(options.get(), raw); };
         auto addresses = [&] { return parseAddresses(options.get(), raw); };
         if (lower == "from" || lower == "sender") {
             auto list = addresses();
@@ -335,6 +361,21 @@ MailMessage MessageLoader::load(const std::string& bytes, const std::string& nam
         } else if (lower != "date" && lower != "message-id" && lower != "mime-version" &&
                    lower.compare(0, 8, "content-") != 0) {
             m._headers.emplace_back(field, decoded());
+        }
+    }
+    // GMime files the top-level Content-* fields with the root part; keep those the composer
+    // does not write itself (Content-Class, Content-Language, ...).
+    if (GMimeObject* root = g_mime_message_get_mime_part(msg)) {
+        GMimeHeaderList* rootHeaders = g_mime_object_get_header_list(root);
+        int rootCount = g_mime_header_list_get_count(rootHeaders);
+        for (int i = 0; i < rootCount; ++i) {
+            GMimeHeader* header = g_mime_header_list_get_header_at(rootHeaders, i);
+            std::string field = g_mime_header_get_name(header);
+            std::string lower = asciiLower(field);
+            if (lower.compare(0, 8, "content-") != 0 || lower == "content-type" ||
+                lower == "content-transfer-encoding" || lower == "content-disposition")
+                continue;
+            m._headers.emplace_back(field, decodedValue(options.get(), repairedRawValue(header)));
         }
     }
 

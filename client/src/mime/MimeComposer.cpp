@@ -7,6 +7,7 @@
 #include <cctype>
 #include <list>
 #include <random>
+#include <set>
 #include <stdexcept>
 
 namespace mailrig::detail {
@@ -108,6 +109,22 @@ void setRawHeader(GMimeObject* object, const char* name, const std::string& rawV
     g_mime_header_set_raw_value(header, rawValue.c_str());
 }
 
+// Extra fields that hold mailboxes are written like To (display names as encoded words, the
+// addresses untouched) when they parse as addresses; everything else as unstructured text.
+std::string formatExtraHeader(const std::string& name, const std::string& lower, const std::string& value) {
+    static const std::set<std::string> addressFields = {
+        "resent-from", "resent-sender", "resent-to", "resent-cc", "disposition-notification-to",
+        "return-receipt-to", "errors-to", "mail-followup-to", "mail-reply-to"};
+    if (addressFields.count(lower)) {
+        try {
+            return formatAddresses(name, MailAddress::parseList(value));
+        } catch (const std::invalid_argument&) {
+            // not a mailbox list: written as text below
+        }
+    }
+    return formatUnstructured(name, value);
+}
+
 const char* dispositionName(Disposition d) {
     return d == Disposition::Inline ? "inline" : "attachment";
 }
@@ -155,7 +172,7 @@ private:
         for (const auto& [name, value] : m.headers()) {
             std::string lower = asciiLower(name);
             if (lower == "bcc" || lower == "resent-bcc") continue; // never written
-            out += formatUnstructured(name, value);
+            out += formatExtraHeader(name, lower, value);
             _contents.push_back(value);
         }
         out += "MIME-Version: 1.0\n";
@@ -217,7 +234,7 @@ private:
         std::string what = "linked resource " + std::to_string(index + 1);
         MediaType media = parseMediaType(resource.contentType, what);
         auto part = leaf(chooseForBytes(resource.content, media.full(), TransferEncoding::Auto), media);
-        describeFile(part.get(), media, resource.fileName, Disposition::Inline);
+        describeFile(part.get(), media, resource.fileName, Disposition::Inline, resource.content);
         g_mime_object_set_content_id(part.get(), checkedContentId(resource.contentId, what).c_str());
         return part;
     }
@@ -227,7 +244,7 @@ private:
         MediaType media = parseMediaType(attachment.contentType, what);
         auto part = leaf(chooseForBytes(attachment.content, media.full(), attachment.transferEncoding),
                          media);
-        describeFile(part.get(), media, attachment.fileName, attachment.disposition);
+        describeFile(part.get(), media, attachment.fileName, attachment.disposition, attachment.content);
         if (!attachment.contentId.empty())
             g_mime_object_set_content_id(part.get(), checkedContentId(attachment.contentId, what).c_str());
         return part;
@@ -237,11 +254,19 @@ private:
     // `name` as the plain-ASCII fallback for readers that do not know RFC 2231. The fallback is
     // not a second `filename=` because RFC 2231-aware parsers (Python's email) report
     // `filename` beside `filename*` as a duplicate parameter.
+    // A text file without a charset parameter is labelled utf-8 when its bytes are valid UTF-8
+    // (ASCII included); other bytes stay unlabelled rather than mislabelled.
     void describeFile(GMimeObject* part, const MediaType& media, const std::string& fileName,
-                      Disposition disposition) {
+                      Disposition disposition, const std::string& content) {
         std::string type = " " + media.full();
-        for (const auto& [name, value] : media.parameters)
+        bool hasCharset = false;
+        for (const auto& [name, value] : media.parameters) {
             if (name != "name") type += formatParameter(name, value);
+            if (name == "charset") hasCharset = true;
+        }
+        if (media.type == "text" && !hasCharset &&
+            g_utf8_validate(content.data(), static_cast<gssize>(content.size()), nullptr))
+            type += formatParameter("charset", "utf-8");
         std::string dispositionValue = std::string(" ") + dispositionName(disposition);
         if (!fileName.empty()) {
             std::string plain = sanitizeUtf8(fileName);
