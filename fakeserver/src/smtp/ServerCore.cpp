@@ -62,10 +62,7 @@ void ServerCore::acceptLoop(Listener& listener) {
     const Poco::Timespan tick(0, 50 * 1000);
     while (!_stopping) {
         try {
-            if (!listener.socket.poll(tick, Poco::Net::Socket::SELECT_READ)) {
-                reapFinished();
-                continue;
-            }
+            if (!listener.socket.poll(tick, Poco::Net::Socket::SELECT_READ)) continue;
             Poco::Net::StreamSocket socket = listener.socket.acceptConnection();
             if (_stopping) break;
             launch(std::move(socket), listener.implicitTls);
@@ -73,14 +70,13 @@ void ServerCore::acceptLoop(Listener& listener) {
             // A failed accept (peer reset before accept, EMFILE) must not end the listener.
             if (!_stopping) pause(std::chrono::milliseconds(10));
         }
-        reapFinished();
     }
 }
 
 void ServerCore::launch(Poco::Net::StreamSocket socket, bool implicitTls) {
     auto channel = std::make_shared<Channel>(std::move(socket));
     std::lock_guard<std::mutex> lock(_mutex);
-    if (_connections.size() - _finished.size() >= _config.limits.maxConnections) {
+    if (_active.size() >= _config.limits.maxConnections) {
         // RFC 5321 4.3.2: 421 at connection time. Best effort, never blocks the acceptor long.
         try {
             std::string text = "421 4.7.0 " + _config.hostname + " Too many connections, try again later\r\n";
@@ -91,52 +87,51 @@ void ServerCore::launch(Poco::Net::StreamSocket socket, bool implicitTls) {
         return;
     }
     std::uint64_t id = ++_nextSessionId;
-    Connection& slot = _connections[id];
-    slot.channel = channel;
-    slot.thread = std::thread([this, id, channel, implicitTls] { runConnection(id, channel, implicitTls); });
+    _active[id] = channel;
+    _jobs.push_back(Job{id, channel, implicitTls});
+    if (_idleWorkers > 0) _jobReady.notify_one();
+    else _workers.emplace_back([this] { workerLoop(); });
 }
 
-void ServerCore::runConnection(std::uint64_t id, std::shared_ptr<Channel> channel, bool implicitTls) {
+void ServerCore::workerLoop() {
+    std::unique_lock<std::mutex> lock(_mutex);
+    for (;;) {
+        ++_idleWorkers;
+        _jobReady.wait(lock, [this] { return _stopping.load() || !_jobs.empty(); });
+        --_idleWorkers;
+        if (_stopping) return;
+        Job job = std::move(_jobs.front());
+        _jobs.pop_front();
+        lock.unlock();
+        runConnection(job);
+        lock.lock();
+    }
+}
+
+void ServerCore::runConnection(const Job& job) {
     SessionInfo info;
-    info.id = id;
-    info.peer = channel->peer();
-    info.local = channel->local();
+    info.id = job.id;
+    info.peer = job.channel->peer();
+    info.local = job.channel->local();
     info.connectedAt = std::chrono::system_clock::now();
-    info.implicitTls = implicitTls;
+    info.implicitTls = job.implicitTls;
     auto record = std::make_shared<SessionRecord>(std::move(info), _config.recordTranscript);
     _store.addSession(record);
     {
-        SmtpSession session(*this, *channel, implicitTls, record);
+        SmtpSession session(*this, *job.channel, job.implicitTls, record);
         session.run();
     }
     {
         std::lock_guard<std::mutex> lock(_mutex);
-        _connections[id].channel.reset(); // stop() must no longer abort this descriptor
-        _finished.push_back(id);
+        _active.erase(job.id); // stop() must no longer abort this descriptor
     }
-    channel->close();
+    job.channel->close();
     record->update([](SessionInfo& s) { s.closed = true; });
-}
-
-void ServerCore::reapFinished() {
-    std::vector<std::thread> done;
-    {
-        std::lock_guard<std::mutex> lock(_mutex);
-        for (std::uint64_t id : _finished) {
-            auto it = _connections.find(id);
-            if (it == _connections.end()) continue;
-            done.push_back(std::move(it->second.thread));
-            _connections.erase(it);
-        }
-        _finished.clear();
-    }
-    for (std::thread& t : done)
-        if (t.joinable()) t.join();
 }
 
 std::size_t ServerCore::activeConnections() const {
     std::lock_guard<std::mutex> lock(_mutex);
-    return _connections.size() - _finished.size();
+    return _active.size();
 }
 
 bool ServerCore::pause(std::chrono::milliseconds duration) {
@@ -145,12 +140,12 @@ bool ServerCore::pause(std::chrono::milliseconds duration) {
 }
 
 void ServerCore::stop() {
-    if (_stopping.exchange(true)) {
-        // A second call still waits for the first to finish joining (it is the same thread in
-        // practice: stop() then the destructor).
-        return;
+    if (_stopping.exchange(true)) return;
+    {
+        std::lock_guard<std::mutex> lock(_mutex);
+        _wake.notify_all();
+        _jobReady.notify_all();
     }
-    _wake.notify_all();
     for (auto& listener : _listeners)
         if (listener->thread.joinable()) listener->thread.join();
     for (auto& listener : _listeners) {
@@ -159,21 +154,19 @@ void ServerCore::stop() {
         } catch (...) {
         }
     }
-    std::vector<std::thread> threads;
+    std::vector<std::thread> workers;
     {
         std::lock_guard<std::mutex> lock(_mutex);
-        _wake.notify_all();
-        for (auto& [id, connection] : _connections) {
-            if (connection.channel) connection.channel->abort();
-            threads.push_back(std::move(connection.thread));
-        }
+        for (auto& [id, channel] : _active) channel->abort();
+        workers.swap(_workers);
     }
-    for (std::thread& t : threads)
+    for (std::thread& t : workers)
         if (t.joinable()) t.join();
     {
         std::lock_guard<std::mutex> lock(_mutex);
-        _connections.clear();
-        _finished.clear();
+        for (Job& job : _jobs) job.channel->close(); // accepted but never served
+        _jobs.clear();
+        _active.clear();
     }
     _running = false;
 }

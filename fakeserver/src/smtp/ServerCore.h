@@ -11,6 +11,7 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <deque>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -53,16 +54,18 @@ private:
         bool implicitTls = false;
         std::thread thread;
     };
-    struct Connection {
-        std::shared_ptr<Channel> channel; ///< null once the session closed it
-        std::thread thread;
+    /// An accepted connection waiting for a worker.
+    struct Job {
+        std::uint64_t id;
+        std::shared_ptr<Channel> channel;
+        bool implicitTls;
     };
 
     Listener& open(std::uint16_t port, bool implicitTls);
     void acceptLoop(Listener& listener);
     void launch(Poco::Net::StreamSocket socket, bool implicitTls);
-    void runConnection(std::uint64_t id, std::shared_ptr<Channel> channel, bool implicitTls);
-    void reapFinished();
+    void workerLoop();
+    void runConnection(const Job& job);
 
     ServerConfig _config;
     MessageStore _store;
@@ -76,10 +79,17 @@ private:
     std::atomic<bool> _stopping{false};
     bool _started = false;
 
+    // Connection threads are reused: a finished session's worker waits for the next accepted
+    // connection, so a client that opens one connection per message does not pay for a thread
+    // each time. Workers live until stop(); there are never more than the peak of concurrent
+    // connections (bounded by Limits::maxConnections).
     mutable std::mutex _mutex;
-    std::condition_variable _wake;
-    std::map<std::uint64_t, Connection> _connections;
-    std::vector<std::uint64_t> _finished;
+    std::condition_variable _wake;      ///< stop() and pause()
+    std::condition_variable _jobReady;  ///< a job was queued
+    std::deque<Job> _jobs;
+    std::map<std::uint64_t, std::shared_ptr<Channel>> _active; ///< queued or running; stop() aborts them
+    std::vector<std::thread> _workers;
+    std::size_t _idleWorkers = 0;
     std::uint64_t _nextSessionId = 0;
 };
 
