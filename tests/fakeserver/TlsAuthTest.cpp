@@ -171,6 +171,28 @@ print('sent')
     BOOST_TEST(info.tls);
 }
 
+BOOST_AUTO_TEST_CASE(idleTimeoutAlsoClosesTlsSessions) {
+    ServerConfig c = ServerConfig::withStartTls();
+    c.limits.idleTimeout = 300ms;
+    FakeSmtpServer server(c);
+    server.start();
+    const char* script = R"PY(
+import smtplib, ssl, sys, time
+s = smtplib.SMTP('127.0.0.1', int(sys.argv[1]), timeout=10)
+s.starttls(context=ssl._create_unverified_context())
+s.ehlo()
+start = time.time()
+try:
+    code, text = s.getreply()
+    print(code, text.decode().split(' ')[0], 'fast' if time.time() - start < 3 else 'slow')
+except smtplib.SMTPServerDisconnected:
+    print('disconnected without reply')
+)PY";
+    auto r = runPython(script, {std::to_string(server.port())});
+    BOOST_TEST_INFO(r.err);
+    BOOST_TEST(r.out == "421 4.4.2 fast\n");
+}
+
 BOOST_AUTO_TEST_CASE(plaintextAfterStartTlsIsDiscardedAndNoted) {
     ServerConfig c = ServerConfig::withStartTls();
     FakeSmtpServer server(c);

@@ -166,7 +166,8 @@ void SmtpSession::finishMessage(std::string content, const ContentFacts& facts, 
     }
     _pending = Pending{};
     if (_core.rules().watches(Phase::DataEnd) && !applyRules(Phase::DataEnd, content)) return resetTransaction();
-    CapturedMessage message(_transaction.mailFrom, _transaction.recipients, std::move(content), flags, viaBdat, _record);
+    CapturedMessage message(std::move(_transaction.mailFrom), std::move(_transaction.recipients), std::move(content), flags,
+                            viaBdat, _record);
     CapturedMessage stored;
     try {
         stored = _core.store().add(std::move(message));
