@@ -120,11 +120,6 @@ void printCalendarSection(const fake::MessageView& view, std::ostream& out) {
     }
 }
 
-bool calendarIsClean(const fake::MessageView& view) {
-    const std::optional<CalendarView> calendar = fake::calendarOf(view);
-    return !calendar || calendar->clean();
-}
-
 Poco::Dynamic::Var calendarJson(const fake::MessageView& view) {
     const fake::MimePart* part = fake::calendarPart(view);
     if (!part) return Poco::Dynamic::Var();

@@ -1,6 +1,7 @@
 // `mailrig inspect FILE.eml [--json]`: headers, MIME tree and lint findings of one message.
 // Uses only the verifying side (mailrig::fakeserver), never the composing client.
 #include "Command.h"
+#include "InspectCalendar.h"
 #include "InspectTnef.h"
 
 #include "mailrig/fakeserver/Lint.h"
@@ -30,7 +31,8 @@ using fake::MimePart;
 const char* const usage =
     "usage: mailrig inspect FILE.eml [--json]\n"
     "  Prints the headers, the MIME tree (path, type, size, file name) and the lint findings\n"
-    "  of one message, and the content of a TNEF winmail.dat; FILE may be '-' for stdin.\n"
+    "  of one message, the content of a TNEF winmail.dat and the event of a meeting request;\n"
+    "  FILE may be '-' for stdin.\n"
     "  --json  print the same as one JSON document\n"
     "exit status: 0 parsed without findings, 1 lint findings or TNEF problems, 2 unreadable or not a message\n";
 
@@ -116,6 +118,7 @@ void printText(const std::string& file, const MessageView& view, const std::vect
     out << "\nMIME tree:\n";
     printPartLine(view.root(), 0, out);
     printTnefSection(view, out);
+    printCalendarSection(view, out);
     out << "\nLint: ";
     if (findings.empty()) {
         out << "no findings\n";
@@ -211,6 +214,7 @@ void printJson(const std::string& file, const MessageView& view, const std::vect
     }
     doc->set("findings", lint);
     doc->set("tnef", tnefJson(view));
+    doc->set("calendar", calendarJson(view));
     doc->stringify(out, 2);
     out << "\n";
 }
