@@ -133,6 +133,32 @@ BOOST_FIXTURE_TEST_CASE(streamForwardNormalisesSmugglingSequences, fake::ServerF
     BOOST_TEST(captured.data() == "Subject: s\r\n\r\na\r\n.\r\nb\r\n.\r\nc\r\n.\r\nd\r\n");
 }
 
+BOOST_AUTO_TEST_CASE(smallStreamIsRetriedButAConsumedLargeOneIsNot) {
+    ServerConfig config = ServerConfig::plain();
+    fake::Rule rule;
+    rule.on = fake::Phase::DataEnd;
+    rule.times = 1;
+    rule.scope = fake::Scope::Global;
+    rule.action.reply = fake::Reply{451, "4.3.0 try again"};
+    config.rules.push_back(rule);
+    FakeSmtpServer server(config);
+    server.start();
+    SmtpClient client = test::plainClientFor(server);
+    client.setRetryPolicy(RetryPolicy::attempts(2, std::chrono::milliseconds(10)));
+    // Held entirely in the first read: it can be sent again.
+    std::istringstream small(kStored);
+    BOOST_TEST(client.forward("f@example.org", {"x@example.net"}, small).attempts == 2);
+    BOOST_TEST(server.store().count() == 1u);
+    // Larger than what is read ahead: a retry would need the consumed bytes.
+    FakeSmtpServer second(config);
+    second.start();
+    SmtpClient other = test::plainClientFor(second);
+    other.setRetryPolicy(RetryPolicy::attempts(2, std::chrono::milliseconds(10)));
+    std::istringstream large(kStored + std::string(200000, 'x') + "\r\n");
+    BOOST_CHECK_THROW(other.forward("f@example.org", {"x@example.net"}, large), SmtpTransientException);
+    BOOST_TEST(second.store().count() == 0u);
+}
+
 BOOST_AUTO_TEST_CASE(streamWithEightBitBodyIsAbandonedWithout8BitMime) {
     ServerConfig config = ServerConfig::plain();
     config.capabilities.eightBitMime = false;

@@ -68,7 +68,12 @@ public:
     bool eightBitBody() const override { return true; }
     bool utf8Headers() const override { return _utf8Headers; }
     std::size_t read(char* buffer, std::size_t capacity) override;
-    bool rewind() override { return _headerPos == 0 && !_restStarted; }
+    /// Possible while nothing but the held prefix was read.
+    bool rewind() override {
+        if (_restStarted) return false;
+        _headerPos = 0;
+        return true;
+    }
 
 private:
     std::string _header;
