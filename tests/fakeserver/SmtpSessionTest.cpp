@@ -1,6 +1,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include "mailrig/fakeserver/BoostFixture.h"
+#include "support/Process.h"
 #include "support/SmtpWire.h"
 
 #include <chrono>
@@ -234,6 +235,58 @@ BOOST_AUTO_TEST_CASE(halfClosedPeerLosesOnlyItsUnfinishedMessage) {
     BOOST_TEST(wire.reply().code == 221);
 }
 
+BOOST_AUTO_TEST_CASE(findsTheTerminatorSplitAcrossWrites) {
+    SmtpWire wire(server.port());
+    wire.hello();
+    wire.send("MAIL FROM:<a@b.c>\r\nRCPT TO:<x@d.e>\r\nDATA\r\n");
+    wire.reply();
+    wire.reply();
+    BOOST_TEST(wire.reply().code == 354);
+    for (const char* piece : {"Subject: split\r\n\r\nbody\r", "\n", ".", "\r", "\n"}) {
+        wire.send(piece);
+        std::this_thread::sleep_for(20ms);
+    }
+    BOOST_TEST(wire.reply().code == 250);
+    BOOST_REQUIRE(server.store().waitForCount(1, 5s));
+    BOOST_TEST(server.store().last().data() == "Subject: split\r\n\r\nbody\r\n");
+}
+
+BOOST_AUTO_TEST_CASE(heloSessionsTakeNoParametersButSendMail) {
+    SmtpWire wire(server.port());
+    wire.reply();
+    auto helo = wire.command("HELO old.example");
+    BOOST_TEST(helo.lines.size() == 1u);
+    BOOST_TEST(wire.command("MAIL FROM:<a@b.c> BODY=8BITMIME").code == 555);
+    BOOST_TEST(wire.sendMail("a@b.c", {"x@d.e"}, "Subject: helo\r\n\r\nx\r\n").code == 250);
+    BOOST_REQUIRE(server.store().waitForCount(1, 5s));
+    BOOST_TEST(!server.store().last().session().esmtp);
+}
+
+BOOST_AUTO_TEST_CASE(pythonSmtplibSendsAnInternationalisedMessage) {
+    const char* script = R"PY(
+import smtplib, sys
+from email.message import EmailMessage
+m = EmailMessage()
+m['From'] = 'j\u00f6rg@b\u00fccher.example'
+m['To'] = '\u00e5sa@example.com'
+m['Subject'] = 'gr\u00fc\u00dfe'
+m.set_content('hall\u00e5\n')
+s = smtplib.SMTP('127.0.0.1', int(sys.argv[1]), timeout=10)
+s.send_message(m)  # smtplib adds SMTPUTF8 and BODY=8BITMIME itself
+s.quit()
+print('sent')
+)PY";
+    auto r = mailrig::test::runPython(script, {std::to_string(server.port())});
+    BOOST_TEST_INFO(r.err);
+    BOOST_TEST(r.out == "sent\n");
+    BOOST_REQUIRE(server.store().waitForCount(1, 5s));
+    CapturedMessage m = server.store().last();
+    BOOST_TEST(m.mailFrom().address == "j\xc3\xb6rg@b\xc3\xbc" "cher.example");
+    BOOST_TEST(m.mailFrom().hasParam("SMTPUTF8"));
+    BOOST_TEST(m.recipientAddresses().front() == "\xc3\xa5sa@example.com");
+    BOOST_TEST(!m.flags().eightBitWithout8BitMime);
+}
+
 BOOST_AUTO_TEST_CASE(stopClosesOpenConnectionsAndIsIdempotent) {
     SmtpWire wire(server.port());
     wire.hello();
@@ -327,6 +380,23 @@ BOOST_AUTO_TEST_CASE(oversizeDataIsReadToItsEndRefused552AndTheSessionContinues)
     BOOST_TEST(wire.reply().code == 552);
     BOOST_TEST(wire.sendMail("a@b.c", {"x@d.e"}, "Subject: small\r\n\r\nok\r\n").code == 250);
     BOOST_TEST(server.store().count() == 1u);
+}
+
+BOOST_AUTO_TEST_CASE(stopInterruptsAScriptedDelay) {
+    auto started = startServer([](ServerConfig& config) {
+        Rule slow;
+        slow.on = Phase::Mail;
+        slow.action.delay = 30s;
+        config.rules.push_back(slow);
+    });
+    SmtpWire wire(started->port());
+    wire.hello();
+    wire.send("MAIL FROM:<a@b.c>\r\n");
+    std::this_thread::sleep_for(100ms);
+    auto t0 = std::chrono::steady_clock::now();
+    started->stop();
+    BOOST_CHECK(std::chrono::steady_clock::now() - t0 < 5s);
+    BOOST_TEST(wire.closedWithin(5s));
 }
 
 BOOST_AUTO_TEST_CASE(refusesConnectionsOverTheLimitWith421) {
