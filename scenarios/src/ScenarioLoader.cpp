@@ -61,6 +61,8 @@ ClientSpec readClient(const YAML::Node& node, const NodePlace& place) {
     client.tnef = map.flag("tnef").value_or(false);
     client.stopOnFirstFailure = map.flag("stop_on_first_failure").value_or(false);
     client.chunking = map.flag("chunking").value_or(false);
+    client.pipelining = map.flag("pipelining").value_or(true);
+    client.resentHeaders = map.flag("resent_headers").value_or(false);
     client.timeoutMs = static_cast<int>(map.integer("timeout_ms", 1, 600000).value_or(5000));
     client.greetingTimeoutMs = static_cast<int>(map.integer("greeting_timeout_ms", 1, 600000).value_or(5000));
     client.ehloName = map.text("ehlo_name").value_or("");

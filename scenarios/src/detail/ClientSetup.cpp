@@ -39,6 +39,8 @@ SmtpClient makeClient(const ClientSpec& spec, std::uint16_t port) {
     if (spec.retry.attempts > 1)
         client.setRetryPolicy(RetryPolicy::attempts(spec.retry.attempts, std::chrono::milliseconds(spec.retry.delayMs)));
     client.setUseChunking(spec.chunking);
+    client.setUsePipelining(spec.pipelining);
+    client.setAddResentHeaders(spec.resentHeaders);
     client.setStopOnFirstFailure(spec.stopOnFirstFailure);
     client.setUseTnef(spec.tnef);
     if (spec.connections > 1) {

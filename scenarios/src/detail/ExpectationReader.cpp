@@ -247,6 +247,8 @@ OutcomeSpec readOutcome(const YAML::Node& node, const NodePlace& place) {
 Expectations readExpectations(const YAML::Node& node, const NodePlace& place, const ReadContext& context) {
     MapReader map(node, place);
     Expectations expect;
+    for (const auto& entry : node)
+        expect.lines[entry.first.Scalar()] = entry.first.Mark().line >= 0 ? entry.first.Mark().line + 1 : 0;
     auto [client, clientPlace] = map.take("client");
     if (client.IsDefined()) expect.client = readOutcome(client, clientPlace);
     auto [report, reportPlace] = map.take("report");

@@ -76,11 +76,15 @@ void checkMessageList(const std::vector<MessageCheck>& checks, const std::option
 
 void verify(const Scenario& scenario, const RunEvidence& evidence, std::vector<Mismatch>& out) {
     const Expectations& expect = scenario.expect;
+    auto lineOf = [&](const std::string& key) {
+        const auto it = expect.lines.find(key);
+        return it == expect.lines.end() ? 0 : it->second;
+    };
     const std::size_t captured = evidence.captured.size();
     std::optional<std::size_t> count = expect.count;
     if (!count && expect.messages) count = expect.messages->size();
     if (count && *count != captured) {
-        out.push_back({"expect.count", 0, std::to_string(*count) + " captured message(s)",
+        out.push_back({"expect.count", lineOf(expect.count ? "count" : "messages"), std::to_string(*count) + " captured message(s)",
                        std::to_string(captured) + " captured message(s)" +
                            (captured ? ":\n  " + subjectsOf(evidence.captured) : std::string())});
     }
@@ -88,28 +92,28 @@ void verify(const Scenario& scenario, const RunEvidence& evidence, std::vector<M
                      "expect.messages", out);
     if (expect.pickup) {
         if (expect.pickup->size() != evidence.pickedUp.size())
-            out.push_back({"expect.pickup", 0, std::to_string(expect.pickup->size()) + " file(s) in the pickup directory",
+            out.push_back({"expect.pickup", lineOf("pickup"), std::to_string(expect.pickup->size()) + " file(s) in the pickup directory",
                            std::to_string(evidence.pickedUp.size()) + " file(s)"});
         checkMessageList(*expect.pickup, std::nullopt, evidence.pickedUp, "expect.pickup", out);
     }
-    checkText(expect.transcript, evidence.transcript, MismatchSink(out, "expect.transcript", 0));
+    checkText(expect.transcript, evidence.transcript, MismatchSink(out, "expect.transcript", lineOf("transcript")));
     if (expect.sessions && *expect.sessions != evidence.sessions)
-        out.push_back({"expect.sessions", 0, std::to_string(*expect.sessions) + " connection(s)",
+        out.push_back({"expect.sessions", lineOf("sessions"), std::to_string(*expect.sessions) + " connection(s)",
                        std::to_string(evidence.sessions) + " connection(s)"});
     if (expect.minSessions && evidence.sessions < *expect.minSessions)
-        out.push_back({"expect.min_sessions", 0, "at least " + std::to_string(*expect.minSessions) + " connection(s)",
+        out.push_back({"expect.min_sessions", lineOf("min_sessions"), "at least " + std::to_string(*expect.minSessions) + " connection(s)",
                        std::to_string(evidence.sessions) + " connection(s)"});
     if (!expect.recipients.empty()) {
         if (evidence.lastResult)
-            checkRecipients(expect.recipients, evidence.lastResult->recipients, MismatchSink(out, "expect.recipients", 0));
+            checkRecipients(expect.recipients, evidence.lastResult->recipients, MismatchSink(out, "expect.recipients", lineOf("recipients")));
         else
-            out.push_back({"expect.recipients", 0, "a send result", "no send step returned a result"});
+            out.push_back({"expect.recipients", lineOf("recipients"), "a send result", "no send step returned a result"});
     }
     if (expect.report) {
         if (evidence.lastReport)
-            checkReport(*expect.report, *evidence.lastReport, MismatchSink(out, "expect.report", 0));
+            checkReport(*expect.report, *evidence.lastReport, MismatchSink(out, "expect.report", lineOf("report")));
         else
-            out.push_back({"expect.report", 0, "a bulk report", "no bulk step returned a report"});
+            out.push_back({"expect.report", lineOf("report"), "a bulk report", "no bulk step returned a report"});
     }
 }
 

@@ -41,6 +41,8 @@ struct ClientSpec {
     bool tnef = false;              ///< send messages as TNEF (winmail.dat)
     bool stopOnFirstFailure = false;///< bulk steps stop at the first failed message
     bool chunking = false;          ///< prefer BDAT when the server offers CHUNKING
+    bool pipelining = true;         ///< pipeline commands when the server offers PIPELINING
+    bool resentHeaders = false;     ///< forwards prepend a Resent-* block
     int timeoutMs = 5000;           ///< per-command I/O timeout
     int greetingTimeoutMs = 5000;   ///< wait for the greeting
     std::string ehloName;           ///< empty: the client's default
@@ -238,6 +240,7 @@ struct Expectations {
     std::optional<std::vector<MessageCheck>> pickup; ///< files in the pickup directory
     TextCheck transcript;            ///< every session's transcript, joined
     std::optional<std::size_t> sessions, minSessions;
+    std::map<std::string, int> lines; ///< line of each key present (`count`, `transcript`, ...)
 };
 
 /// A whole scenario file.
