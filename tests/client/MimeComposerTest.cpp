@@ -519,6 +519,31 @@ BOOST_AUTO_TEST_CASE(textAttachmentsGetACharsetOnlyWhenTheyAreUtf8) {
     BOOST_TEST(facts["part.4.charset"] == "iso-8859-1");
 }
 
+BOOST_AUTO_TEST_CASE(forwardedMessageIsAttachedUnencoded) {
+    MailMessage original = basic();
+    original.setSubject("Original Grüße");
+    original.setTextBody("inner text");
+    original.addAttachment(Attachment::fromBytes("inner.bin", std::string("\0\1", 2)));
+    MailMessage forward = basic();
+    forward.setSubject("Fwd: Original");
+    forward.setTextBody("see attached");
+    forward.addAttachment(Attachment::fromBytes("original.eml", original.toEml()));
+    std::string eml = forward.toEml();
+    BOOST_TEST(wireProblems(eml).empty());
+    auto facts = pythonEmailFacts(eml);
+    BOOST_TEST(facts["defects"] == "");
+    BOOST_TEST(facts["part.2.type"] == "message/rfc822");
+    BOOST_TEST(facts["part.2.cte"] == "7bit");
+    BOOST_TEST(facts["part.2.filename"] == "original.eml");
+    MailMessage loaded = MailMessage::fromBytes(eml);
+    BOOST_REQUIRE_EQUAL(loaded.attachments().size(), 1u);
+    MailMessage inner = MailMessage::fromBytes(loaded.attachments()[0].content);
+    BOOST_TEST(inner.subject() == "Original Grüße");
+    BOOST_TEST(inner.textBody() == "inner text");
+    BOOST_REQUIRE_EQUAL(inner.attachments().size(), 1u);
+    BOOST_TEST(inner.attachments()[0].content == std::string("\0\1", 2));
+}
+
 BOOST_AUTO_TEST_CASE(attachmentContentTypeMayCarryParameters) {
     MailMessage m = basic();
     m.addAttachment(Attachment::fromBytes("invite.ics", "BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n",

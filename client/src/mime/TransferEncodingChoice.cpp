@@ -85,6 +85,15 @@ EncodedContent chooseForText(const std::string& text, TransferEncoding requested
 
 EncodedContent chooseForBytes(const std::string& bytes, const std::string& mediaType,
                               TransferEncoding requested) {
+    if (mediaType.compare(0, 8, "message/") == 0) {
+        // RFC 2046 5.2.1: an encapsulated message is 7bit or 8bit, never encoded; its line ends
+        // are canonical CRLF. Only a line too long for SMTP leaves base64 as the way out.
+        std::string lf = normalizeLineEnds(bytes, "\n");
+        Shape shape = shapeOf(lf);
+        if (shape.longestLine <= kMaxLine && lf.find('\0') == std::string::npos)
+            return {shape.eightBit ? TransferEncoding::EightBit : TransferEncoding::SevenBit, lf};
+        return {TransferEncoding::Base64, bytes};
+    }
     if (requested == TransferEncoding::Base64 || !crlfOnly(bytes))
         return {TransferEncoding::Base64, bytes};
     std::string lf = normalizeLineEnds(bytes, "\n");

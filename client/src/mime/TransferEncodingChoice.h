@@ -27,7 +27,9 @@ EncodedContent chooseForText(const std::string& text, TransferEncoding requested
 /// For an attachment or linked resource, whose bytes must survive unchanged: 7bit or
 /// quoted-printable only when the content uses CRLF line ends exclusively (7bit: printable ASCII,
 /// lines ≤ 78 octets; QP: a `text/*` type without NUL), else base64. A requested line-based
-/// encoding that would change the bytes becomes base64.
+/// encoding that would change the bytes becomes base64. A `message/*` part (a forwarded
+/// message) is always 7bit or 8bit with CRLF line ends, as RFC 2046 requires, unless a line is
+/// over 998 octets or it holds NUL, when it becomes base64.
 EncodedContent chooseForBytes(const std::string& bytes, const std::string& mediaType,
                               TransferEncoding requested);
 
