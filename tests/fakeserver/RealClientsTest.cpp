@@ -73,7 +73,11 @@ BOOST_AUTO_TEST_CASE(swaksPipeliningGroupIsAnsweredAndCaptured) {
     CapturedMessage m = s.only();
     BOOST_TEST(m.recipients().size() == 3u);
     BOOST_TEST(m.data() == kMessage + "\r\n");
-    BOOST_TEST(!m.session().pipeliningViolation);
+    SessionInfo session = m.session();
+    BOOST_TEST(!session.pipeliningViolation);
+    // greeting, EHLO, one write for the MAIL/RCPT x3/DATA group, the 250 after the data (QUIT's
+    // 221 may come later than the capture): without pipelining the group alone takes five.
+    BOOST_TEST(session.writes <= 5u, session.transcriptText());
 }
 
 BOOST_AUTO_TEST_CASE(swaksStartTlsVerifiesTheTestCaAndTlsIsRecorded) {
