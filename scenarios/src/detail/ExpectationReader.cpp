@@ -44,39 +44,35 @@ void readOptionalTextCheck(MapReader& map, const std::string& key, TextCheck& in
     if (node.IsDefined()) into = readTextCheck(node, place);
 }
 
-std::vector<AttachmentCheck> readAttachmentChecks(const YAML::Node& node, const NodePlace& place) {
-    std::vector<AttachmentCheck> checks;
-    for (const auto& [item, itemPlace] : listItems(node, place)) {
-        MapReader map(item, itemPlace);
-        AttachmentCheck check;
-        check.name = map.requiredText("name");
-        check.type = map.text("type");
-        if (auto size = map.integer("size", 0, 1LL << 40)) check.size = static_cast<std::size_t>(*size);
-        check.sha256 = map.text("sha256");
-        check.md5 = map.text("md5");
-        map.finish();
-        checks.push_back(check);
-    }
-    return checks;
+AttachmentCheck readAttachmentCheck(const YAML::Node& node, const NodePlace& place) {
+    MapReader map(node, place);
+    AttachmentCheck check;
+    check.name = map.requiredText("name");
+    check.type = map.text("type");
+    if (auto size = map.integer("size", 0, 1LL << 40)) check.size = static_cast<std::size_t>(*size);
+    check.sha256 = map.text("sha256");
+    check.md5 = map.text("md5");
+    map.finish();
+    return check;
 }
 
-std::vector<PartCheck> readMime(const YAML::Node& node, const NodePlace& place) {
-    std::vector<PartCheck> parts;
-    for (const auto& [item, itemPlace] : listItems(node, place)) {
-        MapReader map(item, itemPlace);
-        PartCheck part;
-        auto path = map.text("path");
-        if (!path) failAt(item, map.child("path"), "this key is required (\"\" for the root)");
-        part.path = *path;
-        part.type = map.requiredText("type");
-        part.charset = map.text("charset");
-        part.encoding = map.text("encoding");
-        part.filename = map.text("filename");
-        part.disposition = map.choice("disposition", {"inline", "attachment"});
-        map.finish();
-        parts.push_back(part);
-    }
-    return parts;
+std::vector<AttachmentCheck> readAttachmentChecks(const YAML::Node& node, const NodePlace& place) {
+    return readEach(node, place, readAttachmentCheck);
+}
+
+PartCheck readPart(const YAML::Node& node, const NodePlace& place) {
+    MapReader map(node, place);
+    PartCheck part;
+    auto path = map.text("path");
+    if (!path) failAt(node, map.child("path"), "this key is required (\"\" for the root)");
+    part.path = *path;
+    part.type = map.requiredText("type");
+    part.charset = map.text("charset");
+    part.encoding = map.text("encoding");
+    part.filename = map.text("filename");
+    part.disposition = map.choice("disposition", {"inline", "attachment"});
+    map.finish();
+    return part;
 }
 
 TnefCheck readTnef(const YAML::Node& node, const NodePlace& place) {
@@ -134,7 +130,7 @@ MessageCheck readMessageCheck(const YAML::Node& node, const NodePlace& place, co
         h.finish();
     }
     auto [mime, mimePlace] = map.take("mime");
-    if (mime.IsDefined()) check.mime = readMime(mime, mimePlace);
+    if (mime.IsDefined()) check.mime = readEach(mime, mimePlace, readPart);
     readOptionalTextCheck(map, "text", check.text);
     readOptionalTextCheck(map, "html", check.html);
     readOptionalTextCheck(map, "raw", check.raw);
@@ -168,48 +164,37 @@ MessageCheck readMessageCheck(const YAML::Node& node, const NodePlace& place, co
     return check;
 }
 
-std::vector<RecipientReportCheck> readRecipientChecks(const YAML::Node& node, const NodePlace& place) {
-    std::vector<RecipientReportCheck> checks;
-    for (const auto& [item, itemPlace] : listItems(node, place)) {
-        MapReader map(item, itemPlace);
-        RecipientReportCheck check;
-        check.address = map.requiredText("address");
-        auto status = map.choice("status", {"accepted", "rejected", "not-attempted"});
-        if (!status) failAt(item, map.child("status"), "this key is required");
-        check.status = *status;
-        if (auto code = map.integer("code", 200, 599)) check.code = static_cast<int>(*code);
-        map.finish();
-        checks.push_back(check);
-    }
-    return checks;
+RecipientReportCheck readRecipientCheck(const YAML::Node& node, const NodePlace& place) {
+    MapReader map(node, place);
+    RecipientReportCheck check;
+    check.address = map.requiredText("address");
+    check.status = map.requiredChoice("status", {"accepted", "rejected", "not-attempted"});
+    if (auto code = map.integer("code", 200, 599)) check.code = static_cast<int>(*code);
+    map.finish();
+    return check;
 }
 
-std::vector<MessageReportCheck> readReport(const YAML::Node& node, const NodePlace& place) {
-    std::vector<MessageReportCheck> checks;
-    for (const auto& [item, itemPlace] : listItems(node, place)) {
-        MapReader map(item, itemPlace);
-        MessageReportCheck check;
-        check.where = sourceLine(item, itemPlace);
-        auto index = map.integer("message", 1, 1000000);
-        if (!index) failAt(item, map.child("message"), "this key is required (1-based position in the bulk list)");
-        check.index = static_cast<std::size_t>(*index);
-        auto status = map.choice("status", {"succeeded", "failed", "not-attempted"});
-        if (!status) failAt(item, map.child("status"), "this key is required");
-        check.status = *status;
-        auto [recipients, recipientsPlace] = map.take("recipients");
-        if (recipients.IsDefined()) check.recipients = readRecipientChecks(recipients, recipientsPlace);
-        auto [error, errorPlace] = map.take("error");
-        if (error.IsDefined()) check.errorPattern = checkedRegex(error, errorPlace, scalarText(error, errorPlace));
-        map.finish();
-        checks.push_back(check);
-    }
-    return checks;
+std::vector<RecipientReportCheck> readRecipientChecks(const YAML::Node& node, const NodePlace& place) {
+    return readEach(node, place, readRecipientCheck);
+}
+
+MessageReportCheck readMessageReport(const YAML::Node& node, const NodePlace& place) {
+    MapReader map(node, place);
+    MessageReportCheck check;
+    check.where = sourceLine(node, place);
+    check.index = static_cast<std::size_t>(map.requiredInteger("message", 1, 1000000, "1-based position in the bulk list"));
+    check.status = map.requiredChoice("status", {"succeeded", "failed", "not-attempted"});
+    auto [recipients, recipientsPlace] = map.take("recipients");
+    if (recipients.IsDefined()) check.recipients = readRecipientChecks(recipients, recipientsPlace);
+    auto [error, errorPlace] = map.take("error");
+    if (error.IsDefined()) check.errorPattern = checkedRegex(error, errorPlace, scalarText(error, errorPlace));
+    map.finish();
+    return check;
 }
 
 std::vector<MessageCheck> readMessageChecks(const YAML::Node& node, const NodePlace& place, const ReadContext& context) {
-    std::vector<MessageCheck> checks;
-    for (const auto& [item, itemPlace] : listItems(node, place)) checks.push_back(readMessageCheck(item, itemPlace, context));
-    return checks;
+    return readEach(node, place,
+                    [&](const YAML::Node& item, const NodePlace& itemPlace) { return readMessageCheck(item, itemPlace, context); });
 }
 
 } // namespace
@@ -252,7 +237,7 @@ Expectations readExpectations(const YAML::Node& node, const NodePlace& place, co
     auto [client, clientPlace] = map.take("client");
     if (client.IsDefined()) expect.client = readOutcome(client, clientPlace);
     auto [report, reportPlace] = map.take("report");
-    if (report.IsDefined()) expect.report = readReport(report, reportPlace);
+    if (report.IsDefined()) expect.report = readEach(report, reportPlace, readMessageReport);
     auto [recipients, recipientsPlace] = map.take("recipients");
     if (recipients.IsDefined()) expect.recipients = readRecipientChecks(recipients, recipientsPlace);
     if (auto count = map.integer("count", 0, 1000000)) expect.count = static_cast<std::size_t>(*count);

@@ -118,17 +118,15 @@ MessageSpec readMessage(const YAML::Node& node, const NodePlace& place, const Re
     spec.subject = map.text("subject").value_or("");
     spec.text = map.text("text").value_or("");
     spec.html = map.text("html").value_or("");
+    auto withContext = [&](auto read) {
+        return [&context, read](const YAML::Node& item, const NodePlace& itemPlace) { return read(item, itemPlace, context); };
+    };
     auto [views, viewsPlace] = map.take("views");
-    if (views.IsDefined())
-        for (const auto& [item, itemPlace] : listItems(views, viewsPlace)) spec.views.push_back(readView(item, itemPlace));
+    if (views.IsDefined()) spec.views = readEach(views, viewsPlace, readView);
     auto [attachments, attachmentsPlace] = map.take("attachments");
-    if (attachments.IsDefined())
-        for (const auto& [item, itemPlace] : listItems(attachments, attachmentsPlace))
-            spec.attachments.push_back(readAttachment(item, itemPlace, context));
+    if (attachments.IsDefined()) spec.attachments = readEach(attachments, attachmentsPlace, withContext(readAttachment));
     auto [resources, resourcesPlace] = map.take("resources");
-    if (resources.IsDefined())
-        for (const auto& [item, itemPlace] : listItems(resources, resourcesPlace))
-            spec.resources.push_back(readResource(item, itemPlace, context));
+    if (resources.IsDefined()) spec.resources = readEach(resources, resourcesPlace, withContext(readResource));
     spec.headers = map.textMap("headers");
     spec.priority = map.choice("priority", {"normal", "high", "low"}).value_or("");
     spec.messageId = map.text("message_id").value_or("");

@@ -128,6 +128,17 @@ std::optional<std::string> MapReader::choice(const std::string& key,
     failAt(node, place, "'" + value + "' is not one of: " + list);
 }
 
+std::string MapReader::requiredChoice(const std::string& key, const std::vector<std::string>& allowed) {
+    if (!has(key)) failAt(_node, child(key), "this key is required");
+    return *choice(key, allowed);
+}
+
+long long MapReader::requiredInteger(const std::string& key, long long minimum, long long maximum,
+                                     const std::string& hint) {
+    if (!has(key)) failAt(_node, child(key), "this key is required" + (hint.empty() ? "" : " (" + hint + ")"));
+    return *integer(key, minimum, maximum);
+}
+
 std::vector<std::string> MapReader::list(const std::string& key) {
     auto [value, place] = take(key);
     return scalarList(value, place);

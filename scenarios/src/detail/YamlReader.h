@@ -39,6 +39,14 @@ std::vector<std::string> scalarList(const YAML::Node& node, const NodePlace& pla
 /// Each element of a list with its place (`path[i]`); throws ScenarioError when not a list.
 std::vector<std::pair<YAML::Node, NodePlace>> listItems(const YAML::Node& node, const NodePlace& place);
 
+/// Reads every element of a list with `read(node, place)` (a function returning T).
+template <class Read>
+auto readEach(const YAML::Node& node, const NodePlace& place, Read read) {
+    std::vector<decltype(read(node, place))> values;
+    for (const auto& [item, itemPlace] : listItems(node, place)) values.push_back(read(item, itemPlace));
+    return values;
+}
+
 /// A YAML mapping whose keys are consumed one by one; finish() rejects every key not consumed.
 /// Reading a key with the wrong type throws ScenarioError naming the key.
 class MapReader {
@@ -56,6 +64,11 @@ public:
     std::optional<bool> flag(const std::string& key);
     /// text() restricted to one of `allowed`; throws ScenarioError listing them otherwise.
     std::optional<std::string> choice(const std::string& key, const std::vector<std::string>& allowed);
+    /// choice() for a required key; throws ScenarioError when it is absent.
+    std::string requiredChoice(const std::string& key, const std::vector<std::string>& allowed);
+    /// integer() for a required key; throws ScenarioError with `hint` when it is absent.
+    long long requiredInteger(const std::string& key, long long minimum, long long maximum,
+                              const std::string& hint = {});
     /// A list of scalars (a scalar counts as a list of one); empty when absent.
     std::vector<std::string> list(const std::string& key);
     /// The entries of a nested mapping `key: {name: value, ...}` in file order, values as text.
