@@ -12,6 +12,7 @@
 
 #include <fstream>
 #include <iostream>
+#include <map>
 #include <mutex>
 #include <optional>
 #include <thread>
@@ -163,6 +164,17 @@ int runRun(const std::vector<std::string>& args) {
         } catch (const scenario::ScenarioError& e) {
             invalid.push_back(e.what());
         }
+    }
+    // Names key the --keep directories and the JUnit test cases: they must be unique.
+    std::map<std::string, std::string> fileByName;
+    for (auto it = scenarios.begin(); it != scenarios.end();) {
+        const auto [previous, fresh] = fileByName.emplace(it->name, it->file);
+        if (fresh) {
+            ++it;
+            continue;
+        }
+        invalid.push_back(it->file + ": name: '" + it->name + "' is already the name of " + previous->second);
+        it = scenarios.erase(it);
     }
     for (const auto& message : invalid) std::cerr << "mailrig run: " << message << "\n";
     if (!parsed->filters.empty()) {

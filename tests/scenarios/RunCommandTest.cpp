@@ -78,6 +78,15 @@ BOOST_AUTO_TEST_CASE(invalidScenarioExitsTwoNamingFileAndLine) {
     BOOST_TEST(r.out.find("2 passed") != std::string::npos); // the valid ones still ran
 }
 
+BOOST_AUTO_TEST_CASE(duplicateNamesAreInvalidInput) {
+    TempDir dir;
+    writeSuite(dir, false);
+    writeFile(dir.file("copy.yaml"), named(kPassing, "alpha"));
+    const auto r = runMailrig({"run", dir.path()});
+    BOOST_TEST(r.exitCode == 2, r.out + r.err);
+    BOOST_TEST(r.err.find("'alpha' is already the name of " + dir.file("alpha.yaml")) != std::string::npos, r.err);
+}
+
 BOOST_AUTO_TEST_CASE(filterAndListSelectByNameOrGlob) {
     TempDir dir;
     writeSuite(dir, true);
