@@ -252,6 +252,10 @@ BOOST_AUTO_TEST_CASE(headerLinesStayShortWhenFolded) {
     m.setSubject(std::string(300, 'a') + " " + std::string(50, 'b') + " end");
     for (int i = 0; i < 30; ++i) m.addTo({"user" + std::to_string(i) + "@example.net", "User Number " + std::to_string(i)});
     m.addHeader("X-Long", std::string(2000, 'z'));
+    std::string quotedName;
+    for (int i = 0; i < 200; ++i) quotedName += "Doe, John ";
+    quotedName.pop_back();
+    m.addCc({"long.name@example.net", quotedName});
     std::string eml = m.toEml();
     BOOST_TEST(wireProblems(eml).empty());
     auto facts = pythonEmailFacts(eml);
@@ -259,6 +263,7 @@ BOOST_AUTO_TEST_CASE(headerLinesStayShortWhenFolded) {
     BOOST_TEST(facts["h.subject"] == m.subject());
     BOOST_TEST(facts["to.30.addr"] == "user29@example.net");
     BOOST_TEST(MailMessage::fromBytes(eml).header("X-Long").value_or("") == std::string(2000, 'z'));
+    BOOST_TEST(MailMessage::fromBytes(eml).cc().at(0).displayName == quotedName);
 }
 
 BOOST_AUTO_TEST_CASE(displayNamesWithSpecialsAndUnicodeSurvive) {

@@ -128,15 +128,16 @@ std::vector<Piece> phrasePieces(const std::string& rawName) {
         std::size_t j = i + 1;
         while (j < tokens.size() && needsWord(tokens[j]) == encode) run += " " + tokens[j++];
         bool separated = !pieces.empty(); // runs are separated by the space that split them
+        bool atoms = true;
+        for (std::size_t k = i; k < j; ++k)
+            if (!isPlainAtom(tokens[k])) atoms = false;
+        if (!encode && !atoms && run.size() > kLongestPlainRun) encode = true; // too long to quote
         if (encode) {
             for (auto& word : encodeWords(run, 75)) {
                 pieces.push_back({word, separated});
                 separated = true; // adjacent encoded words need whitespace between them
             }
         } else {
-            bool atoms = true;
-            for (std::size_t k = i; k < j; ++k)
-                if (!isPlainAtom(tokens[k])) atoms = false;
             if (atoms) {
                 for (std::size_t k = i; k < j; ++k) pieces.push_back({tokens[k], separated || k != i});
             } else {

@@ -45,17 +45,15 @@ bool crlfOnly(const std::string& bytes) {
 std::string normalizeLineEnds(const std::string& text, const std::string& eol) {
     std::string out;
     out.reserve(text.size() + text.size() / 32);
-    for (std::size_t i = 0; i < text.size(); ++i) {
-        char c = text[i];
-        if (c == '\r') {
-            if (i + 1 < text.size() && text[i + 1] == '\n') ++i;
-            out += eol;
-        } else if (c == '\n') {
-            out += eol;
-        } else {
-            out += c;
-        }
+    std::size_t start = 0;
+    for (;;) {
+        std::size_t brk = text.find_first_of("\r\n", start);
+        if (brk == std::string::npos) break;
+        out.append(text, start, brk - start);
+        out += eol;
+        start = brk + ((text[brk] == '\r' && brk + 1 < text.size() && text[brk + 1] == '\n') ? 2 : 1);
     }
+    out.append(text, start, std::string::npos);
     return out;
 }
 
