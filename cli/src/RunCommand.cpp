@@ -10,6 +10,8 @@
 
 #include <fnmatch.h>
 
+#include <algorithm>
+#include <chrono>
 #include <fstream>
 #include <iostream>
 #include <map>
@@ -208,9 +210,13 @@ int runRun(const std::vector<std::string>& args) {
                   << scenario::toString(r.verdict) << " " << r.name << std::flush;
         if (finished == total) std::cerr << "\r\033[K" << std::flush;
     };
-    const auto results = scenario::runScenarios(scenarios, parsed->jobs, options, progress);
+    const unsigned jobs = parsed->jobs ? parsed->jobs : std::max(1u, std::thread::hardware_concurrency());
+    const auto started = std::chrono::steady_clock::now();
+    const auto results = scenario::runScenarios(scenarios, jobs, options, progress);
+    const auto wall = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
 
     scenario::writeSummary(std::cout, results, parsed->quiet);
+    std::cout << "wall time " << wall.count() / 1000 << "." << (wall.count() % 1000) / 100 << " s with -j " << jobs << "\n";
     scenario::writeFailureDetails(std::cout, results);
     if (!parsed->keep.empty()) std::cout << "captured messages kept under " << parsed->keep << "\n";
 

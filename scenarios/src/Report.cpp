@@ -62,7 +62,10 @@ void writeSummary(std::ostream& out, const std::vector<ScenarioResult>& results,
     for (const auto& r : results) width = std::max(width, r.name.size());
     std::size_t passed = 0, failed = 0, errors = 0;
     std::chrono::milliseconds total{0};
-    out << std::left << std::setw(7) << "RESULT" << std::right << std::setw(9) << "TIME  " << "  " << std::left
+    bool anyProblem = false;
+    for (const auto& r : results) anyProblem = anyProblem || r.verdict != Verdict::Passed;
+    if (!onlyProblems || anyProblem)
+        out << std::left << std::setw(7) << "RESULT" << std::right << std::setw(9) << "TIME  " << "  " << std::left
         << std::setw(static_cast<int>(width)) << "SCENARIO" << "  FILE\n";
     for (const auto& r : results) {
         passed += r.verdict == Verdict::Passed;
@@ -73,7 +76,8 @@ void writeSummary(std::ostream& out, const std::vector<ScenarioResult>& results,
         out << std::left << std::setw(7) << toString(r.verdict) << std::right << std::setw(8) << seconds(r.duration)
             << "s  " << std::left << std::setw(static_cast<int>(width)) << r.name << "  " << r.file << "\n";
     }
-    out << "\n" << results.size() << " scenario(s): " << passed << " passed, " << failed << " failed, " << errors
+    if (!onlyProblems || anyProblem) out << "\n";
+    out << results.size() << " scenario(s): " << passed << " passed, " << failed << " failed, " << errors
         << " error(s); " << seconds(total) << " s of scenario time\n";
 }
 
