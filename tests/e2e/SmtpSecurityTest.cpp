@@ -205,6 +205,22 @@ BOOST_AUTO_TEST_CASE(wrongPasswordIsAnAuthenticationError) {
     BOOST_TEST(s.server.store().count() == 0u);
 }
 
+BOOST_AUTO_TEST_CASE(credentialsNeverTravelInPlaintextUnlessChosen) {
+    ServerConfig config = ServerConfig::plain();
+    config.users["u@example.org"] = "p";
+    config.allowInsecureAuth = true;
+    Started s(config);
+    SmtpClient client = clientFor(s.server, SecurityOptions::Auto, 0, "u@example.org", "p");
+    TlsSettings tls = test::trustTestCa();
+    tls.allowPlaintextFallback = true;
+    client.setTlsSettings(tls);
+    BOOST_CHECK_THROW(client.send(test::sampleMessage()), SmtpAuthenticationException);
+    BOOST_TEST(s.server.store().sessions().front().transcriptText().find("C: AUTH") == std::string::npos);
+    client.setSecurityOptions(SecurityOptions::None);
+    client.send(test::sampleMessage());
+    BOOST_TEST(s.server.store().last().session().authUser == "u@example.org");
+}
+
 BOOST_AUTO_TEST_CASE(noCommonMechanismIsReportedWithBothLists) {
     ServerConfig config = ServerConfig::withAuth("u@example.org", "p");
     config.capabilities.authMechanisms = {"LOGIN"};

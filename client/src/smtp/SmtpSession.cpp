@@ -182,6 +182,12 @@ void SmtpSession::secureSession() {
 
 void SmtpSession::authenticate() {
     if (_config.username.empty()) return;
+    // Credentials travel in clear text only when plaintext was chosen explicitly.
+    if (!secure() && _config.security != SecurityOptions::None)
+        throw SmtpAuthenticationException("refusing to send credentials for '" + _config.username +
+                                              "' over a connection without TLS (choose security "
+                                              "none to allow it)",
+                                          "AUTH");
     if (_caps.auth.empty())
         throw SmtpAuthenticationException("server " + _config.host +
                                               " offers no AUTH but a user name was given",

@@ -44,7 +44,8 @@ struct TlsSettings {
     /// Name sent in SNI and checked against the certificate; empty → the client's host.
     std::string serverName;
     /// With SecurityOptions::Auto: continue in plaintext when STARTTLS is not offered. Off by
-    /// default; then the client refuses to talk to such a server.
+    /// default; then the client refuses to talk to such a server. Even then, credentials are
+    /// never sent without TLS (AUTH in plaintext needs SecurityOptions::None).
     bool allowPlaintextFallback = false;
 
     /// Settings that accept any certificate and any name: for tests against self-signed peers.
