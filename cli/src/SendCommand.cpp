@@ -3,6 +3,7 @@
 #include "Command.h"
 
 #include <iostream>
+#include <map>
 #include <stdexcept>
 #include <unistd.h>
 
@@ -114,8 +115,18 @@ int runSend(const std::vector<std::string>& args) {
     SmtpClient client = makeClient(o.client);
     try {
         if (o.emls.size() > 1) {
+            // A file named several times is read once.
             MailMessageCollection messages;
-            for (const auto& path : o.emls) messages.push_back(MailMessage::load(path));
+            std::map<std::string, std::size_t> firstIndex;
+            for (const auto& path : o.emls) {
+                const auto seen = firstIndex.find(path);
+                if (seen != firstIndex.end()) {
+                    messages.push_back(messages[seen->second]);
+                    continue;
+                }
+                firstIndex.emplace(path, messages.size());
+                messages.push_back(MailMessage::load(path));
+            }
             client.setProgressCallback(progressBar(o.client.quiet));
             const SendReport report = client.send(messages);
             const int code = reportExitCode(report);
