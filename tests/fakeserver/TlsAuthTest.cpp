@@ -193,6 +193,28 @@ except smtplib.SMTPServerDisconnected:
     BOOST_TEST(r.out == "421 4.4.2 fast\n");
 }
 
+BOOST_AUTO_TEST_CASE(keepsServingAfterTlsPeersResetWhileRepliesAreWritten) {
+    FakeSmtpServer server(ServerConfig::withStartTls());
+    server.start();
+    const char* script = R"PY(
+import smtplib, socket, ssl, struct, sys
+for i in range(10):
+    s = smtplib.SMTP('127.0.0.1', int(sys.argv[1]), timeout=10)
+    s.starttls(context=ssl._create_unverified_context())
+    s.sock.sendall(b'NOOP\r\n' * 3000)
+    raw = s.sock
+    raw.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack('ii', 1, 0))
+    raw.close()
+print('done')
+)PY";
+    auto r = runPython(script, {std::to_string(server.port())});
+    BOOST_TEST_INFO(r.err);
+    BOOST_TEST(r.out == "done\n");
+    SmtpWire wire(server.port());
+    BOOST_TEST(wire.hello().code == 250);
+    BOOST_TEST(server.running());
+}
+
 BOOST_AUTO_TEST_CASE(plaintextAfterStartTlsIsDiscardedAndNoted) {
     ServerConfig c = ServerConfig::withStartTls();
     FakeSmtpServer server(c);

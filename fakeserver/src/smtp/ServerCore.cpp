@@ -9,6 +9,8 @@
 #include <Poco/Net/NetException.h>
 #include <Poco/Net/SocketAddress.h>
 
+#include <csignal>
+#include <pthread.h>
 #include <stdexcept>
 
 namespace mailrig::fake::detail {
@@ -58,7 +60,20 @@ void ServerCore::start() {
     }
 }
 
+namespace {
+// A write to a peer that reset the connection raises SIGPIPE, which would end the whole test
+// process. OpenSSL writes with plain write(2), so MSG_NOSIGNAL is not enough: the server's own
+// threads block the signal (write then fails with EPIPE), leaving the process's handlers alone.
+void blockSigpipeInThisThread() {
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGPIPE);
+    pthread_sigmask(SIG_BLOCK, &set, nullptr);
+}
+} // namespace
+
 void ServerCore::acceptLoop(Listener& listener) {
+    blockSigpipeInThisThread();
     const Poco::Timespan tick(0, 50 * 1000);
     while (!_stopping) {
         try {
@@ -94,6 +109,7 @@ void ServerCore::launch(Poco::Net::StreamSocket socket, bool implicitTls) {
 }
 
 void ServerCore::workerLoop() {
+    blockSigpipeInThisThread();
     std::unique_lock<std::mutex> lock(_mutex);
     for (;;) {
         ++_idleWorkers;
