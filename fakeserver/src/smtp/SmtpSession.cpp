@@ -122,11 +122,9 @@ std::size_t SmtpSession::lineLimitFor(std::string_view verb) const {
 
 void SmtpSession::greet() {
     const ServerConfig& config = _core.config();
-    if (applyRules(Phase::Connect, _channel.peer())) {
+    // A scripted 4xx/5xx greeting was written by applyRules; then only QUIT is served.
+    if (applyRules(Phase::Connect, _channel.peer()))
         reply(220, {}, config.hostname + " ESMTP " + serverSoftware() + " ready");
-    } else if (_connection.refused) {
-        // A scripted 4xx/5xx greeting other than 421: wait for QUIT (RFC 5321 3.1).
-    }
     if (_pending.disconnectAfter) hangUp("disconnect after greeting");
 }
 
