@@ -62,8 +62,8 @@ void Rule::validate() const {
     if (on == Phase::Tls && a.reply) invalid(*this, "the TLS handshake has no reply to replace");
     if (a.reply && on == Phase::Data && a.reply->code >= 300 && a.reply->code < 400 && a.reply->code != 354)
         invalid(*this, "DATA can only be answered 354 to proceed");
-    if (a.reply && a.reply->code >= 300 && a.reply->code < 400 && on != Phase::Data && on != Phase::Auth)
-        invalid(*this, "3xx replies only make sense for DATA (354) and AUTH (334)");
+    if (a.reply && a.reply->code >= 300 && a.reply->code < 400 && on != Phase::Data)
+        invalid(*this, "a 3xx reply only makes sense for DATA (354)");
     if (!a.reply && a.delay.count() == 0 && a.tarpit.count() == 0 && !a.ehlo && !a.abortAfterBytes &&
         !a.failTls && !a.close421 && !a.disconnect)
         invalid(*this, "the action does nothing");
