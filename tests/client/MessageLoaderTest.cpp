@@ -6,6 +6,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include <algorithm>
+#include <cstdint>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -301,6 +302,40 @@ BOOST_AUTO_TEST_CASE(extraHeadersAndPriorityAreRead) {
     BOOST_REQUIRE(m.date());
     BOOST_TEST(std::chrono::system_clock::to_time_t(*m.date()) == 1795420800);
     BOOST_TEST(m.textBody() == "body\r\n");
+}
+
+BOOST_AUTO_TEST_CASE(truncatedAndMutatedMessagesLoadOrFailCleanly) {
+    std::string eml = test::readFile(test::fixturePath("eml/client-composed-full.eml"));
+    std::size_t loaded = 0, refused = 0;
+    auto attempt = [&](const std::string& bytes) {
+        try {
+            MailMessage m = MailMessage::fromBytes(bytes, "mutant");
+            BOOST_TEST(m.wireBytes() == bytes);
+            (void)m.toEml(); // whatever was read can be composed again (From may be missing)
+            ++loaded;
+        } catch (const std::runtime_error&) {
+            ++refused;
+        } catch (const std::invalid_argument&) {
+            ++loaded; // toEml() refused a model without From or with a damaged address
+        }
+    };
+    for (std::size_t cut = 0; cut < eml.size(); cut += 37) attempt(eml.substr(0, cut));
+    std::uint32_t state = 12345;
+    auto next = [&] { return state = state * 1664525u + 1013904223u; };
+    for (int i = 0; i < 300; ++i) {
+        std::string mutant = eml;
+        for (int k = 0; k < 8; ++k) {
+            std::size_t at = next() % mutant.size();
+            switch (next() % 3) {
+            case 0: mutant[at] = static_cast<char>(next() & 0xFF); break;
+            case 1: mutant.insert(at, 1, "\r\n-=?\0:;\"<>"[next() % 11]); break;
+            default: mutant.erase(at, 1 + next() % 20); break;
+            }
+        }
+        attempt(mutant);
+    }
+    BOOST_TEST(loaded > 250u);
+    BOOST_TEST_MESSAGE("loaded " << loaded << ", refused " << refused);
 }
 
 BOOST_AUTO_TEST_CASE(loadFromStreamMatchesLoadFromFile) {

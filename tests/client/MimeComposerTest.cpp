@@ -139,6 +139,20 @@ BOOST_AUTO_TEST_CASE(htmlWithLinkedResourceMakesRelatedWithoutMixed) {
     BOOST_TEST(facts["part.2.content"] == r.content);
 }
 
+BOOST_AUTO_TEST_CASE(linkedResourceWithoutBodyStillHasARootPart) {
+    MailMessage m = basic();
+    LinkedResource r;
+    r.contentId = "only@x";
+    r.content = "bytes";
+    m.addLinkedResource(r);
+    auto facts = pythonEmailFacts(m.toEml());
+    BOOST_TEST(facts["defects"] == "");
+    BOOST_TEST(facts["part.0.type"] == "multipart/related");
+    BOOST_TEST(facts["part.1.type"] == "text/plain");
+    BOOST_TEST(facts["part.2.cid"] == "<only@x>");
+    BOOST_TEST(MailMessage::fromBytes(m.toEml()).linkedResources().size() == 1u);
+}
+
 BOOST_AUTO_TEST_CASE(attachmentWithoutBodyMakesMixedWithOnlyTheAttachment) {
     MailMessage m = basic();
     m.addAttachment(Attachment::fromBytes("data.bin", std::string("\0\1\2\3", 4)));

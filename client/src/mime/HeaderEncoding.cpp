@@ -3,6 +3,7 @@
 #include <glib.h>
 
 #include <cctype>
+#include <cstdio>
 #include <ctime>
 #include <stdexcept>
 

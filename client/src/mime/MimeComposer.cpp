@@ -5,6 +5,7 @@
 #include "mime/TransferEncodingChoice.h"
 
 #include <cctype>
+#include <cstdio>
 #include <list>
 #include <random>
 #include <set>
@@ -193,12 +194,12 @@ private:
         else if (views.size() > 1) root = multipart("alternative", std::move(views));
 
         if (!m.linkedResources().empty()) {
+            // RFC 2387: the first part is the root; without a body it is an empty text part.
+            if (!root) root = textPart("", {"text", "plain", {}}, "utf-8", TransferEncoding::Auto);
+            std::string rootType =
+                takeGString(g_mime_content_type_get_mime_type(g_mime_object_get_content_type(root.get())));
             std::vector<GPtr<GMimeObject>> parts;
-            std::string rootType = "text/plain";
-            if (root) {
-                rootType = takeGString(g_mime_content_type_get_mime_type(g_mime_object_get_content_type(root.get())));
-                parts.push_back(std::move(root));
-            }
+            parts.push_back(std::move(root));
             for (std::size_t i = 0; i < m.linkedResources().size(); ++i)
                 parts.push_back(resourcePart(m.linkedResources()[i], i));
             root = multipart("related", std::move(parts), rootType);
