@@ -182,7 +182,14 @@ BOOST_AUTO_TEST_CASE(everyAuthMechanismAuthenticates) {
         Started s(ServerConfig::withAuth("user@example.org", "s3cret"));
         SmtpClient client = clientFor(s.server, SecurityOptions::SslExplicit, 0, "user@example.org", "s3cret");
         client.setAllowedAuthMechanisms({mechanism});
+        std::string trace;
+        client.setTraceCallback([&](const TraceLine& line) { trace += line.text + "\n"; });
         client.send(test::sampleMessage());
+        BOOST_TEST(trace.find("*TLS established") == std::string::npos);
+        BOOST_TEST(trace.find("TLS established") != std::string::npos);
+        BOOST_TEST(trace.find("s3cret") == std::string::npos);
+        BOOST_TEST(trace.find("czNjcmV0") == std::string::npos); // base64 of the password
+        BOOST_TEST(trace.find("AHVzZXJAZXhhbXBsZS5vcmcAczNjcmV0") == std::string::npos);
         BOOST_REQUIRE(s.server.store().waitForCount(1, std::chrono::seconds(5)));
         const fake::SessionInfo session = s.server.store().last().session();
         BOOST_TEST(session.authUser == "user@example.org");

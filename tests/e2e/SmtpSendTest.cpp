@@ -213,6 +213,20 @@ BOOST_FIXTURE_TEST_CASE(ehloNameIsConfigurableAndDefaultsToAddressLiteral, fake:
     BOOST_CHECK_THROW(client.setEhloName("bad name"), std::invalid_argument);
 }
 
+BOOST_FIXTURE_TEST_CASE(traceShowsCommandsRepliesAndEvents, fake::ServerFixture) {
+    SmtpClient client = test::plainClientFor(server);
+    std::string trace;
+    client.setTraceCallback([&](const TraceLine& line) { trace += std::string(1, line.direction) + ": " + line.text + "\n"; });
+    client.send(test::sampleMessage());
+    BOOST_TEST(trace.find("*: connected to 127.0.0.1:") == 0u, trace);
+    BOOST_TEST(trace.find("S: 220 ") != std::string::npos);
+    BOOST_TEST(trace.find("C: EHLO [127.0.0.1]\nS: 250-") != std::string::npos);
+    BOOST_TEST(trace.find("C: MAIL FROM:<alice@example.org> SIZE=") != std::string::npos);
+    BOOST_TEST(trace.find("C: RCPT TO:<dave@example.org>\nC: DATA\nS: 250") != std::string::npos);
+    BOOST_TEST(trace.find("C: <message data: ") != std::string::npos);
+    BOOST_TEST(trace.find("C: QUIT\nS: 221") != std::string::npos);
+}
+
 BOOST_FIXTURE_TEST_CASE(invalidEnvelopeIsRefusedWithoutConnecting, fake::ServerFixture) {
     SmtpClient client = test::plainClientFor(server);
     MailMessage noRecipients;

@@ -57,6 +57,10 @@ void SmtpSession::checkCancelled(const std::string& command) const {
     if (_cancel && _cancel->isCancelled()) throw SmtpCancelledException(command);
 }
 
+void SmtpSession::trace(char direction, const std::string& text) const {
+    if (_config.trace) _config.trace(TraceLine{direction, text});
+}
+
 void SmtpSession::send(const std::string& bytes) {
     try {
         _connection->send(bytes);
@@ -70,6 +74,10 @@ SmtpReply SmtpSession::readReply(const std::string& command) {
     try {
         SmtpReply reply = _reader->read(command);
         if (reply.code == 421) _alive = false;
+        if (_config.trace)
+            for (std::size_t i = 0; i < reply.lines.size(); ++i)
+                trace('S', std::to_string(reply.code) + (i + 1 < reply.lines.size() ? "-" : " ") +
+                               reply.lines[i]);
         return reply;
     } catch (const SmtpException& e) {
         if (endsConnection(e)) _alive = false;
@@ -81,6 +89,7 @@ SmtpReply SmtpSession::command(const std::string& line, const std::string& shown
     const std::string& name = shownAs.empty() ? line : shownAs;
     checkCancelled(name);
     _connection->setContext(name);
+    trace('C', name);
     send(line + "\r\n");
     return readReply(name);
 }
@@ -104,6 +113,8 @@ void SmtpSession::open() {
     _reader = std::make_unique<ReplyReader>(
         [connection](char* buffer, std::size_t capacity) { return connection->receive(buffer, capacity); });
     _alive = true;
+    trace('*', "connected to " + _config.host + ":" + std::to_string(_config.port) +
+                   (implicitTls ? " with TLS" : ""));
     if (_cancel) _cancelCallback = _cancel->registerCallback([connection] { connection->abort(); });
     greet();
     hello();
@@ -177,6 +188,7 @@ void SmtpSession::secureSession() {
         throw;
     }
     _reader->discardBuffer();
+    trace('*', "TLS established");
     hello();
 }
 
@@ -313,6 +325,12 @@ TransactionOutcome SmtpSession::transact(const Envelope& envelope, MessageSource
             for (const auto& r : rcpts) batch += r + "\r\n";
             if (!chunking) batch += "DATA\r\n";
             _connection->setContext(reset ? "RSET" : mail);
+            if (_config.trace) {
+                if (reset) trace('C', "RSET");
+                trace('C', mail);
+                for (const auto& r : rcpts) trace('C', r);
+                if (!chunking) trace('C', "DATA");
+            }
             send(batch);
             if (reset) {
                 const SmtpReply rset = readReply("RSET");
@@ -341,6 +359,7 @@ TransactionOutcome SmtpSession::transact(const Envelope& envelope, MessageSource
         auto abandonData = [&] {
             if (haveDataReply && dataReply.code == 354) {
                 _connection->setContext("DATA-END");
+                trace('C', ".");
                 send(".\r\n");
                 readReply("DATA-END");
             }
@@ -440,6 +459,7 @@ void SmtpSession::sendData(MessageSource& content, TransactionOutcome& out) {
     encoder.finish(buffer);
     send(buffer);
     out.bytesSent += buffer.size();
+    trace('C', "<message data: " + std::to_string(out.bytesSent) + " bytes>");
     const SmtpReply reply = readReply("DATA-END");
     out.dataReplyCode = reply.code;
     out.dataReplyText = reply.text();
@@ -455,6 +475,8 @@ void SmtpSession::sendChunks(MessageSource& content, TransactionOutcome& out) {
         const std::string verb = "BDAT " + std::to_string(chunk.size()) + (last ? " LAST" : "");
         const std::string name = last ? "DATA-END" : verb;
         _connection->setContext(name);
+        trace('C', verb);
+        trace('C', "<message data: " + std::to_string(chunk.size()) + " bytes>");
         send(verb + "\r\n");
         send(chunk);
         out.bytesSent += chunk.size();

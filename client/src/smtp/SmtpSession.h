@@ -78,6 +78,7 @@ private:
     void expect(const SmtpReply& reply, int code, const std::string& command);
     [[noreturn]] void failReply(const SmtpReply& reply, const std::string& command);
     void checkCancelled(const std::string& command) const;
+    void trace(char direction, const std::string& text) const;
     std::string mailCommand(const Envelope& envelope, MessageSource& content,
                             const TransactionParams& params) const;
     std::string rcptCommand(const std::string& address) const;

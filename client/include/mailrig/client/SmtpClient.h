@@ -52,6 +52,20 @@ struct DsnOptions {
     }
 };
 
+/// One line of a session as the client saw it, for logs and debugging.
+struct TraceLine {
+    /// 'C' a command the client sent, 'S' a reply line it read, '*' an event (connected, TLS
+    /// established, message data sent).
+    char direction = 'C';
+    /// The line without CR LF. AUTH secrets never appear (the mechanism and step are shown);
+    /// message data is summarised as `<message data: N bytes>`.
+    std::string text;
+};
+
+/// Receives trace lines. Called on the thread running the session: with multi-connection or
+/// async sends several threads may call it at once, so it must be thread-safe then.
+using TraceCallback = std::function<void(const TraceLine&)>;
+
 /// A flag shared between the caller and an asynchronous operation. cancel() stops the
 /// operation as soon as possible: before the next command, or by shutting down the socket of a
 /// blocked read or write. The operation then fails with SmtpCancelledException, unless the
@@ -99,6 +113,7 @@ struct SmtpClientConfig {
     bool stopOnFirstFailure = false;
     ProgressCallback progress;
     bool resentHeaders = false;
+    TraceCallback trace;
 };
 } // namespace detail
 
@@ -197,6 +212,9 @@ public:
     /// Resent-Message-ID; never Resent-Bcc) when true; default false (bytes unchanged).
     bool addResentHeaders() const { return _c.resentHeaders; }
     void setAddResentHeaders(bool on) { _c.resentHeaders = on; }
+
+    /// Receives every command, reply line and event of the sessions; empty (default) for none.
+    void setTraceCallback(TraceCallback callback) { _c.trace = std::move(callback); }
 
     // --- sending ------------------------------------------------------------------------------
     /// Sends one message (modes 1-5, and 2 for a loaded EML whose bytes go out unchanged apart
