@@ -219,10 +219,7 @@ BOOST_AUTO_TEST_CASE(halfClosedPeerLosesOnlyItsUnfinishedMessage) {
     {
         SmtpWire wire(server.port());
         wire.hello();
-        wire.send("MAIL FROM:<a@b.c>\r\nRCPT TO:<x@d.e>\r\nDATA\r\n");
-        wire.reply();
-        wire.reply();
-        BOOST_TEST(wire.reply().code == 354);
+        wire.startData("a@b.c", {"x@d.e"});
         wire.send("Subject: half\r\n\r\nno terminator");
         wire.shutdownWrite();
         BOOST_TEST(wire.closedWithin(5s));
@@ -238,10 +235,7 @@ BOOST_AUTO_TEST_CASE(halfClosedPeerLosesOnlyItsUnfinishedMessage) {
 BOOST_AUTO_TEST_CASE(findsTheTerminatorSplitAcrossWrites) {
     SmtpWire wire(server.port());
     wire.hello();
-    wire.send("MAIL FROM:<a@b.c>\r\nRCPT TO:<x@d.e>\r\nDATA\r\n");
-    wire.reply();
-    wire.reply();
-    BOOST_TEST(wire.reply().code == 354);
+    wire.startData("a@b.c", {"x@d.e"});
     for (const char* piece : {"Subject: split\r\n\r\nbody\r", "\n", ".", "\r", "\n"}) {
         wire.send(piece);
         std::this_thread::sleep_for(20ms);

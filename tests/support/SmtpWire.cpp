@@ -79,15 +79,23 @@ WireReply SmtpWire::hello(std::string_view domain) {
     return command("EHLO " + std::string(domain));
 }
 
-WireReply SmtpWire::sendMail(std::string_view from, const std::vector<std::string>& to, std::string_view data) {
-    WireReply r = command("MAIL FROM:<" + std::string(from) + ">");
+void SmtpWire::startData(std::string_view from, const std::vector<std::string>& to) {
+    std::string group = "MAIL FROM:<" + std::string(from) + ">\r\n";
+    for (const std::string& rcpt : to) group += "RCPT TO:<" + rcpt + ">\r\n";
+    group += "DATA\r\n";
+    send(group);
+    WireReply r = reply();
     if (r.code != 250) throw std::runtime_error("SmtpWire: MAIL refused: " + r.text());
     for (const std::string& rcpt : to) {
-        r = command("RCPT TO:<" + rcpt + ">");
-        if (r.code != 250) throw std::runtime_error("SmtpWire: RCPT refused: " + r.text());
+        r = reply();
+        if (r.code != 250) throw std::runtime_error("SmtpWire: RCPT " + rcpt + " refused: " + r.text());
     }
-    r = command("DATA");
+    r = reply();
     if (r.code != 354) throw std::runtime_error("SmtpWire: DATA refused: " + r.text());
+}
+
+WireReply SmtpWire::sendMail(std::string_view from, const std::vector<std::string>& to, std::string_view data) {
+    startData(from, to);
     send(std::string(data) + ".\r\n");
     return reply();
 }

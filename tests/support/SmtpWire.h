@@ -33,8 +33,11 @@ public:
     WireReply command(std::string_view line);
     /// Reads the greeting and sends EHLO; returns the EHLO reply.
     WireReply hello(std::string_view domain = "client.test");
-    /// Sends MAIL, RCPTs, DATA and the already dot-stuffed `data` (which must end with CRLF),
-    /// then `.CRLF`; returns the final reply. Throws if MAIL/RCPT/DATA are not accepted.
+    /// Sends MAIL, the RCPTs and DATA pipelined in one write and reads their replies; throws
+    /// std::runtime_error naming the command unless they are 250s and a 354.
+    void startData(std::string_view from, const std::vector<std::string>& to);
+    /// `startData`, then the already dot-stuffed `data` (which must end with CRLF) and `.CRLF`;
+    /// returns the final reply.
     WireReply sendMail(std::string_view from, const std::vector<std::string>& to, std::string_view data);
     /// Half-closes (no more writes from us).
     void shutdownWrite();
