@@ -139,7 +139,8 @@ void checkLint(const std::optional<std::vector<std::string>>& expected, const Ca
         context.mimeMethod = part->parameter("method").value_or("");
         const auto from = view.from();
         if (!from.empty()) context.fromAddress = from.front().address;
-        for (const auto& f : fake::CalendarView(part->text(), context).findings())
+        const fake::CalendarView calendar(part->text(), context);
+        for (const auto& f : calendar.findings())
             described.push_back(f.code + (f.line ? " (calendar line " + std::to_string(f.line) + ")" : "") + ": " + f.message);
     }
     const std::vector<std::string> patterns = expected.value_or(std::vector<std::string>{});
