@@ -17,10 +17,7 @@ using mailrig::fake::ServerConfig;
 
 namespace {
 
-struct Started {
-    explicit Started(ServerConfig config = ServerConfig::plain()) : server(std::move(config)) { server.start(); }
-    FakeSmtpServer server;
-};
+using Started = test::StartedServer;
 
 MailMessageCollection numbered(std::size_t n) {
     MailMessageCollection messages;

@@ -12,12 +12,11 @@ using mailrig::fake::ServerConfig;
 
 namespace {
 
-struct Started {
-    explicit Started(ServerConfig config = ServerConfig::plain()) : server(std::move(config)) { server.start(); }
+struct Started : test::StartedServer {
+    using StartedServer::StartedServer;
     std::vector<std::string> connection(const std::string& command) const {
         return {command, "--host", "127.0.0.1", "--port", std::to_string(server.port()), "--security", "none"};
     }
-    FakeSmtpServer server;
 };
 
 std::vector<std::string> operator+(std::vector<std::string> a, const std::vector<std::string>& b) {

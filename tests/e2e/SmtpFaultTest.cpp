@@ -16,10 +16,7 @@ using mailrig::test::replyRule;
 
 namespace {
 
-struct Started {
-    explicit Started(ServerConfig config) : server(std::move(config)) { server.start(); }
-    FakeSmtpServer server;
-};
+using Started = test::StartedServer;
 
 ServerConfig withRule(const fake::Rule& rule) {
     ServerConfig config = ServerConfig::plain();

@@ -160,11 +160,7 @@ BOOST_AUTO_TEST_CASE(smallStreamIsRetriedButAConsumedLargeOneIsNot) {
 }
 
 BOOST_AUTO_TEST_CASE(streamWithEightBitBodyIsAbandonedWithout8BitMime) {
-    ServerConfig config = ServerConfig::plain();
-    config.capabilities.eightBitMime = false;
-    config.capabilities.binaryMime = false;
-    config.capabilities.smtpUtf8 = false;
-    FakeSmtpServer server(config);
+    FakeSmtpServer server(test::sevenBitOnlyConfig());
     server.start();
     SmtpClient client = test::plainClientFor(server);
     std::istringstream in("Subject: s\r\n\r\nGr\xc3\xbc\xc3\x9f" "e\r\n");

@@ -13,10 +13,7 @@ using mailrig::fake::ServerConfig;
 
 namespace {
 
-struct Started {
-    explicit Started(ServerConfig config) : server(std::move(config)) { server.start(); }
-    FakeSmtpServer server;
-};
+using Started = test::StartedServer;
 
 SmtpClient clientFor(const FakeSmtpServer& server, SecurityOptions security, std::uint16_t port = 0,
                      const std::string& user = {}, const std::string& password = {}) {

@@ -130,11 +130,7 @@ BOOST_FIXTURE_TEST_CASE(eightBitBodyUsesBody8BitMimeWhenOffered, fake::ServerFix
 }
 
 BOOST_AUTO_TEST_CASE(eightBitBodyIsReencodedWithout8BitMime) {
-    ServerConfig config = ServerConfig::plain();
-    config.capabilities.eightBitMime = false;
-    config.capabilities.smtpUtf8 = false;
-    config.capabilities.binaryMime = false;
-    FakeSmtpServer server(config);
+    FakeSmtpServer server(test::sevenBitOnlyConfig());
     server.start();
     const std::string eml = "From: alice@example.org\r\nTo: bob@example.org\r\nSubject: s\r\n"
                             "MIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n"

@@ -9,6 +9,25 @@
 
 namespace mailrig::test {
 
+/// A fake server started in the constructor and stopped by its destructor (start() failures
+/// throw, failing the test with the reason).
+struct StartedServer {
+    explicit StartedServer(fake::ServerConfig config = fake::ServerConfig::plain())
+        : server(std::move(config)) {
+        server.start();
+    }
+    fake::FakeSmtpServer server;
+};
+
+/// `ServerConfig::plain()` without 8BITMIME, BINARYMIME and SMTPUTF8: a 7-bit-only server.
+inline fake::ServerConfig sevenBitOnlyConfig() {
+    fake::ServerConfig config = fake::ServerConfig::plain();
+    config.capabilities.eightBitMime = false;
+    config.capabilities.binaryMime = false;
+    config.capabilities.smtpUtf8 = false;
+    return config;
+}
+
 /// A plaintext client for `server`'s plain listener with short timeouts (tests must not hang).
 inline SmtpClient plainClientFor(const fake::FakeSmtpServer& server) {
     SmtpClient client(server.host(), server.port(), {}, {}, SecurityOptions::None);
