@@ -33,8 +33,9 @@ std::string subjectsOf(const std::vector<CapturedMail>& mails) {
 }
 
 /// Applies a list of message checks to a list of messages: a check with `select` takes the
-/// first unused message it selects, any other takes the message at its own position. Messages
-/// no check looked at are linted (no findings allowed) unless `every` covers them.
+/// first unused message it selects, any other takes the message at its own position. `every`
+/// applies to all messages; each message is linted once: by its own check when it has one, else
+/// by `every`, else with no findings allowed.
 void checkMessageList(const std::vector<MessageCheck>& checks, const std::optional<MessageCheck>& every,
                       const std::vector<CapturedMail>& mails, const std::string& key, std::vector<Mismatch>& out) {
     std::vector<std::unique_ptr<fake::MessageView>> views;
@@ -65,7 +66,8 @@ void checkMessageList(const std::vector<MessageCheck>& checks, const std::option
     for (std::size_t m = 0; m < mails.size(); ++m) {
         if (!views[m]) continue;
         if (every) {
-            checkMessage(*every, mails[m], *views[m], MismatchSink(out, "expect.every (" + mails[m].label + ")", every->where.line));
+            checkMessage(*every, mails[m], *views[m], MismatchSink(out, "expect.every (" + mails[m].label + ")", every->where.line),
+                         !used[m]);
         } else if (!used[m]) {
             checkMessage(MessageCheck{}, mails[m], *views[m], MismatchSink(out, key + " (" + mails[m].label + ")", 0));
         }
