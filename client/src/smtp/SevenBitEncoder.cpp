@@ -1,30 +1,13 @@
 #include "smtp/SevenBitEncoder.h"
 
+#include "mime/GMimeSupport.h"
 #include "smtp/MessageSource.h"
 
-#include <gmime/gmime.h>
-
-#include <memory>
-#include <mutex>
 #include <stdexcept>
 
 namespace mailrig::detail {
 
 namespace {
-
-struct Unref {
-    void operator()(void* object) const {
-        if (object) g_object_unref(object);
-    }
-};
-template <typename T>
-using GPtr = std::unique_ptr<T, Unref>;
-
-void initGMime() {
-    // g_mime_init() counts its callers, so sharing the library with other parts is safe.
-    static std::once_flag once;
-    std::call_once(once, [] { g_mime_init(); });
-}
 
 bool contentHasEightBit(GMimePart* part) {
     GMimeDataWrapper* wrapper = g_mime_part_get_content(part);
@@ -75,13 +58,10 @@ void reencodeObject(GMimeObject* object) {
 std::string reencodeSevenBit(const std::string& bytes) {
     const std::size_t headerLength = headerBlockLength(bytes);
     if (!hasEightBit(bytes.data() + headerLength, bytes.size() - headerLength)) return bytes;
-    initGMime();
+    ensureGMime();
     GPtr<GMimeStream> in(g_mime_stream_mem_new_with_buffer(bytes.data(), bytes.size()));
     GPtr<GMimeParser> parser(g_mime_parser_new_with_stream(in.get()));
-    std::unique_ptr<GMimeParserOptions, void (*)(GMimeParserOptions*)> options(
-        g_mime_parser_options_new(), g_mime_parser_options_free);
-    g_mime_parser_options_set_rfc2047_compliance_mode(options.get(), GMIME_RFC_COMPLIANCE_LOOSE);
-    g_mime_parser_options_set_parameter_compliance_mode(options.get(), GMIME_RFC_COMPLIANCE_LOOSE);
+    ParserOptionsPtr options = lenientParserOptions();
     GPtr<GMimeMessage> message(g_mime_parser_construct_message(parser.get(), options.get()));
     if (!message) throw std::runtime_error("cannot parse the message to re-encode it as 7-bit");
     reencodeMessage(message.get());

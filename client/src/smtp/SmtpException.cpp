@@ -23,6 +23,19 @@ std::string replyMessage(const std::string& command, int code, const std::string
 
 } // namespace
 
+std::string toString(SmtpErrorKind kind) {
+    switch (kind) {
+    case SmtpErrorKind::Reply: return "reply";
+    case SmtpErrorKind::Connection: return "connection";
+    case SmtpErrorKind::Tls: return "tls";
+    case SmtpErrorKind::Authentication: return "authentication";
+    case SmtpErrorKind::Capability: return "capability";
+    case SmtpErrorKind::Protocol: return "protocol";
+    case SmtpErrorKind::Cancelled: return "cancelled";
+    }
+    return "other";
+}
+
 SmtpException::SmtpException(SmtpErrorKind kind, const std::string& message, std::string command,
                              int replyCode, std::string enhancedStatus, std::string replyText,
                              bool transient)

@@ -16,6 +16,9 @@ enum class SmtpErrorKind {
     Cancelled,      ///< the operation was cancelled by the caller
 };
 
+/// `reply`, `connection`, `tls`, `authentication`, `capability`, `protocol` or `cancelled`.
+std::string toString(SmtpErrorKind kind);
+
 /// Every failure of an SMTP operation. Carries the command that failed as sent (e.g.
 /// `RCPT TO:<bob@example.org>`, `DATA-END` for the reply after the message data, `CONNECT` for
 /// the greeting; AUTH secrets are never included), the reply code (0 when there was no reply),
