@@ -13,7 +13,7 @@ namespace mailrig {
 /// bodies, in the order added, so the last view is the richest, as RFC 2046 asks.
 struct AlternateView {
     std::string content;                      ///< the decoded content (text in `charset`)
-    std::string contentType = "text/plain";   ///< media type without parameters
+    std::string contentType = "text/plain";   ///< media type (parameters belong in `parameters`)
     std::string charset = "utf-8";            ///< charset parameter for text types; empty for none
     TransferEncoding transferEncoding = TransferEncoding::Auto; ///< how the part is encoded
     /// Extra Content-Type parameters, written in order, e.g. {"method", "REQUEST"}.

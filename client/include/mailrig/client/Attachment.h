@@ -13,7 +13,9 @@ namespace mailrig {
 /// `name=` parameter; the transfer encoding is chosen by content unless set.
 struct Attachment {
     std::string fileName;                           ///< UTF-8 file name, without a directory
-    std::string contentType = "application/octet-stream"; ///< media type without parameters
+    /// Media type, e.g. `application/pdf`; parameters may follow (`text/calendar; method=REQUEST`).
+    /// A `text/*` type without charset is labelled utf-8 when the content is valid UTF-8.
+    std::string contentType = "application/octet-stream";
     std::string content;                            ///< the raw bytes
     Disposition disposition = Disposition::Attachment;
     std::string contentId;                          ///< optional Content-ID, without angle brackets
@@ -37,7 +39,7 @@ struct Attachment {
 /// `Content-ID: <contentId>`.
 struct LinkedResource {
     std::string contentId;                          ///< without angle brackets, e.g. `logo@x`
-    std::string contentType = "application/octet-stream";
+    std::string contentType = "application/octet-stream"; ///< media type, as for Attachment
     std::string content;                            ///< the raw bytes
     std::string fileName;                           ///< optional UTF-8 name
 
