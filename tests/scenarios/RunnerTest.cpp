@@ -102,6 +102,29 @@ expect: {count: 1}
     BOOST_TEST(r.mismatches[0].actual.find("bare-lf") == 0);
 }
 
+BOOST_AUTO_TEST_CASE(eachMessageIsLintedOnceByItsOwnCheck) {
+    const std::string yaml = R"(name: t
+description: d
+steps:
+  - send_raw: {from: a@example.org, to: [b@example.net], eml: eml/bcc-header-present.eml}
+  - send: {from: a@example.org, to: [b@example.net], subject: clean, text: x}
+expect:
+  count: 2
+  messages:
+    - lint: ["^bcc-present"]
+  every:
+    envelope: {from: a@example.org}
+)";
+    const auto r = runYaml(yaml);
+    BOOST_TEST((r.verdict == Verdict::Passed), allMismatches(r));
+
+    std::string unexpected = yaml;
+    unexpected.replace(unexpected.find("    - lint: [\"^bcc-present\"]"), 28, "    - {}");
+    const auto u = runYaml(unexpected);
+    BOOST_REQUIRE(u.mismatches.size() == 1u);
+    BOOST_TEST(u.mismatches[0].check == "expect.messages[0].lint");
+}
+
 BOOST_AUTO_TEST_CASE(goldenDifferenceShowsTheFirstDifferingLine) {
     const auto r = runYaml(R"(name: t
 description: d
