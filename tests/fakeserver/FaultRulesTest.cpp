@@ -99,6 +99,27 @@ for n in (1, 2):
     BOOST_TEST(s.server.store().count() == 1u);
 }
 
+BOOST_AUTO_TEST_CASE(abortsDuringDataEvenWhenTheWholeMessageArrivesInOneRead) {
+    Rule abort = rule(Phase::Data);
+    abort.action.abortAfterBytes = 100;
+    RuledServer s({abort});
+    // smtplib writes the whole (small) message, terminator included, in one send.
+    const char* script = R"PY(
+import smtplib, sys
+s = smtplib.SMTP('127.0.0.1', int(sys.argv[1]), timeout=10)
+body = b'Subject: short\r\n\r\n' + b'y' * 200 + b'\r\n'
+try:
+    s.sendmail('a@example.com', ['b@example.com'], body)
+    print('accepted')
+except (smtplib.SMTPServerDisconnected, ConnectionError):
+    print('disconnected')
+)PY";
+    auto r = runPython(script, {s.port()});
+    BOOST_TEST_INFO(r.err);
+    BOOST_TEST(r.out == "disconnected\n");
+    BOOST_TEST(s.server.store().count() == 0u);
+}
+
 BOOST_AUTO_TEST_CASE(answers421AtGreetingAndCloses) {
     Rule busy = rule(Phase::Connect);
     busy.action.close421 = true;

@@ -42,6 +42,8 @@ void SmtpSession::proceedData(const CommandLine&) {
     for (;;) {
         std::string_view view = _in.view();
         if (auto end = findDataEnd(view, scanFrom, dropped == 0)) {
+            // The whole message may arrive in one read: the scripted abort still comes first.
+            checkAbort(dropped + end->consumed);
             _record->append('C', "<message data: " + std::to_string(dropped + end->consumed) + " bytes>");
             std::string content;
             ContentFacts facts;
