@@ -129,6 +129,12 @@ BOOST_AUTO_TEST_CASE(pythonSeesTheComposedStructureWithoutDefects) {
     BOOST_TEST(facts["part.1.type"] == "multipart/related");
     BOOST_TEST(facts["part.2.type"] == "multipart/alternative");
     BOOST_TEST(facts["part.3.type"] == "text/plain");
+    BOOST_TEST(facts["part.3.content"] == "Hello Bob,\r\nthe report is attached.\r\n");
+    BOOST_TEST(facts["part.4.content"] == "<p>Hello <b>Bob</b>, <img src=\"cid:logo@example.org\"></p>\r\n");
+    BOOST_TEST(facts["part.5.content"] == "BEGIN:VCALENDAR\r\nMETHOD:REQUEST\r\nSUMMARY:Встреча\r\nEND:VCALENDAR\r\n");
+    BOOST_TEST(facts["part.6.content"] == std::string("\x89PNG\r\n\x1a\n\0\0\0\rIHDR", 16));
+    BOOST_TEST(facts["part.7.content"] == std::string("%PDF-1.4\n\0\xff\xfe binary", 19));
+    BOOST_TEST(facts["part.8.content"] == "plain notes\r\nsecond line\r\n");
     BOOST_TEST(facts["part.4.type"] == "text/html");
     BOOST_TEST(facts["part.5.type"] == "text/calendar");
     BOOST_TEST(facts["part.5.params"].find("method=REQUEST") != std::string::npos);

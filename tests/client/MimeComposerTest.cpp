@@ -461,7 +461,11 @@ BOOST_AUTO_TEST_CASE(calendarViewCarriesMethodAndCharset) {
     BOOST_TEST(facts["part.2.charset"] == "UTF-8");
     BOOST_TEST(facts["part.2.params"].find("method=REQUEST") != std::string::npos);
     BOOST_TEST(facts["part.2.cte"] == "base64");
-    BOOST_TEST(facts["part.2.content"] == "BEGIN:VCALENDAR\nMETHOD:REQUEST\nEND:VCALENDAR\n");
+    BOOST_TEST(facts["part.2.content"] == "BEGIN:VCALENDAR\r\nMETHOD:REQUEST\r\nEND:VCALENDAR\r\n");
+    MailMessage unixLines = basic();
+    view.content = "BEGIN:VCALENDAR\nEND:VCALENDAR\n"; // bare LF in, canonical CRLF inside base64
+    unixLines.addAlternateView(view);
+    BOOST_TEST(pythonEmailFacts(unixLines.toEml())["part.0.content"] == "BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n");
 }
 
 BOOST_AUTO_TEST_CASE(extraAddressFieldsKeepTheirAddressesReadable) {

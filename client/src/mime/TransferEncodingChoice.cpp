@@ -78,6 +78,9 @@ EncodedContent chooseForText(const std::string& text, TransferEncoding requested
         chosen = requested;
         break;
     }
+    // Base64 carries the canonical form itself (RFC 2046 4.1.1: CRLF line breaks); the
+    // line-based encodings get "\n", which the writer turns into CRLF.
+    if (chosen == TransferEncoding::Base64) return {chosen, normalizeLineEnds(text, "\r\n")};
     return {chosen, std::move(lf)};
 }
 

@@ -11,8 +11,9 @@ namespace mailrig::detail {
 /// Rewrites every line break (CRLF, a bare CR or a bare LF) as `eol`.
 std::string normalizeLineEnds(const std::string& text, const std::string& eol);
 
-/// A chosen encoding and the content to hand to the MIME writer (line ends as "\n" for the
-/// line-based encodings, the bytes unchanged for base64).
+/// A chosen encoding and the content to hand to the MIME writer: line ends as "\n" for the
+/// line-based encodings (the writer makes them CRLF); for base64, text in canonical CRLF form and
+/// bytes unchanged.
 struct EncodedContent {
     TransferEncoding encoding; ///< never Auto
     std::string content;
