@@ -1,5 +1,7 @@
 #include "support/BackgroundProcess.h"
 
+#include "support/Process.h"
+
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
@@ -16,22 +18,9 @@ BackgroundProcess::BackgroundProcess(const std::vector<std::string>& argv) {
     int outPipe[2], errPipe[2];
     if (::pipe2(outPipe, O_CLOEXEC) != 0 || ::pipe2(errPipe, O_CLOEXEC) != 0)
         throw std::runtime_error(std::string("BackgroundProcess: pipe: ") + std::strerror(errno));
-    _pid = ::fork();
-    if (_pid < 0) throw std::runtime_error(std::string("BackgroundProcess: fork: ") + std::strerror(errno));
-    if (_pid == 0) {
-        ::setpgid(0, 0);
-        int devNull = ::open("/dev/null", O_RDONLY);
-        ::dup2(devNull, 0);
-        ::dup2(outPipe[1], 1);
-        ::dup2(errPipe[1], 2);
-        std::vector<char*> args;
-        for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-        args.push_back(nullptr);
-        ::execvp(args[0], args.data());
-        std::string msg = "cannot start " + argv[0] + ": " + std::strerror(errno) + "\n";
-        (void)!::write(2, msg.data(), msg.size());
-        ::_exit(127);
-    }
+    int devNull = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
+    _pid = spawnProcess(argv, devNull, outPipe[1], errPipe[1]);
+    ::close(devNull);
     ::close(outPipe[1]);
     ::close(errPipe[1]);
     _out = outPipe[0];

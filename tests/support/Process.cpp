@@ -27,21 +27,14 @@ void closeQuietly(int& fd) {
 
 } // namespace
 
-ProcessResult runProcess(const std::vector<std::string>& argv, const std::string& input,
-                         std::chrono::milliseconds timeout) {
-    if (argv.empty()) throw std::runtime_error("runProcess: no program given");
-    int inPipe[2], outPipe[2], errPipe[2];
-    if (::pipe2(inPipe, O_CLOEXEC) != 0 || ::pipe2(outPipe, O_CLOEXEC) != 0 ||
-        ::pipe2(errPipe, O_CLOEXEC) != 0)
-        throw std::runtime_error(std::string("runProcess: pipe: ") + std::strerror(errno));
-
+pid_t spawnProcess(const std::vector<std::string>& argv, int stdinFd, int stdoutFd, int stderrFd) {
     pid_t pid = ::fork();
-    if (pid < 0) throw std::runtime_error(std::string("runProcess: fork: ") + std::strerror(errno));
+    if (pid < 0) throw std::runtime_error(std::string("spawnProcess: fork: ") + std::strerror(errno));
     if (pid == 0) {
         ::setpgid(0, 0);
-        ::dup2(inPipe[0], 0);
-        ::dup2(outPipe[1], 1);
-        ::dup2(errPipe[1], 2);
+        ::dup2(stdinFd, 0);
+        ::dup2(stdoutFd, 1);
+        ::dup2(stderrFd, 2);
         std::vector<char*> args;
         for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
         args.push_back(nullptr);
@@ -50,6 +43,18 @@ ProcessResult runProcess(const std::vector<std::string>& argv, const std::string
         (void)!::write(2, msg.data(), msg.size());
         ::_exit(127);
     }
+    return pid;
+}
+
+ProcessResult runProcess(const std::vector<std::string>& argv, const std::string& input,
+                         std::chrono::milliseconds timeout) {
+    if (argv.empty()) throw std::runtime_error("runProcess: no program given");
+    int inPipe[2], outPipe[2], errPipe[2];
+    if (::pipe2(inPipe, O_CLOEXEC) != 0 || ::pipe2(outPipe, O_CLOEXEC) != 0 ||
+        ::pipe2(errPipe, O_CLOEXEC) != 0)
+        throw std::runtime_error(std::string("runProcess: pipe: ") + std::strerror(errno));
+
+    pid_t pid = spawnProcess(argv, inPipe[0], outPipe[1], errPipe[1]);
     ::close(inPipe[0]);
     ::close(outPipe[1]);
     ::close(errPipe[1]);

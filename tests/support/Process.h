@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <string>
+#include <sys/types.h>
 #include <vector>
 
 namespace mailrig::test {
@@ -31,6 +32,12 @@ ProcessResult runPython(const std::string& script, const std::vector<std::string
 /// Runs the mailrig command built with the tests.
 ProcessResult runMailrig(const std::vector<std::string>& args, const std::string& input = {},
                          std::chrono::milliseconds timeout = std::chrono::seconds(60));
+
+/// Forks and executes `argv` (looked up on PATH) in a process group of its own, with the given
+/// descriptors as its stdin, stdout and stderr; returns the child's pid. When the program cannot
+/// be executed the child writes `cannot start NAME: cause` to its stderr and exits 127.
+/// Throws std::runtime_error when fork fails.
+pid_t spawnProcess(const std::vector<std::string>& argv, int stdinFd, int stdoutFd, int stderrFd);
 
 /// True when `program` exists as an executable file (absolute path) or on PATH.
 bool haveProgram(const std::string& program);
