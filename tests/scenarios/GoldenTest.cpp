@@ -35,4 +35,68 @@ BOOST_AUTO_TEST_CASE(contentDifferenceIsReportedWithTheLine) {
     BOOST_TEST(none.empty());
 }
 
+namespace {
+
+std::string base64(const std::string& bytes) {
+    static const char* alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    std::string out;
+    std::size_t i = 0;
+    for (; i + 2 < bytes.size(); i += 3) {
+        const unsigned v = (unsigned char)bytes[i] << 16 | (unsigned char)bytes[i + 1] << 8 | (unsigned char)bytes[i + 2];
+        for (int s = 18; s >= 0; s -= 6) out += alphabet[(v >> s) & 63];
+    }
+    if (i + 1 == bytes.size()) {
+        const unsigned v = (unsigned char)bytes[i] << 16;
+        out += std::string{alphabet[(v >> 18) & 63], alphabet[(v >> 12) & 63], '=', '='};
+    } else if (i + 2 == bytes.size()) {
+        const unsigned v = (unsigned char)bytes[i] << 16 | (unsigned char)bytes[i + 1] << 8;
+        out += std::string{alphabet[(v >> 18) & 63], alphabet[(v >> 12) & 63], alphabet[(v >> 6) & 63], '='};
+    }
+    std::string wrapped;
+    for (std::size_t at = 0; at < out.size(); at += 76) wrapped += out.substr(at, 76) + "\r\n";
+    return wrapped;
+}
+
+std::string calendarMessage(const std::string& boundary, const std::string& uid, const std::string& summary) {
+    const std::string calendar = "BEGIN:VCALENDAR\r\nMETHOD:REQUEST\r\nBEGIN:VEVENT\r\nUID:" + uid +
+                                 "\r\nDTSTAMP:20261124T101500Z\r\nSUMMARY:" + summary +
+                                 "\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n";
+    return "Subject: invite\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"" + boundary +
+           "\"\r\n\r\n--" + boundary + "\r\nContent-Type: text/plain\r\n\r\nJoin us\r\n--" + boundary +
+           "\r\nContent-Type: text/calendar; method=REQUEST; charset=utf-8\r\nContent-Transfer-Encoding: base64\r\n\r\n" +
+           base64(calendar) + "--" + boundary + "--\r\n";
+}
+
+} // namespace
+
+BOOST_AUTO_TEST_CASE(base64CalendarPartsAreComparedDecoded) {
+    // The generated UID sits inside base64: only a decoding comparison can ignore it.
+    const auto golden = calendarMessage("=_a", "generated-one@example.org", "Planning");
+    const auto captured = calendarMessage("=_b", "another-uid-entirely-0123456789@example.org", "Planning");
+    std::vector<Mismatch> none;
+    compareGolden("g.eml", golden, captured, MismatchSink(none, "golden", 0));
+    BOOST_TEST(none.empty());
+
+    std::vector<Mismatch> out;
+    compareGolden("g.eml", golden, calendarMessage("=_b", "x@example.org", "Retro"), MismatchSink(out, "golden", 0));
+    BOOST_REQUIRE(out.size() == 1u);
+    BOOST_TEST(out[0].expected.find("SUMMARY:Planning") != std::string::npos);
+    BOOST_TEST(out[0].actual.find("SUMMARY:Retro") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(transferEncodingDoesNotMatterButBinaryContentDoes) {
+    const std::string quoted = "Subject: a\r\nContent-Type: text/plain; charset=utf-8\r\n"
+                               "Content-Transfer-Encoding: quoted-printable\r\n\r\nK=C3=A4se\r\n";
+    const std::string encoded = "Subject: a\r\nContent-Type: text/plain; charset=utf-8\r\n"
+                                "Content-Transfer-Encoding: base64\r\n\r\n" + base64("K\xC3\xA4se\r\n");
+    BOOST_TEST(normaliseForGolden(quoted) == normaliseForGolden(encoded));
+
+    auto binary = [](const std::string& content) {
+        return "Subject: a\r\nContent-Type: application/octet-stream\r\nContent-Transfer-Encoding: base64\r\n\r\n" +
+               base64(content);
+    };
+    BOOST_TEST(normaliseForGolden(binary("\x01\x02\x03")) != normaliseForGolden(binary("\x01\x02\x04")));
+    BOOST_TEST(normaliseForGolden(binary("\x01\x02\x03")).find("3 octets, sha256 ") != std::string::npos);
+}
+
 BOOST_AUTO_TEST_SUITE_END()

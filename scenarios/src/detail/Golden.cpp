@@ -1,5 +1,10 @@
 #include "detail/Golden.h"
 
+#include "detail/MessageChecks.h"
+
+#include "mailrig/fakeserver/MessageView.h"
+#include "mailrig/fakeserver/TnefView.h"
+
 #include <algorithm>
 #include <regex>
 #include <sstream>
@@ -43,13 +48,12 @@ void replaceAll(std::string& text, const std::string& from, const std::string& t
         text.replace(at, from.size(), to);
 }
 
-} // namespace
-
-std::string normaliseForGolden(const std::string& raw) {
-    // Unfold header continuation lines first so a folded Date or Message-ID is one line.
+/// Unfolds header continuation lines (only before the first empty line) and replaces volatile
+/// values line by line.
+std::vector<std::string> normaliseLines(const std::string& text, bool startsInHeader) {
     std::vector<std::string> lines;
-    bool inHeader = true;
-    for (const auto& line : splitLines(raw)) {
+    bool inHeader = startsInHeader;
+    for (const auto& line : splitLines(text)) {
         if (inHeader && line.empty()) inHeader = false;
         if (inHeader && !lines.empty() && !line.empty() && (line[0] == ' ' || line[0] == '\t')) {
             lines.back() += line;
@@ -63,16 +67,82 @@ std::string normaliseForGolden(const std::string& raw) {
         {std::regex(R"(^X-MS-TNEF-Correlator:.*$)", std::regex::icase), "X-MS-TNEF-Correlator: <correlator>"},
         {std::regex(R"(^(UID|DTSTAMP):.*$)"), "$1:<generated>"},
     };
-    std::string text;
-    for (auto& line : lines) {
+    for (auto& line : lines)
         for (const auto& [pattern, replacement] : volatileValues) line = std::regex_replace(line, pattern, replacement);
-        text += line + "\r\n";
+    return lines;
+}
+
+std::string joinCrlf(const std::vector<std::string>& lines) {
+    std::string text;
+    for (const auto& line : lines) text += line + "\r\n";
+    return text;
+}
+
+/// The header block of `part` as transmitted, without the transfer encoding (the comparison is
+/// of decoded content, so base64 and quoted-printable of the same content compare equal).
+void writeHeaders(const fake::MimePart& part, std::string& out) {
+    for (const auto& field : part.headers()) {
+        std::string name = field.name;
+        std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return std::tolower(c); });
+        if (name == "content-transfer-encoding") continue;
+        std::string value;
+        for (const char c : field.rawValue)
+            if (c != '\r' && c != '\n') value += c;
+        out += field.name + ":" + value + "\r\n";
+    }
+    out += "\r\n";
+}
+
+void writeTnef(const fake::TnefView& tnef, std::string& out) {
+    out += "[TNEF decoded]\r\n";
+    out += "message class: " + tnef.messageClass + "\r\n";
+    out += "subject: " + tnef.subject + "\r\n";
+    out += "text body:\r\n" + joinCrlf(normaliseLines(tnef.textBody, false));
+    out += "html body:\r\n" + joinCrlf(normaliseLines(tnef.htmlBody, false));
+    for (const auto& attachment : tnef.attachments)
+        out += "attachment: " + attachment.fileName + " " + attachment.mimeTag + " " +
+               std::to_string(attachment.size()) + " octets sha256 " + sha256Hex(attachment.content) + "\r\n";
+    for (const auto& problem : tnef.problems) out += "problem: " + problem + "\r\n";
+}
+
+/// One entity and its children as text: headers, then decoded text content, or for binary
+/// content its size and checksum, or for TNEF its decoded fields.
+void writePart(const fake::MimePart& part, std::string& out) {
+    writeHeaders(part, out);
+    if (part.isMultipart() || part.isMessage()) {
+        for (const auto& child : part.children()) {
+            out += "--[part " + child.path() + "]\r\n";
+            writePart(child, out);
+        }
+        if (part.isMultipart()) out += "--[end of " + (part.path().empty() ? std::string("message") : part.path()) + "]\r\n";
+        return;
+    }
+    const auto& type = part.contentType();
+    if (type == "application/ms-tnef" || type == "application/vnd.ms-tnef") {
+        writeTnef(fake::decodeTnef(part.content()), out);
+    } else if (part.mediaType() == "text") {
+        out += joinCrlf(normaliseLines(part.text(), false));
+    } else {
+        out += "[" + std::to_string(part.size()) + " octets, sha256 " + sha256Hex(part.content()) + "]\r\n";
+    }
+}
+
+} // namespace
+
+std::string normaliseForGolden(const std::string& raw) {
+    std::string text;
+    try {
+        const fake::MessageView view(raw);
+        std::string tree;
+        writePart(view.root(), tree);
+        text = joinCrlf(normaliseLines(tree, true));
+    } catch (const fake::MessageParseError&) {
+        text = joinCrlf(normaliseLines(raw, true));
     }
     const auto boundaries = boundariesOf(text);
     for (std::size_t i = 0; i < boundaries.size(); ++i) replaceAll(text, boundaries[i], "BOUNDARY-" + std::to_string(i + 1));
     return text;
 }
-
 void compareGolden(const std::string& goldenPath, const std::string& golden, const std::string& captured,
                    const MismatchSink& sink) {
     const auto expected = splitLines(normaliseForGolden(golden));
@@ -88,7 +158,7 @@ void compareGolden(const std::string& goldenPath, const std::string& golden, con
         if (first >= lines.size()) out << "> " << (first + 1) << ": (end of message)\n";
         return out.str();
     };
-    sink.add("", "matches " + goldenPath + " (normalised), first difference at line " + std::to_string(first + 1) +
+    sink.add("", "matches " + goldenPath + " (decoded and normalised), first difference at line " + std::to_string(first + 1) +
                      ":\n" + excerpt(expected),
              excerpt(actual));
 }
