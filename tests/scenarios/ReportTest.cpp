@@ -89,4 +89,20 @@ print(suite.find('testcase[2]/failure').text.splitlines()[0])
                              "suite/bad.yaml:9: expect.messages[0].headers.equal.Subject\n");
 }
 
+BOOST_AUTO_TEST_CASE(junitStaysWellFormedWithBytesThatAreNotUtf8) {
+    auto results = sampleResults();
+    // A Latin-1 body and a truncated UTF-8 sequence, as captured from a misbehaving client.
+    results[1].mismatches.push_back({"expect.messages[0].text", 12, "K\xC3\xA4se", "K\xE4se \xC3"});
+    results[1].transcript += "\nC: MAIL FROM:<j\xFCrgen@example.org>\n";
+    mailrig::test::TempDir dir;
+    std::ostringstream out;
+    writeJUnit(out, results, "mailrig");
+    mailrig::test::writeFile(dir.file("junit.xml"), out.str());
+    const auto parsed = mailrig::test::runProcess(
+        {"/usr/bin/python3", "-c", "import xml.dom.minidom,sys; xml.dom.minidom.parse(sys.argv[1])", dir.file("junit.xml")});
+    BOOST_TEST(parsed.exitCode == 0, parsed.err);
+    BOOST_TEST(out.str().find("K\xC3\xA4se") != std::string::npos); // valid UTF-8 is kept
+    BOOST_TEST(out.str().find("K\xEF\xBF\xBDse \xEF\xBF\xBD") != std::string::npos); // other bytes: U+FFFD
+}
+
 BOOST_AUTO_TEST_SUITE_END()
