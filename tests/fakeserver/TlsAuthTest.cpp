@@ -103,6 +103,37 @@ BOOST_AUTO_TEST_CASE(xoauth2TokenAuthenticatesAndFailureFollowsTheProtocol) {
     BOOST_TEST(transcript.find("dXNlcj") == std::string::npos);
 }
 
+BOOST_AUTO_TEST_CASE(everySaslSecretIsMaskedInTheTranscript) {
+    AuthServer s(true);
+    SmtpWire wire(s.server.port());
+    wire.hello();
+    // PLAIN with an initial response: base64("\0alice\0wonder land")
+    BOOST_TEST(wire.command("AUTH PLAIN AGFsaWNlAHdvbmRlciBsYW5k").code == 235);
+    SmtpWire login(s.server.port());
+    login.hello();
+    BOOST_TEST(login.command("AUTH LOGIN").code == 334);
+    BOOST_TEST(login.command("YWxpY2U=").code == 334);         // base64("alice")
+    BOOST_TEST(login.command("d29uZGVyIGxhbmQ=").code == 235); // base64("wonder land")
+    SmtpWire plain(s.server.port());
+    plain.hello();
+    BOOST_TEST(plain.command("AUTH PLAIN").code == 334);
+    BOOST_TEST(plain.command("AGFsaWNlAHdyb25n").code == 535); // base64("\0alice\0wrong")
+    SmtpWire cram(s.server.port());
+    cram.hello();
+    BOOST_TEST(cram.command("AUTH CRAM-MD5").code == 334);
+    BOOST_TEST(cram.command("YWxpY2UgMDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=").code == 535);
+    for (auto* w : {&wire, &login, &plain, &cram}) w->command("QUIT");
+    BOOST_REQUIRE(s.server.store().sessions().size() == 4u);
+    std::string all;
+    for (const auto& session : s.server.store().sessions()) all += session.transcriptText();
+    BOOST_TEST_INFO(all);
+    for (const char* secret : {"AGFsaWNl", "YWxpY2U", "d29uZGVy", "AGFsaWNlAHdyb25n", "YWxpY2UgMDEy"})
+        BOOST_TEST(all.find(secret) == std::string::npos, secret);
+    BOOST_TEST(all.find("C: AUTH PLAIN ***") != std::string::npos);
+    BOOST_TEST(all.find("C: AUTH LOGIN\n") != std::string::npos);
+    BOOST_TEST(all.find("C: ***") != std::string::npos);
+}
+
 BOOST_AUTO_TEST_CASE(authBeforeTlsIsRefusedUnlessAllowed) {
     AuthServer strict;
     SmtpWire wire(strict.server.port());
