@@ -37,6 +37,13 @@ void checkError(const std::string& text, int line, const std::string& key, const
 
 BOOST_AUTO_TEST_SUITE(RuleYamlTest)
 
+BOOST_AUTO_TEST_CASE(nthWithoutTimesFiresOnThatOccurrenceOnly) {
+    BOOST_TEST(ruleFromYaml(YAML::Load("{on: RCPT, nth: 2, reply: 550}"), "x").times == 1u);
+    BOOST_TEST(ruleFromYaml(YAML::Load("{on: RCPT, nth: 2, times: 0, reply: 550}"), "x").times == 0u);
+    BOOST_TEST(ruleFromYaml(YAML::Load("{on: RCPT, nth: 1, times: 3, reply: 550}"), "x").times == 3u);
+    BOOST_TEST(ruleFromYaml(YAML::Load("{on: RCPT, reply: 550}"), "x").times == 0u); // every occurrence
+}
+
 BOOST_AUTO_TEST_CASE(greylistRuleReadsLikeTheCppValue) {
     Rule rule = ruleFromYaml(YAML::Load("{on: rcpt, match: x@example.com, nth: 1, times: 1, scope: global,"
                                         " reply: '451 4.7.1 Greylisted, try again'}"),

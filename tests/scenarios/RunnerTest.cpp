@@ -47,6 +47,37 @@ BOOST_AUTO_TEST_CASE(passingScenarioHasNoMismatches) {
     BOOST_TEST(r.transcript.find("C: MAIL FROM:<alice@example.org>") != std::string::npos);
 }
 
+BOOST_AUTO_TEST_CASE(theGreylistingSketchRunsAsWritten) {
+    // The example from the scenario runner's specification, verbatim.
+    const auto r = runYaml(R"(name: greylisting-retry
+description: The first RCPT for carol gets 451; the client retries and the message arrives once.
+covers: [send, faults]
+server:
+  rules:
+    - on: RCPT
+      match: "carol@example.com"
+      nth: 1
+      reply: "451 4.7.1 Greylisted, try again later"
+client:
+  security: none
+  retry: {attempts: 2, delay_ms: 10}
+steps:
+  - send:
+      from: Alice <alice@example.org>
+      to: [carol@example.com]
+      subject: Hello
+      text: Hi Carol
+expect:
+  client: ok
+  messages:
+    - envelope: {from: alice@example.org, to: [carol@example.com]}
+      mime: [{path: "", type: text/plain}]
+      text: {contains: Hi Carol}
+  transcript: {contains: ["451 4.7.1"]}
+)");
+    BOOST_TEST((r.verdict == Verdict::Passed), allMismatches(r));
+}
+
 BOOST_AUTO_TEST_CASE(failedExpectationNamesKeyLineExpectedAndCaptured) {
     const auto r = runYaml(kSend + R"(expect:
   messages:

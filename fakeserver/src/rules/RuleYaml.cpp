@@ -71,7 +71,9 @@ Rule ruleFromYaml(const YAML::Node& node, const std::string& source, const std::
         rule.nth = static_cast<unsigned>(fields.number("nth", maxCount));
         if (rule.nth == 0) fields.fail("nth", "counts from 1 (the first occurrence)");
     }
+    // `nth: N` alone means "the Nth occurrence": it fires once unless `times` says otherwise.
     if (fields.has("times")) rule.times = static_cast<unsigned>(fields.number("times", maxCount));
+    else if (fields.has("nth")) rule.times = 1;
     if (fields.has("scope")) {
         const std::string scope = fields.text("scope");
         if (scope == "session") rule.scope = Scope::Session;

@@ -100,7 +100,8 @@ struct Rule {
     std::string match;
     /// The first occurrence (1-based) on which the rule fires; earlier ones pass. 1 = from the first.
     unsigned nth = 1;
-    /// How many times it fires in its scope; 0 = unlimited.
+    /// How many times it fires in its scope; 0 = unlimited. (The YAML reader sets 1 when a rule
+    /// gives `nth` without `times`, so `nth: 2` means "the second occurrence".)
     unsigned times = 0;
     Scope scope = Scope::Session;
     Action action;
