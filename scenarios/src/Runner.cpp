@@ -9,6 +9,8 @@
 
 #include "mailrig/fakeserver/FakeSmtpServer.h"
 
+#include <Poco/JSON/Parser.h>
+
 #include <algorithm>
 #include <atomic>
 #include <filesystem>
@@ -97,34 +99,19 @@ CapturedMail fromCapture(const fake::CapturedMessage& message) {
     return mail;
 }
 
-/// A pickup file: the leading `X-Sender:` / `X-Receiver:` lines become the envelope.
+/// A pickup file `NAME.eml`; its envelope is in `NAME.envelope.json` beside it.
 CapturedMail fromPickupFile(const fs::path& file, std::size_t number) {
     CapturedMail mail;
     mail.label = "pickup file " + std::to_string(number) + " (" + file.filename().string() + ")";
-    std::string bytes = readFileBytes(file.string());
-    std::vector<std::string> recipients;
-    for (;;) {
-        const auto end = bytes.find("\r\n");
-        if (end == std::string::npos) break;
-        const std::string line = bytes.substr(0, end);
-        if (line.rfind("X-Sender:", 0) == 0) {
-            mail.envelopeFrom = line.substr(9);
-        } else if (line.rfind("X-Receiver:", 0) == 0) {
-            recipients.push_back(line.substr(11));
-        } else {
-            break;
-        }
-        bytes.erase(0, end + 2);
-    }
-    auto bare = [](std::string address) {
-        address.erase(0, address.find_first_not_of(' '));
-        if (address.size() >= 2 && address.front() == '<' && address.back() == '>') address = address.substr(1, address.size() - 2);
-        return address;
-    };
-    for (auto& r : recipients) r = bare(r);
-    if (mail.envelopeFrom) mail.envelopeFrom = bare(*mail.envelopeFrom);
-    mail.envelopeTo = recipients;
-    mail.bytes = bytes;
+    mail.bytes = readFileBytes(file.string());
+    fs::path envelopeFile = file;
+    envelopeFile.replace_extension(".envelope.json");
+    if (!fs::exists(envelopeFile)) throw std::runtime_error(mail.label + " has no envelope file " + envelopeFile.string());
+    Poco::JSON::Parser parser;
+    const auto envelope = parser.parse(readFileBytes(envelopeFile.string())).extract<Poco::JSON::Object::Ptr>();
+    mail.envelopeFrom = envelope->getValue<std::string>("from");
+    const auto to = envelope->getArray("to");
+    for (std::size_t i = 0; to && i < to->size(); ++i) mail.envelopeTo.push_back(to->getElement<std::string>(i));
     return mail;
 }
 
@@ -189,11 +176,17 @@ public:
             evidence.transcript += "--- connection " + std::to_string(session.id) + " ---\n" + session.transcriptText() + "\n";
         std::vector<fs::path> files;
         for (const auto& entry : fs::directory_iterator(pickup.path()))
-            if (entry.is_regular_file() && entry.path().filename().string()[0] != '.') files.push_back(entry.path());
+            if (entry.is_regular_file() && entry.path().filename().string()[0] != '.' && entry.path().extension() == ".eml")
+                files.push_back(entry.path());
         std::sort(files.begin(), files.end());
         for (std::size_t i = 0; i < files.size(); ++i) {
             evidence.pickedUp.push_back(fromPickupFile(files[i], i + 1));
-            if (!_keep.empty()) fs::copy_file(files[i], fs::path(_keep) / ("pickup-" + files[i].filename().string()));
+            if (_keep.empty()) continue;
+            fs::path envelopeFile = files[i];
+            envelopeFile.replace_extension(".envelope.json");
+            for (const fs::path& kept : {files[i], envelopeFile})
+                fs::copy_file(kept, fs::path(_keep) / ("pickup-" + kept.filename().string()));
+        }
         }
         server.stop();
         _result.transcript = evidence.transcript;

@@ -10,6 +10,7 @@
 #include "support/Process.h"
 #include "support/SmtpClientTesting.h"
 
+#include <algorithm>
 #include <dirent.h>
 #include <sstream>
 #include <thread>
@@ -49,21 +50,50 @@ BOOST_AUTO_TEST_CASE(pickupDirectoryGetsOneCompleteEmlPerMessage) {
     const SendReport report = client.send(batch);
     BOOST_TEST(report.succeededCount() == 2u);
     const std::vector<std::string> files = listDirectory(dir.path());
-    BOOST_REQUIRE(files.size() == 3u);
-    for (const auto& f : files) BOOST_TEST((f.size() > 4 && f.compare(f.size() - 4, 4, ".eml") == 0));
-    // Independent oracle: Python's email package reads the file.
-    const std::string path = dir.file(files.front());
+    BOOST_REQUIRE(files.size() == 6u); // three .eml files, each with its .envelope.json
+    std::vector<std::string> emls;
+    for (const auto& f : files)
+        if (f.size() > 4 && f.compare(f.size() - 4, 4, ".eml") == 0) emls.push_back(f);
+    BOOST_REQUIRE(emls.size() == 3u);
+    for (const auto& f : emls) {
+        const std::string stem = f.substr(0, f.size() - 4);
+        BOOST_TEST((std::find(files.begin(), files.end(), stem + ".envelope.json") != files.end()), f);
+    }
+    // The .eml holds the message exactly as it goes on the wire: no envelope lines, no Bcc.
+    const std::string path = dir.file(emls.front());
     const std::string text = test::readFile(path);
-    BOOST_TEST(text.find("X-Sender: <alice@example.org>\r\nX-Receiver: <bob@example.org>\r\n"
-                         "X-Receiver: <carol@example.org>\r\nX-Receiver: <dave@example.org>\r\n") == 0u);
+    BOOST_TEST(text.find("X-Sender") == std::string::npos);
+    BOOST_TEST(text.find("X-Receiver") == std::string::npos);
     BOOST_TEST(text.find("Bcc:") == std::string::npos);
+    BOOST_TEST(text.find("\r\n\r\n") != std::string::npos);
+    // Independent oracle: Python reads the message and its envelope.
+    const std::string stem = path.substr(0, path.size() - 4);
     const test::ProcessResult py = test::runPython(
-        "import sys, email, email.policy\n"
-        "m = email.message_from_binary_file(open(sys.argv[1], 'rb'), policy=email.policy.default)\n"
-        "print(m['Subject']); print(m['X-Sender'])\n",
-        {path});
-    BOOST_TEST(py.exitCode == 0);
-    BOOST_TEST(py.out.find("Hello\n<alice@example.org>") != std::string::npos);
+        "import sys, json, email, email.policy\n"
+        "raw = open(sys.argv[1], 'rb').read()\n"
+        "m = email.message_from_bytes(raw, policy=email.policy.default)\n"
+        "e = json.load(open(sys.argv[2]))\n"
+        "print(m['Subject']); print(raw.count(b'\\n') == raw.count(b'\\r\\n'))\n"
+        "print(e['from']); print(' '.join(e['to']))\n",
+        {path, stem + ".envelope.json"});
+    BOOST_TEST(py.exitCode == 0, py.err);
+    BOOST_TEST(py.out == "Hello\nTrue\nalice@example.org\nbob@example.org carol@example.org dave@example.org\n");
+}
+
+BOOST_AUTO_TEST_CASE(pickupEnvelopeEscapesJsonSpecials) {
+    test::TempDir dir;
+    SmtpClient client("unused.invalid", 25);
+    client.setDeliveryMethod(DeliveryMethod::pickupDirectory(dir.path()));
+    std::istringstream in("Subject: s\n\nbody\n");
+    client.forward("\"odd\\\"name\"@example.org", {"b@example.org"}, in);
+    std::string envelopeFile;
+    for (const auto& f : listDirectory(dir.path()))
+        if (f.find(".envelope.json") != std::string::npos) envelopeFile = dir.file(f);
+    BOOST_REQUIRE(!envelopeFile.empty());
+    const test::ProcessResult py =
+        test::runPython("import sys, json\nprint(json.load(open(sys.argv[1]))['from'])\n", {envelopeFile});
+    BOOST_TEST(py.exitCode == 0, py.err);
+    BOOST_TEST(py.out == "\"odd\\\"name\"@example.org\n");
 }
 
 BOOST_AUTO_TEST_CASE(pickupDirectoryMustExist) {
@@ -84,9 +114,10 @@ BOOST_AUTO_TEST_CASE(streamForwardIntoPickupDirectory) {
     std::istringstream in("Subject: s\nBcc: x@y\n\nbody\n");
     client.forward("a@example.org", {"b@example.org"}, in);
     const std::vector<std::string> files = listDirectory(dir.path());
-    BOOST_REQUIRE(files.size() == 1u);
-    BOOST_TEST(test::readFile(dir.file(files[0])) ==
-               "X-Sender: <a@example.org>\r\nX-Receiver: <b@example.org>\r\nSubject: s\r\n\r\nbody\r\n");
+    BOOST_REQUIRE(files.size() == 2u);
+    BOOST_REQUIRE(files[0].size() > 4);
+    BOOST_TEST(test::readFile(dir.file(files[0])) == "Subject: s\r\n\r\nbody\r\n"); // <name>.eml sorts first
+    BOOST_TEST(test::readFile(dir.file(files[1])) == "{\"from\": \"a@example.org\", \"to\": [\"b@example.org\"]}\n");
 }
 
 BOOST_FIXTURE_TEST_CASE(sendAsyncDeliversOnAWorkerThread, fake::ServerFixture) {

@@ -1,4 +1,5 @@
-// Delivery into a pickup directory: one complete .eml per message, written atomically.
+// Delivery into a pickup directory: one complete .eml per message and its envelope beside it,
+// each written atomically.
 #include "smtp/DataEncoder.h"
 #include "smtp/SmtpOperations.h"
 
@@ -60,6 +61,30 @@ private:
     bool _committed = false;
 };
 
+/// The envelope as a JSON object: {"from": "...", "to": ["...", ...]}.
+std::string envelopeJson(const Envelope& envelope) {
+    auto quoted = [](const std::string& text) {
+        std::string out = "\"";
+        for (const unsigned char c : text) {
+            if (c == '"' || c == '\\') {
+                out += '\\';
+                out += static_cast<char>(c);
+            } else if (c < 0x20 || c == 0x7f) {
+                char escaped[8];
+                std::snprintf(escaped, sizeof escaped, "\\u%04x", c);
+                out += escaped;
+            } else {
+                out += static_cast<char>(c);
+            }
+        }
+        return out + "\"";
+    };
+    std::string json = "{\"from\": " + quoted(envelope.sender) + ", \"to\": [";
+    for (std::size_t i = 0; i < envelope.recipients.size(); ++i)
+        json += (i ? ", " : "") + quoted(envelope.recipients[i]);
+    return json + "]}\n";
+}
+
 } // namespace
 
 std::string writePickupFile(const std::string& directory, const Envelope& envelope,
@@ -72,25 +97,35 @@ std::string writePickupFile(const std::string& directory, const Envelope& envelo
                             .count();
     const std::string name =
         std::to_string(millis) + "-" + Poco::UUIDGenerator::defaultGenerator().createRandom().toString();
+    const std::string envelopePath = directory + "/" + name + ".envelope.json";
     const std::string finalPath = directory + "/" + name + ".eml";
-    TempFile file(directory + "/." + name + ".tmp");
-    // The envelope first, as IIS-style pickup readers expect.
-    std::string buffer = "X-Sender: <" + envelope.sender + ">\r\n";
-    for (const auto& r : envelope.recipients) buffer += "X-Receiver: <" + r + ">\r\n";
-    DataEncoder encoder(DataEncoder::Mode::Chunk);
-    char piece[64 * 1024];
-    for (;;) {
-        const std::size_t n = content.read(piece, sizeof piece);
-        if (n == 0) break;
-        encoder.encode(piece, n, buffer);
-        if (buffer.size() >= 256 * 1024) {
-            file.write(buffer);
-            buffer.clear();
-        }
+    // The envelope sidecar first; the .eml last, so its presence marks a complete pair.
+    {
+        TempFile sidecar(directory + "/." + name + ".envelope.json.tmp");
+        sidecar.write(envelopeJson(envelope));
+        sidecar.commit(envelopePath);
     }
-    encoder.finish(buffer);
-    file.write(buffer);
-    file.commit(finalPath);
+    try {
+        TempFile file(directory + "/." + name + ".eml.tmp");
+        std::string buffer;
+        DataEncoder encoder(DataEncoder::Mode::Chunk);
+        char piece[64 * 1024];
+        for (;;) {
+            const std::size_t n = content.read(piece, sizeof piece);
+            if (n == 0) break;
+            encoder.encode(piece, n, buffer);
+            if (buffer.size() >= 256 * 1024) {
+                file.write(buffer);
+                buffer.clear();
+            }
+        }
+        encoder.finish(buffer);
+        file.write(buffer);
+        file.commit(finalPath);
+    } catch (...) {
+        ::unlink(envelopePath.c_str());
+        throw;
+    }
     return finalPath;
 }
 

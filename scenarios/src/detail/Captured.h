@@ -12,7 +12,7 @@ namespace mailrig::scenario::detail {
 
 struct CapturedMail {
     std::string label;                 ///< `message 2` or `pickup file 3 (name.eml)`, for reports
-    std::string bytes;                 ///< the message as received (pickup: X-Sender/X-Receiver removed)
+    std::string bytes;                 ///< the message as received (pickup: the .eml file's bytes)
     std::optional<std::string> envelopeFrom;
     std::vector<std::string> envelopeTo;
     std::vector<std::pair<std::string, std::string>> mailParameters; ///< name (upper case) → value

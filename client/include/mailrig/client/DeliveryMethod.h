@@ -13,10 +13,12 @@ public:
 
     /// Deliver with SMTP to the client's host and port.
     static DeliveryMethod network() { return DeliveryMethod(Kind::Network, {}); }
-    /// Write each message as `<directory>/<unique>.eml`: the complete message (with the envelope
-    /// in `X-Sender:` / `X-Receiver:` header lines first, as IIS pickup directories expect),
-    /// CRLF line ends, written to a hidden temporary file in the same directory and renamed into
-    /// place, so a watcher never sees a partial file. The directory must exist.
+    /// Write each message as `<directory>/<unique>.eml`: exactly the message bytes that would
+    /// go on the wire (CRLF line ends, Bcc removed, no dot-stuffing), with the envelope beside
+    /// it in `<directory>/<unique>.envelope.json` (`{"from": "...", "to": ["...", ...]}`). Each
+    /// file is written to a hidden temporary file in the same directory and renamed into place,
+    /// the envelope first and the .eml last, so a watcher that sees the .eml finds a complete
+    /// pair. The directory must exist.
     static DeliveryMethod pickupDirectory(std::string directory) {
         return DeliveryMethod(Kind::PickupDirectory, std::move(directory));
     }
