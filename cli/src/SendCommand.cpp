@@ -1,6 +1,7 @@
 // `mailrig send`: compose a message or take EML files and send them (bulk when several).
 #include "ClientOptions.h"
 #include "Command.h"
+#include "SendCalendar.h"
 
 #include <iostream>
 #include <map>
@@ -31,6 +32,7 @@ struct SendOptions {
     std::vector<std::string> emls;
     std::string from, subject, text, html;
     std::vector<std::string> to, cc, bcc, attachments;
+    CalendarOptions calendar;
     bool help = false;
 };
 
@@ -38,7 +40,7 @@ SendOptions parse(const std::vector<std::string>& args) {
     SendOptions o;
     for (std::size_t i = 0; i < args.size(); ++i) {
         const std::string& a = args[i];
-        if (takeClientOption(args, i, o.client)) continue;
+        if (takeClientOption(args, i, o.client) || takeCalendarOption(args, i, o.calendar)) continue;
         if (a == "--help" || a == "-h") o.help = true;
         else if (a == "--eml") o.emls.push_back(optionValue(args, i));
         else if (a == "--from") o.from = optionValue(args, i);
@@ -53,11 +55,14 @@ SendOptions parse(const std::vector<std::string>& args) {
     }
     if (o.help) return o;
     checkClientOptions(o.client);
+    checkCalendarOptions(o.calendar);
     const bool composing = !o.from.empty() || !o.to.empty() || !o.subject.empty();
     if (o.emls.empty() && !composing) throw std::invalid_argument("give --eml FILE or --from/--to/--subject");
     if (!o.emls.empty() && composing) throw std::invalid_argument("--eml cannot be combined with --from/--to/--subject");
     if (composing && (o.from.empty() || (o.to.empty() && o.cc.empty() && o.bcc.empty())))
         throw std::invalid_argument("composing needs --from and at least one --to, --cc or --bcc");
+    if (!composing && o.calendar.wanted())
+        throw std::invalid_argument("--ical and --meeting-* go with --from/--to, not with --eml");
     return o;
 }
 
@@ -71,6 +76,7 @@ MailMessage compose(const SendOptions& o) {
     m.setTextBody(o.text);
     m.setHtmlBody(o.html);
     for (const auto& f : o.attachments) m.addAttachment(Attachment::fromFile(f));
+    if (o.calendar.wanted()) addCalendar(o.calendar, m);
     m.ensureMessageId();
     return m;
 }
@@ -109,7 +115,7 @@ int reportExitCode(const SendReport& report) {
 int runSend(const std::vector<std::string>& args) {
     const SendOptions o = parse(args);
     if (o.help) {
-        std::cout << kUsage << "\n" << clientOptionsUsage();
+        std::cout << kUsage << "\n" << calendarOptionsUsage() << "\n" << clientOptionsUsage();
         return Success;
     }
     SmtpClient client = makeClient(o.client);

@@ -2,6 +2,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include "mailrig/fakeserver/FakeSmtpServer.h"
+#include "mailrig/fakeserver/MessageCalendar.h"
 #include "mailrig/fakeserver/MessageView.h"
 #include "support/Process.h"
 #include "support/SmtpClientTesting.h"
@@ -100,6 +101,81 @@ BOOST_AUTO_TEST_CASE(autoSecurityRefusesPlaintextServer) {
     BOOST_TEST(r.exitCode == 2);
     BOOST_TEST(r.err.find("STARTTLS") != std::string::npos);
     BOOST_TEST(s.server.store().count() == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(sendWithIcalFileSendsALintCleanMeetingRequest) {
+    Started s;
+    test::TempDir dir;
+    // LF line ends and a long line on purpose: the client must send CRLF and fold at 75 octets.
+    test::writeFile(dir.file("invite.ics"),
+                    "BEGIN:VCALENDAR\nVERSION:2.0\nPRODID:-//Example//Test//EN\nMETHOD:REQUEST\nBEGIN:VEVENT\n"
+                    "UID:cli-ical-1@example.org\nDTSTAMP:20261101T080000Z\nDTSTART:20261201T090000Z\n"
+                    "DTEND:20261201T100000Z\nSUMMARY:Planning\nORGANIZER;CN=Alice:mailto:alice@example.org\n"
+                    "ATTENDEE;ROLE=REQ-PARTICIPANT;RSVP=TRUE:mailto:bob@example.org\n"
+                    "DESCRIPTION:" + std::string(120, 'x') + "\nEND:VEVENT\nEND:VCALENDAR\n");
+    const test::ProcessResult r = test::runMailrig(
+        s.connection("send") + std::vector<std::string>{"--from", "Alice <alice@example.org>", "--to", "bob@example.org",
+                                                        "--subject", "Planning", "--ical", dir.file("invite.ics")});
+    BOOST_TEST(r.exitCode == 0, r.err);
+    BOOST_REQUIRE(s.server.store().waitForCount(1, std::chrono::seconds(5)));
+    const auto calendar = fake::calendarOf(s.server.store().last().view());
+    BOOST_REQUIRE(calendar.has_value());
+    BOOST_TEST(calendar->parsed());
+    BOOST_TEST(calendar->method() == "REQUEST");
+    for (const auto& f : calendar->findings()) BOOST_TEST_MESSAGE(f.code << ": " << f.message);
+    BOOST_TEST(calendar->findings().empty());
+    BOOST_REQUIRE(calendar->event());
+    BOOST_TEST(calendar->event()->uid == "cli-ical-1@example.org");
+}
+
+BOOST_AUTO_TEST_CASE(sendWithMeetingFlagsBuildsARequestFromTheEnvelope) {
+    Started s;
+    const test::ProcessResult r = test::runMailrig(
+        s.connection("send") +
+        std::vector<std::string>{"--from", "Alice <alice@example.org>", "--to", "bob@example.org", "--cc", "carol@example.org",
+                                 "--subject", "Review", "--meeting-start", "2026-12-01T10:00:00+01:00", "--meeting-end",
+                                 "2026-12-01T09:30:00Z", "--meeting-location", "Room 1", "--meeting-zone", "Europe/Berlin"});
+    BOOST_TEST(r.exitCode == 0, r.err);
+    BOOST_REQUIRE(s.server.store().waitForCount(1, std::chrono::seconds(5)));
+    const auto calendar = fake::calendarOf(s.server.store().last().view());
+    BOOST_REQUIRE(calendar.has_value());
+    for (const auto& f : calendar->findings()) BOOST_TEST_MESSAGE(f.code << ": " << f.message);
+    BOOST_TEST(calendar->findings().empty());
+    const fake::CalendarEvent* event = calendar->event();
+    BOOST_REQUIRE(event);
+    BOOST_TEST(event->summary == "Review");
+    BOOST_TEST(event->location == "Room 1");
+    BOOST_TEST(event->startZone == "Europe/Berlin");
+    BOOST_REQUIRE(event->start.has_value());
+    BOOST_REQUIRE(event->end.has_value());
+    BOOST_TEST(std::chrono::duration_cast<std::chrono::minutes>(*event->end - *event->start).count() == 30);
+    BOOST_REQUIRE(event->organizer.has_value());
+    BOOST_TEST(event->organizer->address == "alice@example.org");
+    BOOST_REQUIRE(event->attendees.size() == 2u);
+    BOOST_TEST(event->attendees[0].address == "bob@example.org");
+    BOOST_TEST(event->attendees[0].role == "REQ-PARTICIPANT");
+    BOOST_TEST(event->attendees[1].address == "carol@example.org");
+    BOOST_TEST(event->attendees[1].role == "OPT-PARTICIPANT");
+}
+
+BOOST_AUTO_TEST_CASE(meetingOptionErrorsExit2NamingTheOption) {
+    const std::vector<std::string> base{"send", "--host", "127.0.0.1", "--port", "25", "--from", "a@example.org",
+                                        "--to", "b@example.org", "--subject", "x"};
+    const test::ProcessResult badTime =
+        test::runMailrig(base + std::vector<std::string>{"--meeting-start", "tomorrow", "--meeting-end", "2026-12-01T09:00:00Z"});
+    BOOST_TEST(badTime.exitCode == 2);
+    BOOST_TEST(badTime.err.find("--meeting-start") != std::string::npos, badTime.err);
+    const test::ProcessResult noEnd = test::runMailrig(base + std::vector<std::string>{"--meeting-start", "2026-12-01T09:00:00Z"});
+    BOOST_TEST(noEnd.exitCode == 2);
+    BOOST_TEST(noEnd.err.find("--meeting-end") != std::string::npos, noEnd.err);
+    const test::ProcessResult missing = test::runMailrig(base + std::vector<std::string>{"--ical", "/nonexistent/x.ics"});
+    BOOST_TEST(missing.exitCode == 2);
+    BOOST_TEST(missing.err.find("/nonexistent/x.ics") != std::string::npos, missing.err);
+    test::TempDir dir;
+    test::writeFile(dir.file("no-method.ics"), "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nEND:VCALENDAR\r\n");
+    const test::ProcessResult noMethod = test::runMailrig(base + std::vector<std::string>{"--ical", dir.file("no-method.ics")});
+    BOOST_TEST(noMethod.exitCode == 2);
+    BOOST_TEST(noMethod.err.find("METHOD") != std::string::npos, noMethod.err);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -1,0 +1,93 @@
+#include "SendCalendar.h"
+
+#include "ClientOptions.h"
+
+#include "mailrig/client/Appointment.h"
+
+#include <Poco/DateTime.h>
+#include <Poco/DateTimeFormat.h>
+#include <Poco/DateTimeParser.h>
+#include <Poco/Exception.h>
+
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+
+namespace mailrig::cli {
+
+namespace {
+
+/// An ISO 8601 time with its zone ("2026-12-01T09:00:00Z", "2026-12-01T10:00:00+01:00").
+std::chrono::system_clock::time_point parseTime(const std::string& option, const std::string& text) {
+    int zoneDifferential = 0;
+    Poco::DateTime parsed;
+    const bool zoned = !text.empty() && (text.back() == 'Z' || text.find_first_of("+-", 10) != std::string::npos);
+    if (!zoned || !Poco::DateTimeParser::tryParse(Poco::DateTimeFormat::ISO8601_FORMAT, text, parsed, zoneDifferential))
+        throw std::invalid_argument(option + " needs a time with its zone like 2026-12-01T09:00:00Z, not '" + text + "'");
+    parsed.makeUTC(zoneDifferential);
+    return std::chrono::system_clock::time_point(
+        std::chrono::microseconds(parsed.timestamp().epochMicroseconds()));
+}
+
+std::string readIcs(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw std::invalid_argument("--ical: cannot read '" + path + "'");
+    std::ostringstream text;
+    text << in.rdbuf();
+    return text.str();
+}
+
+} // namespace
+
+bool takeCalendarOption(const std::vector<std::string>& args, std::size_t& i, CalendarOptions& o) {
+    const std::string& a = args[i];
+    if (a == "--ical") o.icsFile = optionValue(args, i);
+    else if (a == "--meeting-start") o.start = optionValue(args, i);
+    else if (a == "--meeting-end") o.end = optionValue(args, i);
+    else if (a == "--meeting-location") o.location = optionValue(args, i);
+    else if (a == "--meeting-zone") o.timeZone = optionValue(args, i);
+    else if (a == "--ics-attachment") o.icsAttachment = true;
+    else return false;
+    return true;
+}
+
+void checkCalendarOptions(const CalendarOptions& o) {
+    const bool built = !o.start.empty() || !o.end.empty() || !o.location.empty() || !o.timeZone.empty();
+    if (!o.icsFile.empty() && built) throw std::invalid_argument("--ical cannot be combined with --meeting-* options");
+    if (built && (o.start.empty() || o.end.empty()))
+        throw std::invalid_argument("a meeting needs both --meeting-start and --meeting-end");
+    if (o.icsAttachment && !o.wanted()) throw std::invalid_argument("--ics-attachment needs --ical or --meeting-start");
+}
+
+void addCalendar(const CalendarOptions& o, MailMessage& message) {
+    CalendarMailOptions mail;
+    mail.addIcsAttachment = o.icsAttachment;
+    if (!o.icsFile.empty()) {
+        attachCalendar(message, readIcs(o.icsFile), mail, o.icsFile);
+        return;
+    }
+    Appointment meeting;
+    meeting.setSummary(message.subject());
+    meeting.setLocation(o.location);
+    meeting.setDescription(message.textBody());
+    meeting.setTimes(parseTime("--meeting-start", o.start), parseTime("--meeting-end", o.end));
+    if (!o.timeZone.empty()) meeting.setTimeZone(o.timeZone);
+    if (message.from()) meeting.setOrganizer(*message.from());
+    for (const auto& a : message.to()) meeting.addAttendee(a, AttendeeRole::Required);
+    for (const auto& a : message.cc()) meeting.addAttendee(a, AttendeeRole::Optional);
+    meeting.attachTo(message, mail);
+}
+
+const char* calendarOptionsUsage() {
+    return "meeting request (with --from/--to):\n"
+           "  --ical FILE           send FILE's iCalendar (with its METHOD) as a meeting request\n"
+           "  --meeting-start T --meeting-end T\n"
+           "                        build one: T like 2026-12-01T09:00:00Z or ...T10:00:00+01:00;\n"
+           "                        organizer --from, attendees --to (required) and --cc\n"
+           "                        (optional), summary --subject, description --text\n"
+           "  --meeting-location L  where\n"
+           "  --meeting-zone Z      show the times in IANA zone Z (TZID with VTIMEZONE)\n"
+           "  --ics-attachment      also attach the calendar as invite.ics\n";
+}
+
+} // namespace mailrig::cli
