@@ -86,6 +86,7 @@ CapturedMail fromCapture(const fake::CapturedMessage& message) {
     mail.envelopeFrom = message.mailFrom().address;
     mail.envelopeTo = message.recipientAddresses();
     mail.mailParameters = message.mailFrom().params;
+    for (const auto& recipient : message.recipients()) mail.rcptParameters.push_back(recipient.params);
     const auto& flags = message.flags();
     mail.flags = {{"bare_lf", flags.bareLf},
                   {"bare_cr", flags.bareCr},

@@ -73,6 +73,20 @@ ClientSpec readClient(const YAML::Node& node, const NodePlace& place) {
         client.retry.delayMs = static_cast<int>(r.integer("delay_ms", 0, 60000).value_or(10));
         r.finish();
     }
+    auto [dsn, dsnPlace] = map.take("dsn");
+    if (dsn.IsDefined()) {
+        MapReader d(dsn, dsnPlace);
+        client.dsn.ret = d.choice("ret", {"full", "headers"}).value_or("");
+        client.dsn.envelopeId = d.text("envid").value_or("");
+        client.dsn.notify = d.list("notify");
+        for (const auto& value : client.dsn.notify)
+            if (value != "success" && value != "failure" && value != "delay" && value != "never")
+                failAt(dsn, d.child("notify"), "unknown NOTIFY value '" + value + "' (success, failure, delay, never)");
+        const bool never = std::find(client.dsn.notify.begin(), client.dsn.notify.end(), "never") != client.dsn.notify.end();
+        if (never && client.dsn.notify.size() > 1)
+            failAt(dsn, d.child("notify"), "`never` excludes success, failure and delay (RFC 3461 4.1)");
+        d.finish();
+    }
     client.port = map.choice("port", {"plain", "tls"});
     map.finish();
     if (!client.password.empty() && client.user.empty())

@@ -78,6 +78,24 @@ expect:
     BOOST_TEST((r.verdict == Verdict::Passed), allMismatches(r));
 }
 
+BOOST_AUTO_TEST_CASE(recipientParametersAreCheckedOnEveryRcpt) {
+    const auto r = runYaml(R"(name: t
+description: d
+client:
+  dsn: {notify: [failure]}
+steps:
+  - send: {from: alice@example.org, to: [bob@example.com, carol@example.com], subject: Hello, text: Hi}
+expect:
+  messages:
+    - envelope: {rcpt_params: {NOTIFY: DELAY}, no_rcpt_params: [ORCPT]}
+)");
+    BOOST_TEST((r.verdict == Verdict::Failed));
+    BOOST_REQUIRE(r.mismatches.size() == 2u);
+    BOOST_TEST(r.mismatches[0].check == "expect.messages[0].envelope.rcpt_params.NOTIFY");
+    BOOST_TEST(r.mismatches[0].actual == "bob@example.com: NOTIFY=FAILURE");
+    BOOST_TEST(r.mismatches[1].actual == "carol@example.com: NOTIFY=FAILURE");
+}
+
 BOOST_AUTO_TEST_CASE(failedExpectationNamesKeyLineExpectedAndCaptured) {
     const auto r = runYaml(kSend + R"(expect:
   messages:

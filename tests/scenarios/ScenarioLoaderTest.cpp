@@ -113,6 +113,24 @@ BOOST_AUTO_TEST_CASE(wrongTypeNamesTheKey) {
     BOOST_TEST(list.cause().find("expected a list") != std::string::npos);
 }
 
+BOOST_AUTO_TEST_CASE(dsnRequestsAreReadAndCheckedAtTheirKey) {
+    TempDir dir;
+    const auto scenario = parseScenario(kHeader + "client:\n  dsn: {ret: headers, envid: q1, notify: [success, delay]}\n"
+                                                  "steps: [{wait: {count: 0}}]\n",
+                                        "case.yaml", dir.path(), dir.path());
+    BOOST_TEST(scenario.client.dsn.ret == "headers");
+    BOOST_TEST(scenario.client.dsn.envelopeId == "q1");
+    BOOST_TEST(scenario.client.dsn.notify == (std::vector<std::string>{"success", "delay"}));
+
+    const auto unknown = errorOf(kHeader + "client:\n  dsn: {notify: [always]}\nsteps: [{wait: {count: 0}}]\n", dir);
+    BOOST_TEST(unknown.key() == "client.dsn.notify");
+    BOOST_TEST(unknown.cause().find("always") != std::string::npos);
+    const auto never = errorOf(kHeader + "client:\n  dsn: {notify: [never, failure]}\nsteps: [{wait: {count: 0}}]\n", dir);
+    BOOST_TEST(never.key() == "client.dsn.notify");
+    const auto ret = errorOf(kHeader + "client:\n  dsn: {ret: body}\nsteps: [{wait: {count: 0}}]\n", dir);
+    BOOST_TEST(ret.key() == "client.dsn.ret");
+}
+
 BOOST_AUTO_TEST_CASE(missingRequiredKeysAreErrors) {
     TempDir dir;
     BOOST_TEST(errorOf("name: t\nsteps: [{wait: {count: 0}}]\n", dir).key() == "description");

@@ -16,6 +16,8 @@ struct CapturedMail {
     std::optional<std::string> envelopeFrom;
     std::vector<std::string> envelopeTo;
     std::vector<std::pair<std::string, std::string>> mailParameters; ///< name (upper case) → value
+    /// RCPT TO parameters, one list per entry of envelopeTo (same order).
+    std::vector<std::vector<std::pair<std::string, std::string>>> rcptParameters;
     std::map<std::string, bool> flags; ///< bare_lf, bare_cr, smuggling, ...
     bool haveSession = false;          ///< false for pickup files
     bool tls = false;

@@ -43,6 +43,19 @@ SmtpClient makeClient(const ClientSpec& spec, std::uint16_t port) {
     client.setAddResentHeaders(spec.resentHeaders);
     client.setStopOnFirstFailure(spec.stopOnFirstFailure);
     client.setUseTnef(spec.tnef);
+    if (!spec.dsn.ret.empty() || !spec.dsn.envelopeId.empty() || !spec.dsn.notify.empty()) {
+        DsnOptions dsn;
+        if (spec.dsn.ret == "full") dsn.ret = DsnOptions::Return::Full;
+        if (spec.dsn.ret == "headers") dsn.ret = DsnOptions::Return::Headers;
+        dsn.envelopeId = spec.dsn.envelopeId;
+        for (const auto& notify : spec.dsn.notify) {
+            dsn.notifySuccess = dsn.notifySuccess || notify == "success";
+            dsn.notifyFailure = dsn.notifyFailure || notify == "failure";
+            dsn.notifyDelay = dsn.notifyDelay || notify == "delay";
+            dsn.notifyNever = dsn.notifyNever || notify == "never";
+        }
+        client.setDsn(dsn);
+    }
     if (spec.connections > 1) {
         client.setUseMultiConnection(MultiConnectionMode::Enable);
         client.setConnectionsQuantity(static_cast<std::size_t>(spec.connections));

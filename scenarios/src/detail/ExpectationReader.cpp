@@ -118,6 +118,8 @@ MessageCheck readMessageCheck(const YAML::Node& node, const NodePlace& place, co
         if (e.has("to")) check.envelopeTo = e.list("to");
         check.mailParameters = e.textMap("mail_params");
         check.absentMailParameters = e.list("no_mail_params");
+        check.rcptParameters = e.textMap("rcpt_params");
+        check.absentRcptParameters = e.list("no_rcpt_params");
         e.finish();
     }
     auto [headers, headersPlace] = map.take("headers");

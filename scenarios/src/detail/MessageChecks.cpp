@@ -50,6 +50,31 @@ std::string describeTree(const fake::MessageView& view) {
     return text;
 }
 
+
+using Parameters = std::vector<std::pair<std::string, std::string>>;
+
+/// Expected (`NAME` or `NAME=value`, value compared case-insensitively) and absent ESMTP
+/// parameters against those sent on one MAIL FROM or RCPT TO; `who` prefixes the actual value.
+void checkParameters(const Parameters& expected, const std::vector<std::string>& absent, const Parameters& sent,
+                     const std::string& who, const std::string& key, const std::string& absentKey,
+                     const MismatchSink& sink) {
+    auto find = [&](const std::string& name) -> const std::pair<std::string, std::string>* {
+        for (const auto& p : sent)
+            if (lowerAscii(p.first) == lowerAscii(name)) return &p;
+        return nullptr;
+    };
+    std::vector<std::string> shown;
+    for (const auto& [name, value] : sent) shown.push_back(value.empty() ? name : name + "=" + value);
+    const std::string actual = who + (shown.empty() ? "(no parameters)" : joinList(shown, " "));
+    for (const auto& [name, value] : expected) {
+        const auto* found = find(name);
+        if (!found || (!value.empty() && lowerAscii(found->second) != lowerAscii(value)))
+            sink.add(key + "." + name, value.empty() ? name : name + "=" + value, actual);
+    }
+    for (const auto& name : absent)
+        if (find(name)) sink.add(absentKey, "no " + name, actual);
+}
+
 void checkEnvelope(const MessageCheck& check, const CapturedMail& mail, const MismatchSink& sink) {
     if (check.envelopeFrom) {
         if (!mail.envelopeFrom) sink.add("envelope.from", *check.envelopeFrom, "(no envelope: " + mail.label + ")");
@@ -62,20 +87,14 @@ void checkEnvelope(const MessageCheck& check, const CapturedMail& mail, const Mi
         for (const auto& a : mail.envelopeTo) actual.push_back(lowerAscii(a));
         if (expected != actual) sink.add("envelope.to", joinList(*check.envelopeTo), joinList(mail.envelopeTo));
     }
-    auto findParameter = [&](const std::string& name) -> const std::pair<std::string, std::string>* {
-        for (const auto& p : mail.mailParameters)
-            if (lowerAscii(p.first) == lowerAscii(name)) return &p;
-        return nullptr;
-    };
-    std::vector<std::string> sent;
-    for (const auto& [name, value] : mail.mailParameters) sent.push_back(value.empty() ? name : name + "=" + value);
-    for (const auto& [name, value] : check.mailParameters) {
-        const auto* found = findParameter(name);
-        if (!found || (!value.empty() && lowerAscii(found->second) != lowerAscii(value)))
-            sink.add("envelope.mail_params." + name, value.empty() ? name : name + "=" + value, joinList(sent, " "));
-    }
-    for (const auto& name : check.absentMailParameters)
-        if (findParameter(name)) sink.add("envelope.no_mail_params", "no " + name, joinList(sent, " "));
+    checkParameters(check.mailParameters, check.absentMailParameters, mail.mailParameters, "", "envelope.mail_params",
+                    "envelope.no_mail_params", sink);
+    if (check.rcptParameters.empty() && check.absentRcptParameters.empty()) return;
+    if (mail.rcptParameters.empty()) sink.add("envelope.rcpt_params", "recipients with parameters", "(no recipients)");
+    for (std::size_t i = 0; i < mail.rcptParameters.size(); ++i)
+        checkParameters(check.rcptParameters, check.absentRcptParameters, mail.rcptParameters[i],
+                        i < mail.envelopeTo.size() ? mail.envelopeTo[i] + ": " : "", "envelope.rcpt_params",
+                        "envelope.no_rcpt_params", sink);
 }
 
 void checkHeaders(const MessageCheck& check, const fake::MessageView& view, const MismatchSink& sink) {

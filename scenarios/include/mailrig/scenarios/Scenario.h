@@ -29,6 +29,13 @@ struct RetrySpec {
     int delayMs = 10;   ///< backoff before the second try
 };
 
+/// `client.dsn`: RFC 3461 delivery status notification requests (sent when the server offers DSN).
+struct DsnSpec {
+    std::string ret;                 ///< `full` | `headers` | "" (no RET=)
+    std::string envelopeId;          ///< ENVID= value, "" for none
+    std::vector<std::string> notify; ///< `success`, `failure`, `delay`, or just `never`
+};
+
 /// The `client:` section: how the SmtpClient is set up for every step.
 struct ClientSpec {
     std::string security = "none"; ///< none | starttls | tls | auto
@@ -47,6 +54,7 @@ struct ClientSpec {
     int greetingTimeoutMs = 5000;   ///< wait for the greeting
     std::string ehloName;           ///< empty: the client's default
     RetrySpec retry;
+    DsnSpec dsn;
     std::optional<std::string> port; ///< `tls` (implicit listener) or `plain`; default by security
 };
 
@@ -198,6 +206,8 @@ struct MessageCheck {
     std::optional<std::vector<std::string>> envelopeTo;
     std::vector<std::pair<std::string, std::string>> mailParameters; ///< MAIL FROM params (`""`: no value)
     std::vector<std::string> absentMailParameters;
+    std::vector<std::pair<std::string, std::string>> rcptParameters; ///< RCPT TO params every recipient carries
+    std::vector<std::string> absentRcptParameters;
     std::vector<std::pair<std::string, std::string>> headersEqual;
     std::vector<std::pair<std::string, std::string>> headersMatch;
     std::vector<std::string> headersAbsent;
