@@ -120,6 +120,11 @@ void printCalendarSection(const fake::MessageView& view, std::ostream& out) {
     }
 }
 
+bool calendarIsClean(const fake::MessageView& view) {
+    const auto calendar = fake::calendarOf(view);
+    return !calendar || calendar->clean();
+}
+
 Poco::Dynamic::Var calendarJson(const fake::MessageView& view) {
     const fake::MimePart* part = fake::calendarPart(view);
     if (!part) return Poco::Dynamic::Var();

@@ -15,6 +15,9 @@ namespace mailrig::cli {
 /// when the message carries no calendar.
 void printCalendarSection(const fake::MessageView& view, std::ostream& out);
 
+/// True when the message carries no calendar or a calendar without findings.
+bool calendarIsClean(const fake::MessageView& view);
+
 /// The same as a JSON object (`null` when the message carries no calendar).
 Poco::Dynamic::Var calendarJson(const fake::MessageView& view);
 

@@ -34,7 +34,8 @@ const char* const usage =
     "  of one message, the content of a TNEF winmail.dat and the event of a meeting request;\n"
     "  FILE may be '-' for stdin.\n"
     "  --json  print the same as one JSON document\n"
-    "exit status: 0 parsed without findings, 1 lint findings or TNEF problems, 2 unreadable or not a message\n";
+    "exit status: 0 parsed without findings, 1 lint findings, TNEF problems or calendar findings,\n"
+    "  2 unreadable or not a message\n";
 
 struct Options {
     std::string file;
@@ -240,7 +241,7 @@ int runInspect(const std::vector<std::string>& args) {
     if (options.json) printJson(options.file, *view, findings, std::cout);
     else printText(options.file, *view, findings, std::cout);
     std::cout.flush();
-    return findings.empty() && tnefIsClean(*view) ? Success : Failed;
+    return findings.empty() && tnefIsClean(*view) && calendarIsClean(*view) ? Success : Failed;
 }
 
 } // namespace mailrig::cli
