@@ -188,7 +188,6 @@ public:
             for (const fs::path& kept : {files[i], envelopeFile})
                 fs::copy_file(kept, fs::path(_keep) / ("pickup-" + kept.filename().string()));
         }
-        }
         server.stop();
         _result.transcript = evidence.transcript;
         detail::verify(_scenario, evidence, _result.mismatches);
