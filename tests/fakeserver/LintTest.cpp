@@ -128,7 +128,25 @@ BOOST_AUTO_TEST_CASE(encodedMessagePartsAndUnreadableContentTypesAreFound) {
     const std::string outer = goodHead + "Content-Type: multipart/mixed; boundary=x\n\n--x\n"
                                          "Content-Type: message/rfc822\nContent-Transfer-Encoding: base64\n\n"
                                          "RnJvbTogYUBiDQoNCmJvZHkNCg==\n--x\nContent-Type: garbage\n\nzz\n--x--\n";
-    BOOST_TEST(lintBytes(crlf(outer)) == "invalid-content-type@14 invalid-transfer-encoding/1");
+    // The encapsulated message has no Content-Type, so its text has no charset.
+    BOOST_TEST(lintBytes(crlf(outer)) == "invalid-content-type@14 invalid-transfer-encoding/1 text-without-charset/1.1");
+}
+
+BOOST_AUTO_TEST_CASE(base64EncapsulatedMessageIsFlaggedAndCheckedInside) {
+    BOOST_TEST(lintFixture("nested-message-rfc822-base64.eml") == "invalid-transfer-encoding/2");
+    // Inside the decoded message, boundaries are checked on the decoded bytes and name the part only.
+    // base64 of "Subject: in\r\nContent-Type: multipart/mixed; boundary=in\r\n\r\n--in\r\n"
+    //           "Content-Type: text/plain; charset=utf-8\r\n\r\nunclosed\r\n"
+    const std::string outer = goodHead + "Content-Type: multipart/mixed; boundary=b\n\n--b\n"
+                                         "Content-Type: message/rfc822\nContent-Transfer-Encoding: base64\n\n"
+                                         "U3ViamVjdDogaW4NCkNvbnRlbnQtVHlwZTogbXVsdGlwYXJ0L21peGVkOyBib3VuZGFyeT1pbg0K\n"
+                                         "DQotLWluDQpDb250ZW50LVR5cGU6IHRleHQvcGxhaW47IGNoYXJzZXQ9dXRmLTgNCg0KdW5jbG9z\n"
+                                         "ZWQNCg==\n--b--\n";
+    BOOST_TEST(lintBytes(crlf(outer)) == "invalid-transfer-encoding/1 boundary-missing-final/1.1");
+    // Its transmitted body is still checked as base64.
+    const std::string broken = goodHead + "Content-Type: message/rfc822\nContent-Transfer-Encoding: base64\n\n"
+                                          "RnJvbTogYUBiDQoNCmJvZHkNCg==!\n";
+    BOOST_TEST(lintBytes(crlf(broken)) == "invalid-transfer-encoding/ invalid-base64/ text-without-charset/1");
 }
 
 BOOST_AUTO_TEST_CASE(smugglingVariantsAreAllFound) {

@@ -178,6 +178,29 @@ BOOST_AUTO_TEST_CASE(nestedMessageIsOneChildWithItsOwnTree) {
     BOOST_TEST(paths(again) == (std::vector<std::string>{"=multipart/alternative", "1=text/plain", "2=text/html"}));
 }
 
+BOOST_AUTO_TEST_CASE(base64NestedMessageIsDecodedIntoItsOwnTree) {
+    const MessageView view = fixture("nested-message-rfc822-base64.eml");
+    BOOST_TEST(paths(view) == (std::vector<std::string>{"=multipart/mixed", "1=text/plain", "2=message/rfc822",
+                                                        "2.1=multipart/alternative", "2.1.1=text/plain",
+                                                        "2.1.2=text/html"}));
+    const MimePart& message = at(view, "2");
+    BOOST_TEST(message.isMessage());
+    BOOST_TEST(message.isAttachment());
+    BOOST_TEST(message.transferEncoding() == "base64");
+    BOOST_TEST(message.content().rfind("From: Bob <bob@example.net>\r\n", 0) == 0);
+    BOOST_TEST(message.encodedContent().rfind("RnJvbTogQm9i", 0) == 0);
+    const MimePart& inner = at(view, "2.1");
+    BOOST_TEST(*inner.header("Subject") == "Inner one");
+    BOOST_TEST(inner.headers().all().front().line == 0u); // a line of the decoded bytes is no line of the file
+    BOOST_TEST(at(view, "2.1.1").text() == "Inner text");
+    BOOST_TEST(at(view, "2.1.2").text() == "<p>Inner</p>");
+    // Decoded content that is not a message stays a leaf.
+    const MessageView notMessage("From: a@example.org\r\nContent-Type: message/rfc822\r\n"
+                                 "Content-Transfer-Encoding: base64\r\n\r\nbm90IGEgbWVzc2FnZQ==\r\n");
+    BOOST_TEST(!notMessage.root().isMessage());
+    BOOST_TEST(notMessage.root().content() == "not a message");
+}
+
 BOOST_AUTO_TEST_CASE(mixedRelatedAlternativeNestsThreeLevels) {
     const MessageView view = fixture("mixed-related-alternative.eml");
     BOOST_TEST(paths(view) == (std::vector<std::string>{"=multipart/mixed", "1=multipart/related",

@@ -91,6 +91,17 @@ bool startsWithHeaderField(const std::string& raw) {
     return i < raw.size() && raw[i] == ':';
 }
 
+using ParserOptions = std::unique_ptr<GMimeParserOptions, decltype(&g_mime_parser_options_free)>;
+
+// Parser options that read real-world headers: loose RFC 2047, parameters and addresses.
+ParserOptions looseParserOptions() {
+    ParserOptions options(g_mime_parser_options_new(), &g_mime_parser_options_free);
+    g_mime_parser_options_set_rfc2047_compliance_mode(options.get(), GMIME_RFC_COMPLIANCE_LOOSE);
+    g_mime_parser_options_set_parameter_compliance_mode(options.get(), GMIME_RFC_COMPLIANCE_LOOSE);
+    g_mime_parser_options_set_address_compliance_mode(options.get(), GMIME_RFC_COMPLIANCE_LOOSE);
+    return options;
+}
+
 std::string readStream(GMimeStream* stream) {
     std::string out;
     if (!stream) return out;
@@ -161,7 +172,9 @@ std::string starredParameter(const std::string& rawValue, const std::string& nam
 
 class ViewBuilder::Reader {
 public:
-    explicit Reader(const std::string& raw) : _lines(raw) {}
+    /// `raw` is what GMime's offsets refer to; with `linesKnown` false (a message decoded from a
+    /// transfer encoding, whose lines are not lines of the transmitted bytes) every line is 0.
+    explicit Reader(const std::string& raw, bool linesKnown = true) : _lines(raw), _linesKnown(linesKnown) {}
 
     std::vector<ParserWarning> warnings(const std::vector<RawWarning>& raw) const {
         std::vector<ParserWarning> out;
@@ -194,7 +207,7 @@ private:
         while (!f.rawValue.empty() && (f.rawValue.back() == '\n' || f.rawValue.back() == '\r')) f.rawValue.pop_back();
         f.value = trim(str(g_mime_header_get_value(header)));
         const gint64 offset = g_mime_header_get_offset(header);
-        f.line = offset >= 0 ? _lines.lineOf(static_cast<std::size_t>(offset)) : 0;
+        f.line = offset >= 0 && _linesKnown ? _lines.lineOf(static_cast<std::size_t>(offset)) : 0;
         return f;
     }
 
@@ -253,6 +266,7 @@ private:
                 g_mime_data_wrapper_write_to_stream(wrapper, decoded.get());
                 part._content = bytesOf(decoded.get());
             }
+            if (isMessageType(part.contentType())) encapsulateDecoded(part);
         }
         if (part._fileName.empty()) {
             for (const auto& p : part._dispositionParameters)
@@ -267,6 +281,25 @@ private:
         }
         part._isAttachment = isAttachment(part);
         return part;
+    }
+
+    static bool isMessageType(const std::string& type) { return type == "message/rfc822" || type == "message/global"; }
+
+    // GMime leaves a transfer-encoded (base64 or quoted-printable, which RFC 2045 §6.4 forbids)
+    // message/rfc822 as a leaf: parse its decoded content as the encapsulated message. content()
+    // stays the decoded message and encodedContent() the transmitted body. Content that is not a
+    // message stays a leaf.
+    static void encapsulateDecoded(MimePart& part) {
+        if (part._content.empty() || !startsWithHeaderField(part._content)) return;
+        const ParserOptions options = looseParserOptions();
+        GPtr<GMimeStream> stream(g_mime_stream_mem_new_with_buffer(part._content.data(), part._content.size()));
+        GPtr<GMimeParser> parser(g_mime_parser_new_with_stream(stream.get()));
+        g_mime_parser_set_format(parser.get(), GMIME_FORMAT_MESSAGE);
+        GPtr<GMimeMessage> inner(g_mime_parser_construct_message(parser.get(), options.get()));
+        if (!inner) return;
+        Reader nested(part._content, false);
+        part._children.push_back(nested.messageRoot(inner.get(), childPath(part._path, 0)));
+        part._isMessage = true;
     }
 
     static bool isAttachment(const MimePart& part) {
@@ -291,6 +324,7 @@ private:
     }
 
     LineIndex _lines;
+    bool _linesKnown;
 };
 
 MessageView ViewBuilder::build(std::string raw) {
@@ -300,11 +334,7 @@ MessageView ViewBuilder::build(std::string raw) {
         throw MessageParseError("message: not a message: line 1 is not a header field");
 
     std::vector<RawWarning> rawWarnings;
-    std::unique_ptr<GMimeParserOptions, decltype(&g_mime_parser_options_free)> options(g_mime_parser_options_new(),
-                                                                                        &g_mime_parser_options_free);
-    g_mime_parser_options_set_rfc2047_compliance_mode(options.get(), GMIME_RFC_COMPLIANCE_LOOSE);
-    g_mime_parser_options_set_parameter_compliance_mode(options.get(), GMIME_RFC_COMPLIANCE_LOOSE);
-    g_mime_parser_options_set_address_compliance_mode(options.get(), GMIME_RFC_COMPLIANCE_LOOSE);
+    const ParserOptions options = looseParserOptions();
     g_mime_parser_options_set_warning_callback(options.get(), &collectWarning, &rawWarnings);
 
     GPtr<GMimeStream> stream(g_mime_stream_mem_new_with_buffer(raw.data(), raw.size()));

@@ -101,15 +101,7 @@ public:
 
     void run() {
         messageFields(_view.root(), true);
-        for (const MimePart* part : _view.parts()) {
-            fieldChecks(*part);
-            const std::string& type = part->contentType();
-            if (part->isMultipart() || type == "message/rfc822" || type == "message/global")
-                checkCompositeEncoding(*part);
-            if (part->isMultipart()) multipartChecks(*part);
-            else if (part->isMessage()) messageFields(part->children().front(), false);
-            else leafChecks(*part);
-        }
+        walk(_view.root(), _candidates);
         for (const auto& w : _view.parserWarnings()) {
             if (w.code == "nesting-overflow")
                 _sink.atLine("nesting-too-deep", w.line, "MIME nesting is deeper than the parser accepts");
@@ -120,6 +112,32 @@ public:
     }
 
 private:
+    // Checks `part` and everything below it, depth first (the order of MessageView::parts()).
+    // `candidates` are the delimiter lines of the bytes the part was parsed from.
+    void walk(const MimePart& part, const std::vector<detail::DelimiterCandidate>& candidates) {
+        fieldChecks(part);
+        const std::string& type = part.contentType();
+        if (part.isMultipart() || type == "message/rfc822" || type == "message/global") checkCompositeEncoding(part);
+        const bool decodedMessage = part.isMessage() && part.encodedContent() != part.content();
+        if (part.isMultipart()) {
+            multipartChecks(part, candidates);
+        } else if (part.isMessage()) {
+            messageFields(part.children().front(), false);
+            if (decodedMessage) leafChecks(part); // its transmitted body is encoded like a leaf's
+        } else {
+            leafChecks(part);
+        }
+        if (!decodedMessage) {
+            for (const MimePart& child : part.children()) walk(child, candidates);
+            return;
+        }
+        // A message decoded from base64 or quoted-printable: its delimiter lines are lines of the
+        // decoded content, not of the transmitted bytes, so findings there name the part only.
+        std::vector<detail::DelimiterCandidate> inner = detail::delimiterCandidates(part.content());
+        for (auto& candidate : inner) candidate.line = 0;
+        for (const MimePart& child : part.children()) walk(child, inner);
+    }
+
     // Required, single-use and forbidden top-level fields of a message (top level or encapsulated).
     void messageFields(const MimePart& root, bool transmitted) {
         const Headers& h = root.headers();
@@ -194,7 +212,7 @@ private:
             _sink.atPart("invalid-transfer-encoding", path, "unknown Content-Transfer-Encoding '" + cte + "'");
     }
 
-    void multipartChecks(const MimePart& part) {
+    void multipartChecks(const MimePart& part, const std::vector<detail::DelimiterCandidate>& candidates) {
         const std::string& path = part.path();
         const std::string& boundary = part.boundary();
         if (boundary.empty()) {
@@ -204,7 +222,7 @@ private:
         if (boundary.size() > maxBoundaryLength)
             _sink.atPart("boundary-too-long", path,
                          "boundary is " + std::to_string(boundary.size()) + " characters, over the 70 allowed");
-        detail::checkDelimiterLines(_candidates, boundary, path, _sink);
+        detail::checkDelimiterLines(candidates, boundary, path, _sink);
         const std::string delimiter = "--" + boundary;
         for (const MimePart* leaf : leavesBelow(part)) {
             if (leaf->encodedContent().find(delimiter) != std::string::npos)

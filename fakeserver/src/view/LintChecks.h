@@ -34,7 +34,7 @@ void checkLines(const std::string& raw, FindingSink& sink);
 /// Every line that starts with "--" (a possible delimiter), with the line after it; built once
 /// per message so that each multipart's check does not rescan the whole message.
 struct DelimiterCandidate {
-    std::size_t line;
+    std::size_t line; // 1-based; 0 when the bytes are not the transmitted ones (a decoded message)
     std::string_view text;
     std::string_view next; // the following line, without its ending ("" at the end)
 };

@@ -128,7 +128,7 @@ void checkDelimiterLines(const std::vector<DelimiterCandidate>& candidates, cons
                         "delimiter line '" + delimiter +
                             "' is followed by text, not headers or a blank line: the boundary occurs inside a "
                             "part's content",
-                        candidate.line + 1);
+                        candidate.line ? candidate.line + 1 : 0);
     }
     if (!sawDelimiter)
         sink.atPart("boundary-missing-final", path, "no delimiter line '" + delimiter + "' at all");

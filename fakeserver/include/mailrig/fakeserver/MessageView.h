@@ -131,7 +131,8 @@ public:
     /// True for multipart/* entities.
     bool isMultipart() const { return _contentType.rfind("multipart/", 0) == 0; }
     /// True for an encapsulated message (message/rfc822 or message/global) whose content was
-    /// parsed into children().
+    /// parsed into children(). A message sent base64 or quoted-printable encoded (RFC 2045 §6.4
+    /// forbids it, Lint reports it) is decoded first; header lines inside it are 0.
     bool isMessage() const { return _isMessage; }
     /// Child entities in order: a multipart's parts, or an encapsulated message's top-level
     /// entity (see the file comment). Empty for leaves.
@@ -139,10 +140,11 @@ public:
 
     /// The decoded content (transfer encoding removed) as bytes. For an encapsulated message,
     /// the whole message (headers and body) as GMime writes it back with CRLF line ends, which
-    /// is byte-identical to the input when that was well-formed. Empty for a multipart.
+    /// is byte-identical to the input when that was well-formed; for one that was transfer
+    /// encoded, the decoded bytes. Empty for a multipart.
     const std::string& content() const { return _content; }
     /// The body exactly as transmitted (still transfer-encoded); for an encapsulated message the
-    /// same as content(). Empty for a multipart.
+    /// same as content() unless it was transfer encoded. Empty for a multipart.
     const std::string& encodedContent() const { return _encodedContent; }
     /// Octets of content().
     std::size_t size() const { return _content.size(); }
