@@ -6,6 +6,9 @@
 #include "support/SmtpWire.h"
 
 #include <chrono>
+#include <memory>
+#include <algorithm>
+#include <functional>
 
 using namespace mailrig::fake;
 using mailrig::test::runPython;
@@ -132,6 +135,66 @@ BOOST_AUTO_TEST_CASE(everySaslSecretIsMaskedInTheTranscript) {
     BOOST_TEST(all.find("C: AUTH PLAIN ***") != std::string::npos);
     BOOST_TEST(all.find("C: AUTH LOGIN\n") != std::string::npos);
     BOOST_TEST(all.find("C: ***") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(eachEhloCapabilitySwitchesOffAloneBeforeAndAfterTls) {
+    // Python's smtplib reads the EHLO keywords of each server before and after STARTTLS.
+    const char* const kFeatures = R"PY(
+import smtplib, ssl, sys
+for port in sys.argv[2:]:
+    s = smtplib.SMTP('localhost', int(port), timeout=10)
+    s.ehlo()
+    print('plain:', ' '.join(sorted(k.upper() for k in s.esmtp_features)))
+    if s.has_extn('starttls'):
+        s.starttls(context=ssl.create_default_context(cafile=sys.argv[1]))
+        s.ehlo()
+        print('tls:', ' '.join(sorted(k.upper() for k in s.esmtp_features)))
+    s.quit()
+    print('--')
+)PY";
+    const std::vector<std::pair<std::function<void(Capabilities&)>, std::vector<std::string>>> cases = {
+        {[](Capabilities&) {}, {}},
+        {[](Capabilities& c) { c.pipelining = false; }, {"PIPELINING"}},
+        {[](Capabilities& c) { c.size = false; }, {"SIZE"}},
+        {[](Capabilities& c) { c.eightBitMime = false; }, {"8BITMIME"}},
+        {[](Capabilities& c) { c.smtpUtf8 = false; }, {"SMTPUTF8"}},
+        {[](Capabilities& c) { c.binaryMime = false; }, {"BINARYMIME"}},
+        {[](Capabilities& c) { c.chunking = false; c.binaryMime = false; }, {"CHUNKING", "BINARYMIME"}},
+        {[](Capabilities& c) { c.dsn = false; }, {"DSN"}},
+        {[](Capabilities& c) { c.enhancedStatusCodes = false; }, {"ENHANCEDSTATUSCODES"}},
+        {[](Capabilities& c) { c.authMechanisms.clear(); }, {"AUTH"}},
+        {[](Capabilities& c) { c.requireTls = false; }, {"REQUIRETLS"}},
+        {[](Capabilities& c) { c.help = false; }, {"HELP"}},
+        {[](Capabilities& c) { c.startTls = false; }, {"STARTTLS"}},
+    };
+    std::vector<std::unique_ptr<FakeSmtpServer>> servers;
+    std::vector<std::string> args{TestCertificates::shared().caCertificatePath()};
+    for (const auto& [change, removed] : cases) {
+        ServerConfig config = AuthServer::config(true, false);
+        change(config.capabilities);
+        servers.push_back(std::make_unique<FakeSmtpServer>(config));
+        servers.back()->start();
+        args.push_back(std::to_string(servers.back()->port()));
+    }
+    const auto r = runPython(kFeatures, args);
+    BOOST_REQUIRE_MESSAGE(r.exitCode == 0, r.err);
+    const std::vector<std::string> plain{"8BITMIME", "AUTH", "BINARYMIME", "CHUNKING", "DSN", "ENHANCEDSTATUSCODES",
+                                         "HELP", "PIPELINING", "SIZE", "SMTPUTF8", "STARTTLS"};
+    const std::vector<std::string> tls{"8BITMIME", "AUTH", "BINARYMIME", "CHUNKING", "DSN", "ENHANCEDSTATUSCODES",
+                                       "HELP", "PIPELINING", "REQUIRETLS", "SIZE", "SMTPUTF8"};
+    std::string expected;
+    for (const auto& [change, removed] : cases) {
+        auto line = [&](const std::string& label, const std::vector<std::string>& keywords) {
+            std::string text = label + ":";
+            for (const auto& keyword : keywords)
+                if (std::find(removed.begin(), removed.end(), keyword) == removed.end()) text += " " + keyword;
+            return text + "\n";
+        };
+        expected += line("plain", plain);
+        if (std::find(removed.begin(), removed.end(), "STARTTLS") == removed.end()) expected += line("tls", tls);
+        expected += "--\n";
+    }
+    BOOST_TEST(r.out == expected);
 }
 
 BOOST_AUTO_TEST_CASE(authBeforeTlsIsRefusedUnlessAllowed) {
