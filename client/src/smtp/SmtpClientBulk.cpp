@@ -95,7 +95,7 @@ SendReport sendSequential(const SmtpClientConfig& config, std::vector<PreparedMe
     std::string stopReason;
     for (std::size_t i = 0; i < prepared.size(); ++i) {
         PreparedMessage& p = prepared[i];
-        if (stopReason.empty() && cancel && cancel->isCancelled()) stopReason = "not attempted: cancelled";
+        if (stopReason.empty() && cancel && cancel->isCancelled()) stopReason = "cancelled";
         if (!stopReason.empty()) {
             report.messages.push_back(notAttempted(i, p, stopReason));
             progress.done(report.messages.back());
@@ -128,13 +128,13 @@ SendReport sendSequential(const SmtpClientConfig& config, std::vector<PreparedMe
             report.messages.push_back(toOutcome(i, p, delivery));
             const MessageOutcome& o = report.messages.back();
             if (delivery.sessionFailed)
-                stopReason = "not attempted: the connection failed: " + o.error;
+                stopReason = "the connection failed: " + o.error;
             else if (o.status == MessageStatus::NotAttempted)
-                stopReason = "not attempted: cancelled";
+                stopReason = "cancelled";
         }
         const MessageOutcome& o = report.messages.back();
         if (config.stopOnFirstFailure && o.status == MessageStatus::Failed && stopReason.empty())
-            stopReason = "not attempted: stopped after message #" + std::to_string(i) + " failed";
+            stopReason = "stopped after message #" + std::to_string(i) + " failed";
         progress.done(o);
     }
     courier.close();

@@ -46,11 +46,11 @@ void worker(const SmtpClientConfig& config, const std::vector<PreparedMessage>& 
         }
         if (outcome.status == MessageStatus::NotAttempted && !pool.stop) {
             pool.stop = true;
-            pool.stopReason = "not attempted: cancelled";
+            pool.stopReason = "cancelled";
         }
         if (config.stopOnFirstFailure && outcome.status == MessageStatus::Failed && !pool.stop) {
             pool.stop = true;
-            pool.stopReason = "not attempted: stopped after message #" + std::to_string(index) + " failed";
+            pool.stopReason = "stopped after message #" + std::to_string(index) + " failed";
         }
         ++pool.progress.completed;
         if (outcome.status == MessageStatus::Succeeded) ++pool.progress.succeeded;
@@ -88,9 +88,9 @@ SendReport sendParallel(const SmtpClientConfig& config, const std::vector<Prepar
             continue;
         }
         std::string reason = pool.stopReason;
-        if (reason.empty() && cancel && cancel->isCancelled()) reason = "not attempted: cancelled";
+        if (reason.empty() && cancel && cancel->isCancelled()) reason = "cancelled";
         if (reason.empty())
-            reason = "not attempted: every connection failed: " + pool.lastSessionError;
+            reason = "every connection failed: " + pool.lastSessionError;
         report.messages.push_back(notAttempted(i, prepared[i], reason));
         if (config.progress) {
             ++pool.progress.completed;
