@@ -178,4 +178,38 @@ BOOST_AUTO_TEST_CASE(meetingOptionErrorsExit2NamingTheOption) {
     BOOST_TEST(noMethod.err.find("METHOD") != std::string::npos, noMethod.err);
 }
 
+BOOST_AUTO_TEST_CASE(bulkProgressBarOnlyWhenStderrIsATerminal) {
+    Started s;
+    test::TempDir dir;
+    std::vector<std::string> args = s.connection("send");
+    for (int i = 0; i < 3; ++i) {
+        const std::string name = dir.file("m" + std::to_string(i) + ".eml");
+        test::writeFile(name, "From: a@example.org\r\nTo: b@example.org\r\nSubject: p\r\n\r\nP\r\n");
+        args.insert(args.end(), {"--eml", name});
+    }
+    // stderr on a pipe: no progress bar.
+    const test::ProcessResult piped = test::runMailrig(args);
+    BOOST_TEST(piped.exitCode == 0, piped.err);
+    BOOST_TEST(piped.err.find("3/3") == std::string::npos, piped.err);
+    // stderr on a pseudo-terminal (Python's pty as the independent terminal): the bar is drawn.
+    args.insert(args.begin(), MAILRIG_BINARY);
+    const test::ProcessResult tty = test::runPython(
+        "import os, pty, subprocess, sys\n"
+        "master, slave = pty.openpty()\n"
+        "p = subprocess.Popen(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=slave)\n"
+        "os.close(slave)\n"
+        "seen = b''\n"
+        "while True:\n"
+        "    try: chunk = os.read(master, 4096)\n"
+        "    except OSError: break\n"
+        "    if not chunk: break\n"
+        "    seen += chunk\n"
+        "sys.stdout.write(seen.decode()); sys.exit(p.wait())\n",
+        args);
+    BOOST_TEST(tty.exitCode == 0, tty.err);
+    BOOST_TEST(tty.out.find("] 3/3 (0 failed)") != std::string::npos, tty.out);
+    BOOST_TEST(tty.out.find("[#") != std::string::npos, tty.out);
+    BOOST_TEST(s.server.store().count() == 6u);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
