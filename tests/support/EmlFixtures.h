@@ -13,7 +13,7 @@ inline const std::vector<std::string>& cleanEmlFixtures() {
         "alternative-text-html.eml", "related-inline-image.eml",
         "mixed-with-attachments.eml", "non-ascii-subject-and-filenames.eml",
         "nested-message-rfc822.eml", "mixed-related-alternative.eml",
-        "legacy-charset-iso-8859-1.eml"};
+        "legacy-charset-iso-8859-1.eml", "client-composed-full.eml"};
     return names;
 }
 
