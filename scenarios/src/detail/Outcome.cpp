@@ -16,26 +16,13 @@ struct ErrorFacts {
     std::string command;
 };
 
-std::string kindName(SmtpErrorKind kind) {
-    switch (kind) {
-    case SmtpErrorKind::Reply: return "reply";
-    case SmtpErrorKind::Connection: return "connection";
-    case SmtpErrorKind::Tls: return "tls";
-    case SmtpErrorKind::Authentication: return "authentication";
-    case SmtpErrorKind::Capability: return "capability";
-    case SmtpErrorKind::Protocol: return "protocol";
-    case SmtpErrorKind::Cancelled: return "cancelled";
-    }
-    return "other";
-}
-
 ErrorFacts factsOf(const std::exception_ptr& error) {
     ErrorFacts facts;
     try {
         std::rethrow_exception(error);
     } catch (const SmtpException& e) {
         facts.what = e.what();
-        facts.kind = kindName(e.kind());
+        facts.kind = toString(e.kind());
         facts.transient = e.isTransient();
         facts.code = e.replyCode();
         facts.enhanced = e.enhancedStatus();
