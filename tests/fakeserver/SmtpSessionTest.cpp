@@ -307,6 +307,30 @@ BOOST_AUTO_TEST_CASE(closesAnIdleSessionWith421) {
     BOOST_CHECK(std::chrono::steady_clock::now() - start < 3s);
 }
 
+BOOST_AUTO_TEST_CASE(silentPeersAreClosedInDataAndInTlsHandshakes) {
+    ServerConfig config = ServerConfig::withImplicitTls();
+    config.limits.dataBlockTimeout = 300ms;
+    config.limits.commandTimeout = 300ms;
+    FakeSmtpServer server(config);
+    server.start();
+    const auto start = std::chrono::steady_clock::now();
+    // Silent in the middle of DATA: nothing is captured, the connection is closed.
+    SmtpWire data(server.port());
+    data.hello();
+    data.startData("a@example.com", {"b@example.com"});
+    data.send("Subject: half\r\n\r\nno end");
+    // Silent before the TLS ClientHello, on the implicit-TLS listener and after STARTTLS.
+    SmtpWire implicit(server.tlsPort());
+    SmtpWire afterStartTls(server.port());
+    afterStartTls.hello();
+    BOOST_TEST(afterStartTls.command("STARTTLS").code == 220);
+    BOOST_TEST(data.closedWithin(3s));
+    BOOST_TEST(implicit.closedWithin(3s));
+    BOOST_TEST(afterStartTls.closedWithin(3s));
+    BOOST_CHECK(std::chrono::steady_clock::now() - start < 4s);
+    BOOST_TEST(server.store().count() == 0u);
+}
+
 BOOST_AUTO_TEST_CASE(closesASlowlorisWhenTheCommandTimeoutPasses) {
     auto started = startServer([](ServerConfig& config) {
         config.limits.commandTimeout = 500ms;
