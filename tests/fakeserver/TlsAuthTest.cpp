@@ -287,6 +287,55 @@ except smtplib.SMTPServerDisconnected:
     BOOST_TEST(r.out == "421 4.4.2 fast\n");
 }
 
+BOOST_AUTO_TEST_CASE(aTricklingTlsHandshakeIsCutOffByTheCommandTimeout) {
+    // A ClientHello sent one byte every 100 ms: each byte arrives well within any socket
+    // timeout, but the handshake as a whole must end after commandTimeout, for implicit TLS and
+    // after STARTTLS alike.
+    ServerConfig c = ServerConfig::withImplicitTls();
+    c.limits.commandTimeout = 500ms;
+    FakeSmtpServer server(c);
+    server.start();
+    const char* script = R"PY(
+import socket, ssl, sys, time
+ctx = ssl.create_default_context()
+ctx.check_hostname = False
+ctx.verify_mode = ssl.CERT_NONE
+incoming, outgoing = ssl.MemoryBIO(), ssl.MemoryBIO()
+try:
+    ctx.wrap_bio(incoming, outgoing).do_handshake()
+except ssl.SSLWantReadError:
+    pass
+hello = outgoing.read()
+for port, starttls in ((int(sys.argv[1]), False), (int(sys.argv[2]), True)):
+    s = socket.create_connection(('127.0.0.1', port), timeout=10)
+    if starttls:
+        f = s.makefile('rb')
+        f.readline()
+        s.sendall(b'EHLO x\r\n')
+        while f.readline()[3:4] == b'-':
+            pass
+        s.sendall(b'STARTTLS\r\n')
+        f.readline()
+    start = time.time()
+    outcome = 'open'
+    try:
+        for b in hello:
+            s.send(bytes([b]))
+            time.sleep(0.1)
+            if time.time() - start > 5:
+                break
+        else:
+            outcome = 'hello complete'
+    except OSError:
+        outcome = 'closed'
+    print(outcome, 'fast' if time.time() - start < 3 else 'slow')
+    s.close()
+)PY";
+    auto r = runPython(script, {std::to_string(server.tlsPort()), std::to_string(server.port())});
+    BOOST_TEST(r.exitCode == 0, r.err);
+    BOOST_TEST(r.out == "closed fast\nclosed fast\n");
+}
+
 BOOST_AUTO_TEST_CASE(keepsServingAfterTlsPeersResetWhileRepliesAreWritten) {
     FakeSmtpServer server(ServerConfig::withStartTls());
     server.start();

@@ -1,5 +1,6 @@
 #include "smtp/Channel.h"
 
+#include <Poco/Exception.h>
 #include <Poco/Net/SecureStreamSocket.h>
 #include <Poco/Net/Session.h>
 #include <Poco/Timespan.h>
@@ -7,12 +8,52 @@
 #include <openssl/ssl.h>
 #include <sys/socket.h>
 
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+
 namespace mailrig::fake::detail {
 
 namespace {
 Poco::Timespan toTimespan(std::chrono::milliseconds ms) {
     return Poco::Timespan(static_cast<Poco::Timespan::TimeDiff>(ms.count()) * 1000);
 }
+
+/// Bounds a blocking operation as a whole: unless it is destroyed first, it shuts the socket
+/// down when `timeout` has passed, so a peer trickling bytes (each within the socket timeout)
+/// cannot stretch the operation. Lives on the stack of the operation it guards.
+class SocketDeadline {
+public:
+    SocketDeadline(int fd, std::chrono::milliseconds timeout)
+        : _watcher([this, fd, timeout] {
+              std::unique_lock<std::mutex> lock(_mutex);
+              if (!_changed.wait_for(lock, timeout, [this] { return _finished; })) {
+                  _expired = true;
+                  ::shutdown(fd, SHUT_RDWR);
+              }
+          }) {}
+    ~SocketDeadline() {
+        {
+            std::lock_guard<std::mutex> lock(_mutex);
+            _finished = true;
+        }
+        _changed.notify_one();
+        _watcher.join();
+    }
+    SocketDeadline(const SocketDeadline&) = delete;
+    SocketDeadline& operator=(const SocketDeadline&) = delete;
+    bool expired() {
+        std::lock_guard<std::mutex> lock(_mutex);
+        return _expired;
+    }
+
+private:
+    std::mutex _mutex;
+    std::condition_variable _changed;
+    bool _finished = false;
+    bool _expired = false;
+    std::thread _watcher; // last: starts once the members above exist
+};
 } // namespace
 
 Channel::Channel(Poco::Net::StreamSocket socket) : _socket(std::move(socket)) {
@@ -55,8 +96,20 @@ void Channel::startTls(Poco::Net::Context::Ptr context, std::chrono::millisecond
     setSendTimeout(timeout);
     Poco::Net::SecureStreamSocket secure = Poco::Net::SecureStreamSocket::attach(_socket, context);
     // Poco defers the server handshake to the first read or write; finish it here so a failure
-    // surfaces now and the negotiated version and cipher can be read below.
-    secure.completeHandshake();
+    // surfaces now and the negotiated version and cipher can be read below. The whole handshake
+    // must finish within `timeout`, however slowly the peer trickles its bytes.
+    {
+        SocketDeadline deadline(_fd, timeout);
+        try {
+            secure.completeHandshake();
+        } catch (const Poco::Exception&) {
+            if (deadline.expired())
+                throw Poco::TimeoutException("TLS handshake not finished within " + std::to_string(timeout.count()) + " ms");
+            throw;
+        }
+        if (deadline.expired())
+            throw Poco::TimeoutException("TLS handshake not finished within " + std::to_string(timeout.count()) + " ms");
+    }
     _socket = secure;
     _tls = true;
     _receiveTimeout = _sendTimeout = std::chrono::milliseconds(-1);

@@ -23,8 +23,9 @@ public:
     std::size_t receive(char* destination, std::size_t n, std::chrono::milliseconds timeout);
     /// Writes all bytes, each blocking write bounded by `timeout`. Throws like `receive`.
     void send(const char* data, std::size_t n, std::chrono::milliseconds timeout);
-    /// Runs the server side of the TLS handshake on this connection (STARTTLS or implicit TLS).
-    /// Throws Poco::Exception when it fails.
+    /// Runs the server side of the TLS handshake on this connection (STARTTLS or implicit TLS);
+    /// the whole handshake must finish within `timeout` (a short-lived watcher thread shuts the
+    /// socket down when it does not). Throws Poco::Exception when it fails or takes too long.
     void startTls(Poco::Net::Context::Ptr context, std::chrono::milliseconds timeout);
     bool tls() const { return _tls; }
     std::string tlsVersion() const { return _tlsVersion; }

@@ -36,7 +36,9 @@ struct Limits {
     /// Longest time one command line may take, measured from the moment the server is ready
     /// for it, so a peer trickling bytes cannot extend it (RFC 5321 4.5.3.2.7 server timeout:
     /// 5 minutes). Checked whenever bytes arrive; on expiry `421 4.4.2 Command timeout` and
-    /// close. A silent peer is closed by `idleTimeout`. Tests shorten it.
+    /// close. A silent peer is closed by `idleTimeout`. Also bounds each TLS handshake (implicit
+    /// TLS and after STARTTLS) as a whole: when it runs longer the connection is closed. Tests
+    /// shorten it.
     std::chrono::milliseconds commandTimeout = std::chrono::minutes(5);
     /// Longest wait for the next block of message data during DATA or BDAT. RFC 5321 4.5.3.2.6
     /// gives the client 3 minutes per block; the server waits as long as for a command
