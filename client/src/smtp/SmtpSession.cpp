@@ -103,10 +103,13 @@ void SmtpSession::expect(const SmtpReply& reply, int code, const std::string& co
     if (reply.code != code) failReply(reply, command);
 }
 
+bool usesImplicitTls(SecurityOptions security, std::uint16_t port) {
+    return security == SecurityOptions::SslImplicit || (security == SecurityOptions::Auto && port == 465);
+}
+
 void SmtpSession::open() {
     checkCancelled("CONNECT");
-    const bool implicitTls = _config.security == SecurityOptions::SslImplicit ||
-                             (_config.security == SecurityOptions::Auto && _config.port == 465);
+    const bool implicitTls = usesImplicitTls(_config.security, _config.port);
     _connection = std::make_unique<SmtpConnection>(_config.host, _config.port, _config.timeout,
                                                    _config.tls, implicitTls);
     SmtpConnection* connection = _connection.get();

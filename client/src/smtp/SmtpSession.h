@@ -95,6 +95,10 @@ private:
     bool _needsReset = false;
 };
 
+/// True when a session with `security` to `port` speaks TLS from the first byte: SslImplicit,
+/// or Auto on port 465 (RFC 8314).
+bool usesImplicitTls(SecurityOptions security, std::uint16_t port);
+
 /// Throws the SmtpException subclass that fits `reply` to `command` (4xx transient, 5xx and
 /// unexpected codes permanent).
 [[noreturn]] void throwForReply(const SmtpReply& reply, const std::string& command);
