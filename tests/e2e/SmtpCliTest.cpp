@@ -212,4 +212,20 @@ BOOST_AUTO_TEST_CASE(bulkProgressBarOnlyWhenStderrIsATerminal) {
     BOOST_TEST(s.server.store().count() == 6u);
 }
 
+BOOST_AUTO_TEST_CASE(forwardWithARefusedRecipientExits1AndPrintsEachRecipient) {
+    ServerConfig config = ServerConfig::plain();
+    config.rules.push_back(test::replyRule(fake::Phase::Rcpt, 550, "5.1.1 unknown", "nobody@*"));
+    Started s(config);
+    test::TempDir dir;
+    test::writeFile(dir.file("in.eml"), "From: a@example.org\r\nSubject: f\r\n\r\nbody\r\n");
+    const test::ProcessResult r = test::runMailrig(
+        s.connection("forward") + std::vector<std::string>{"--from", "fw@example.org", "--to", "c@example.org",
+                                                           "--to", "nobody@example.org", "--quiet", dir.file("in.eml")});
+    BOOST_TEST(r.exitCode == 1, r.out << r.err);
+    BOOST_TEST(r.out.find("c@example.org: accepted 250") != std::string::npos, r.out);
+    BOOST_TEST(r.out.find("nobody@example.org: rejected 550") != std::string::npos, r.out);
+    BOOST_REQUIRE(s.server.store().waitForCount(1, std::chrono::seconds(5)));
+    BOOST_TEST(s.server.store().last().recipientAddresses() == std::vector<std::string>{"c@example.org"});
+}
+
 BOOST_AUTO_TEST_SUITE_END()
