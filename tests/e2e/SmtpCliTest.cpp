@@ -25,6 +25,13 @@ std::vector<std::string> operator+(std::vector<std::string> a, const std::vector
     return a;
 }
 
+/// A plain server that refuses RCPT TO:<nobody@...> with 550.
+ServerConfig refusingNobody() {
+    ServerConfig config = ServerConfig::plain();
+    config.rules.push_back(test::replyRule(fake::Phase::Rcpt, 550, "5.1.1 unknown", "nobody@*"));
+    return config;
+}
+
 } // namespace
 
 BOOST_AUTO_TEST_SUITE(SmtpCliTest)
@@ -43,9 +50,7 @@ BOOST_AUTO_TEST_CASE(sendComposesAndDelivers) {
 }
 
 BOOST_AUTO_TEST_CASE(sendOfSeveralEmlsIsABulkWithReportAndExit1OnRefusal) {
-    ServerConfig config = ServerConfig::plain();
-    config.rules.push_back(test::replyRule(fake::Phase::Rcpt, 550, "5.1.1 unknown", "nobody@*"));
-    Started s(config);
+    Started s(refusingNobody());
     test::TempDir dir;
     test::writeFile(dir.file("a.eml"), "From: a@example.org\r\nTo: b@example.org\r\nSubject: a\r\n\r\nA\r\n");
     test::writeFile(dir.file("b.eml"), "From: a@example.org\r\nTo: nobody@example.org\r\nSubject: b\r\n\r\nB\r\n");
@@ -213,9 +218,7 @@ BOOST_AUTO_TEST_CASE(bulkProgressBarOnlyWhenStderrIsATerminal) {
 }
 
 BOOST_AUTO_TEST_CASE(forwardWithARefusedRecipientExits1AndPrintsEachRecipient) {
-    ServerConfig config = ServerConfig::plain();
-    config.rules.push_back(test::replyRule(fake::Phase::Rcpt, 550, "5.1.1 unknown", "nobody@*"));
-    Started s(config);
+    Started s(refusingNobody());
     test::TempDir dir;
     test::writeFile(dir.file("in.eml"), "From: a@example.org\r\nSubject: f\r\n\r\nbody\r\n");
     const test::ProcessResult r = test::runMailrig(
