@@ -7,6 +7,7 @@
 
 #include <boost/test/unit_test.hpp>
 
+#include <algorithm>
 #include <filesystem>
 #include <random>
 
@@ -109,6 +110,27 @@ BOOST_AUTO_TEST_CASE(hostileNestingAndHugeLinesAreHandled) {
 
     BOOST_TEST(exercise("From: a@b\r\nSubject: " + std::string(300'000, 'x') + "\r\n\r\n" +
                         std::string(300'000, '\n')));
+}
+
+BOOST_AUTO_TEST_CASE(encapsulatedMessagesNestedThousandsDeepAreCutAndReported) {
+    // GMime bounds multipart nesting but not message/rfc822 nesting: the view must, or its own
+    // recursion runs out of stack. Quoted-printable layers do not grow, so they nest cheaply too.
+    for (const char* encoding : {"", "Content-Transfer-Encoding: quoted-printable\r\n"}) {
+        BOOST_TEST_CONTEXT("encoding '" << encoding << "'") {
+            std::string message = "From: a@example.org\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nleaf\r\n";
+            std::string prefix;
+            for (int i = 0; i < 4000; ++i)
+                prefix += "From: a@example.org\r\nContent-Type: message/rfc822\r\n" + std::string(encoding) + "\r\n";
+            const MessageView view(prefix + message);
+            std::size_t deepest = 0;
+            for (const MimePart* p : view.parts())
+                deepest = std::max<std::size_t>(deepest, p->path().empty() ? 0 : std::count(p->path().begin(), p->path().end(), '.') + 1);
+            BOOST_TEST(deepest == 100u);
+            bool reported = false;
+            for (const auto& f : Lint::check(view)) reported = reported || f.code == "nesting-too-deep";
+            BOOST_TEST(reported);
+        }
+    }
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -170,6 +170,9 @@ std::string starredParameter(const std::string& rawValue, const std::string& nam
     return parsed ? str(g_mime_content_disposition_get_parameter(parsed.get(), name.c_str())) : std::string();
 }
 
+/// Entities deeper than this (path components) are read as leaves.
+constexpr std::size_t maxNestingDepth = 100;
+
 class ViewBuilder::Reader {
 public:
     /// `raw` is what GMime's offsets refer to; with `linesKnown` false (a message decoded from a
@@ -181,6 +184,7 @@ public:
         for (const auto& w : raw)
             out.push_back({warningName(w.code), w.offset >= 0 ? _lines.lineOf(static_cast<std::size_t>(w.offset)) : 0,
                            w.item});
+        out.insert(out.end(), _overflows.begin(), _overflows.end());
         return out;
     }
 
@@ -246,16 +250,18 @@ private:
             auto* multipart = GMIME_MULTIPART(object);
             // Not g_mime_multipart_get_boundary: it invents a boundary when the header has none.
             part._boundary = part.parameter("boundary").value_or("");
-            const int n = g_mime_multipart_get_count(multipart);
+            const int n = tooDeep(part) ? 0 : g_mime_multipart_get_count(multipart);
             for (int i = 0; i < n; ++i)
                 part._children.push_back(build(g_mime_multipart_get_part(multipart, i), childPath(path, i), {}));
         } else if (GMIME_IS_MESSAGE_PART(object)) {
             GMimeMessage* inner = g_mime_message_part_get_message(GMIME_MESSAGE_PART(object));
             if (inner) {
-                part._isMessage = true;
-                part._children.push_back(messageRoot(inner, childPath(path, 0)));
                 part._content = serialize(GMIME_OBJECT(inner));
                 part._encodedContent = part._content;
+                if (!tooDeep(part)) {
+                    part._isMessage = true;
+                    part._children.push_back(messageRoot(inner, childPath(path, 0)));
+                }
             }
         } else if (GMIME_IS_PART(object)) {
             auto* leaf = GMIME_PART(object);
@@ -289,8 +295,8 @@ private:
     // message/rfc822 as a leaf: parse its decoded content as the encapsulated message. content()
     // stays the decoded message and encodedContent() the transmitted body. Content that is not a
     // message stays a leaf.
-    static void encapsulateDecoded(MimePart& part) {
-        if (part._content.empty() || !startsWithHeaderField(part._content)) return;
+    void encapsulateDecoded(MimePart& part) {
+        if (part._content.empty() || !startsWithHeaderField(part._content) || tooDeep(part)) return;
         const ParserOptions options = looseParserOptions();
         GPtr<GMimeStream> stream(g_mime_stream_mem_new_with_buffer(part._content.data(), part._content.size()));
         GPtr<GMimeParser> parser(g_mime_parser_new_with_stream(stream.get()));
@@ -299,7 +305,20 @@ private:
         if (!inner) return;
         Reader nested(part._content, false);
         part._children.push_back(nested.messageRoot(inner.get(), childPath(part._path, 0)));
+        _overflows.insert(_overflows.end(), nested._overflows.begin(), nested._overflows.end());
         part._isMessage = true;
+    }
+
+    // True, after noting a `nesting-overflow` warning, when `part` is so deep that its children
+    // are not read: GMime bounds multipart nesting but not encapsulated messages, and every
+    // level costs stack and a copy of its content.
+    bool tooDeep(const MimePart& part) {
+        const std::string& path = part._path;
+        const auto depth = path.empty() ? 0 : static_cast<std::size_t>(std::count(path.begin(), path.end(), '.')) + 1;
+        if (depth < maxNestingDepth) return false;
+        const auto& fields = part._headers.all();
+        _overflows.push_back({"nesting-overflow", fields.empty() ? 0 : fields.front().line, path});
+        return true;
     }
 
     static bool isAttachment(const MimePart& part) {
@@ -325,6 +344,7 @@ private:
 
     LineIndex _lines;
     bool _linesKnown;
+    std::vector<ParserWarning> _overflows;
 };
 
 MessageView ViewBuilder::build(std::string raw) {

@@ -10,6 +10,9 @@
 /// multipart its children are `N.1.1`, `N.1.2`, .... These are IMAP part numbers (RFC 3501
 /// §6.4.5) everywhere except inside an encapsulated multipart message, where IMAP skips the
 /// multipart's own number and mailrig keeps it so that every entity has its own path.
+///
+/// An entity 100 levels deep (a path of 100 numbers) is read as a leaf: its children are not
+/// built, and a `nesting-overflow` ParserWarning (Lint: `nesting-too-deep`) says so.
 
 #include <chrono>
 #include <cstddef>
