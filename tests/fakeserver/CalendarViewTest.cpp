@@ -181,6 +181,27 @@ BOOST_AUTO_TEST_CASE(emptyAndBinaryInputAreFindingsNotCrashes) {
     BOOST_TEST(!CalendarView("BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n").event());
 }
 
+BOOST_AUTO_TEST_CASE(componentsNestedThousandsDeepAreRefusedNotACrash) {
+    const std::string head = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:x\r\nMETHOD:REQUEST\r\n";
+    std::string nested = head, folded = head;
+    for (int i = 0; i < 100000; ++i) {
+        nested += "BEGIN:VEVENT\r\n";
+        folded += "BEG\r\n IN:VEVENT\r\n"; // a fold does not hide it
+    }
+    for (int i = 0; i < 100000; ++i) {
+        nested += "END:VEVENT\r\n";
+        folded += "END:VEVENT\r\n";
+    }
+    for (const std::string* text : {&nested, &folded}) {
+        const CalendarView view(*text + "END:VCALENDAR\r\n");
+        BOOST_TEST(!view.parsed());
+        BOOST_TEST(view.hasFinding("ical-unparsable"));
+        BOOST_TEST(view.findings().front().message == "components nest 100001 deep, over the 16 this reader accepts");
+    }
+    // Three levels, as real invitations with alarms have, are read.
+    BOOST_TEST(fixture("outlook-request.ics").parsed());
+}
+
 BOOST_AUTO_TEST_CASE(missingFileThrowsNamingThePath) {
     try {
         CalendarView::fromFile("/nonexistent/invite.ics");

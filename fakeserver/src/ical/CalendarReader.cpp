@@ -2,8 +2,10 @@
 
 #include <libical/ical.h>
 
+#include <algorithm>
 #include <cctype>
 #include <memory>
+#include <string_view>
 
 namespace mailrig::fake::detail {
 
@@ -154,10 +156,52 @@ icalcomponent* findCalendar(icalcomponent* root) {
     return icalcomponent_get_first_component(root, ICAL_VCALENDAR_COMPONENT);
 }
 
+/// Components nested deeper than this are refused before libical sees them: its parser, checks
+/// and free recurse once per level. Real calendars nest three deep (VCALENDAR, VEVENT, VALARM).
+constexpr std::size_t maxComponentDepth = 16;
+
+bool startsWithNoCase(std::string_view line, std::string_view prefix) {
+    if (line.size() < prefix.size()) return false;
+    for (std::size_t i = 0; i < prefix.size(); ++i)
+        if (std::toupper(static_cast<unsigned char>(line[i])) != prefix[i]) return false;
+    return true;
+}
+
+/// How deep BEGIN: lines nest in `input`, read as libical reads it: unfolded first.
+std::size_t componentDepth(const std::string& input) {
+    std::string unfolded;
+    unfolded.reserve(input.size());
+    for (std::size_t i = 0; i < input.size(); ++i) {
+        const std::size_t eol = input[i] == '\r' && i + 1 < input.size() && input[i + 1] == '\n' ? 2 : input[i] == '\n' ? 1 : 0;
+        if (eol && i + eol < input.size() && (input[i + eol] == ' ' || input[i + eol] == '\t')) {
+            i += eol; // drop the line break and the blank that folds
+            continue;
+        }
+        unfolded += input[i];
+    }
+    std::size_t depth = 0, deepest = 0, pos = 0;
+    while (pos < unfolded.size()) {
+        std::size_t end = unfolded.find('\n', pos);
+        if (end == std::string::npos) end = unfolded.size();
+        const std::string_view line(unfolded.data() + pos, end - pos);
+        if (startsWithNoCase(line, "BEGIN:")) deepest = std::max(deepest, ++depth);
+        else if (startsWithNoCase(line, "END:") && depth > 0) --depth;
+        pos = end + 1;
+    }
+    return deepest;
+}
+
 } // namespace
 
 ParsedCalendar readCalendar(const std::string& input) {
     ParsedCalendar out;
+    if (const std::size_t depth = componentDepth(input); depth > maxComponentDepth) {
+        out.findings.push_back({"ical-unparsable",
+                                "components nest " + std::to_string(depth) + " deep, over the " +
+                                    std::to_string(maxComponentDepth) + " this reader accepts",
+                                0});
+        return out;
+    }
     icalerror_clear_errno();
     std::unique_ptr<icalcomponent, ComponentFree> root(icalparser_parse_string(input.c_str()));
     icalerror_clear_errno();

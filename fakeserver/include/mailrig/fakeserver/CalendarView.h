@@ -13,7 +13,8 @@
 namespace mailrig::fake {
 
 /// One problem found in a calendar. Codes are stable kebab-case names:
-/// - `ical-unparsable`: no VCALENDAR could be read at all
+/// - `ical-unparsable`: no VCALENDAR could be read at all, or its components nest more than 16
+///   deep (refused unread: libical recurses once per level)
 /// - `ical-syntax`: libical's parser rejected a line, property, parameter or value
 /// - `ical-itip`: libical's iTIP restriction check failed (RFC 5546: a property missing, repeated
 ///   or not allowed for the method)
