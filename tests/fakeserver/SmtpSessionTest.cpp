@@ -331,6 +331,31 @@ BOOST_AUTO_TEST_CASE(silentPeersAreClosedInDataAndInTlsHandshakes) {
     BOOST_TEST(server.store().count() == 0u);
 }
 
+BOOST_AUTO_TEST_CASE(aPeerThatNeverReadsIsDroppedOnceWritesStall) {
+    // Pipelined NOOPs without ever reading a reply: the server's writes stall, and the idle
+    // timeout bounds each write, so the connection ends instead of holding a thread forever.
+    auto started = startServer([](ServerConfig& config) { config.limits.idleTimeout = 300ms; });
+    const auto r = mailrig::test::runPython(R"PY(
+import socket, sys, time
+s = socket.create_connection(('127.0.0.1', int(sys.argv[1])))
+s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+s.settimeout(0.5)
+start = time.time()
+try:
+    while time.time() - start < 8:
+        try:
+            s.send(b'NOOP\r\n' * 1000)
+        except socket.timeout:
+            pass
+    print('still open')
+except OSError:
+    print('closed', 'fast' if time.time() - start < 6 else 'slow')
+)PY",
+                                            {std::to_string(started->port())});
+    BOOST_TEST(r.exitCode == 0, r.err);
+    BOOST_TEST(r.out == "closed fast\n");
+}
+
 BOOST_AUTO_TEST_CASE(closesASlowlorisWhenTheCommandTimeoutPasses) {
     auto started = startServer([](ServerConfig& config) {
         config.limits.commandTimeout = 500ms;
