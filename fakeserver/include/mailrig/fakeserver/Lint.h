@@ -58,7 +58,8 @@ struct LintFinding {
 ///   7bit/8bit/binary on a multipart or message/rfc822 (RFC 2045 §6.4, RFC 2046 §5.2.1).
 /// - `invalid-content-type`: a Content-Type GMime cannot read (the part becomes
 ///   application/octet-stream).
-/// - `nesting-too-deep`: GMime gave up on nesting (a likely attack).
+/// - `nesting-too-deep`: GMime gave up on nesting, or an entity is 100 levels deep and its
+///   children were not read (a likely attack).
 class Lint {
 public:
     /// Line-based codes report at most this many findings each.
