@@ -101,7 +101,7 @@ const char* clientOptionsUsage() {
            "  --chunking            use BDAT when the server offers CHUNKING\n"
            "  --no-pipelining       never pipeline commands\n"
            "  --attempts N          retry transient failures, N tries in all (default 1)\n"
-           "  --pickup DIR          write .eml files into DIR instead of connecting\n"
+           "  --pickup DIR          write NAME.eml + NAME.envelope.json into DIR, no connection\n"
            "  --quiet, -q           print nothing but errors\n";
 }
 
