@@ -30,7 +30,8 @@ void printTnefSection(const fake::MessageView& view, std::ostream& out) {
     const auto tnef = fake::tnefOf(view);
     if (!tnef) return;
     const fake::TnefView& t = *tnef;
-    out << "\nTNEF:\n";
+    const std::string& path = fake::tnefPart(view)->path();
+    out << "\nTNEF: part " << (path.empty() ? "(root)" : path) << "\n";
     out << "  class: " << displayText(t.messageClass);
     if (!t.legacyMessageClass.empty() && t.legacyMessageClass != t.messageClass)
         out << " (" << displayText(t.legacyMessageClass) << ")";
@@ -58,6 +59,7 @@ Poco::Dynamic::Var tnefJson(const fake::MessageView& view) {
     if (!tnef) return Poco::Dynamic::Var();
     const fake::TnefView& t = *tnef;
     Poco::JSON::Object::Ptr o = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+    o->set("part", fake::tnefPart(view)->path());
     o->set("messageClass", displayText(t.messageClass));
     o->set("legacyMessageClass", displayText(t.legacyMessageClass));
     o->set("subject", displayText(t.subject));

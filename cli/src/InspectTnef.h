@@ -10,7 +10,7 @@
 
 namespace mailrig::cli {
 
-/// Prints "TNEF:" with class, subject, bodies, correlation key, every attachment (name, size,
+/// Prints "TNEF: part P" with class, subject, bodies, correlation key, every attachment (name, size,
 /// MIME tag) and the reader's problems, or nothing when the message carries no TNEF.
 void printTnefSection(const fake::MessageView& view, std::ostream& out);
 

@@ -342,7 +342,7 @@ BOOST_AUTO_TEST_CASE(inspectListsTheTnefAttachmentsWithNamesAndSizes) {
     writeFile(dir.file("m.eml"), mailrig::encapsulateInTnef(m).toEml());
     const auto text = mailrig::test::runMailrig({"inspect", dir.file("m.eml")});
     BOOST_TEST(text.exitCode == 0, text.out + text.err);
-    BOOST_TEST(text.out.find("\nTNEF:\n  class: IPM.Note (IPM.Microsoft Mail.Note)\n  subject: Inspect — Привет\n") !=
+    BOOST_TEST(text.out.find("\nTNEF: part 2\n  class: IPM.Note (IPM.Microsoft Mail.Note)\n  subject: Inspect — Привет\n") !=
                std::string::npos, text.out);
     BOOST_TEST(text.out.find("  attachments: 3\n") != std::string::npos);
     for (const auto& a : m.attachments())
@@ -355,11 +355,11 @@ BOOST_AUTO_TEST_CASE(inspectListsTheTnefAttachmentsWithNamesAndSizes) {
     const auto listed = mailrig::test::runPython(
         "import sys, json\n"
         "t = json.load(sys.stdin)['tnef']\n"
-        "print(t['subject'], t['checksumsValid'], t['problems'])\n"
+        "print(t['part'], t['subject'], t['checksumsValid'], t['problems'])\n"
         "for a in t['attachments']: print(a['fileName'], a['size'])\n",
         {}, json.out);
     BOOST_TEST_REQUIRE(listed.exitCode == 0, listed.err);
-    std::string expected = "Inspect — Привет True []\n";
+    std::string expected = "2 Inspect — Привет True []\n";
     for (const auto& a : m.attachments()) expected += a.fileName + " " + std::to_string(a.content.size()) + "\n";
     BOOST_TEST(listed.out == expected);
 }
@@ -374,6 +374,27 @@ BOOST_AUTO_TEST_CASE(inspectFailsOnABrokenWinmailDat) {
     const auto r = mailrig::test::runMailrig({"inspect", dir.file("m.eml")});
     BOOST_TEST(r.exitCode == 1, r.out + r.err);
     BOOST_TEST(r.out.find("  checksums: INVALID\n") != std::string::npos, r.out);
+}
+
+BOOST_AUTO_TEST_CASE(aForwardedOutlookMessageKeepsItsWinmailDatToItself) {
+    // The outer message forwards a TNEF message as message/rfc822: the winmail.dat is the inner
+    // message's, so the outer has no TNEF view and inspect shows no TNEF section.
+    const std::string inner = mailrig::encapsulateInTnef(sampleMessage("Inner")).toEml();
+    const std::string outer = "From: carol@example.org\r\nTo: dave@example.org\r\nSubject: Fwd: Inner\r\n"
+                              "Date: Mon, 23 Nov 2026 09:00:00 +0000\r\nMessage-ID: <fwd@example.org>\r\n"
+                              "MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"fwd\"\r\n\r\n"
+                              "--fwd\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nSee below.\r\n"
+                              "--fwd\r\nContent-Type: message/rfc822\r\n\r\n" + inner + "\r\n--fwd--\r\n";
+    const mailrig::fake::MessageView view(outer);
+    BOOST_TEST(!mailrig::fake::tnefOf(view).has_value());
+    BOOST_TEST(mailrig::fake::tnefPart(view) == nullptr);
+    const mailrig::fake::MessageView alone(view.part("2")->content());
+    BOOST_REQUIRE(mailrig::fake::tnefPart(alone) != nullptr);
+    BOOST_TEST(mailrig::fake::tnefPart(alone)->path() == "2");
+    TempDir dir;
+    writeFile(dir.file("fwd.eml"), outer);
+    const auto r = mailrig::test::runMailrig({"inspect", dir.file("fwd.eml")});
+    BOOST_TEST(r.out.find("\nTNEF:") == std::string::npos, r.out);
 }
 
 BOOST_AUTO_TEST_CASE(aMessageWithoutTnefHasNoTnefView) {

@@ -14,6 +14,7 @@
 namespace mailrig::fake {
 
 class MessageView;
+class MimePart;
 
 /// One attribute record as it appears in the stream, for order and checksum assertions.
 struct TnefAttribute {
@@ -94,8 +95,12 @@ struct TnefView {
 /// threads at once.
 TnefView decodeTnef(const std::string& bytes);
 
-/// The decoded TNEF of the message's first `application/ms-tnef` (or `application/vnd.ms-tnef`)
-/// part, or nullopt when it has none.
+/// The message's first `application/ms-tnef` (or `application/vnd.ms-tnef`) part, depth first,
+/// not looking inside encapsulated messages (a forwarded Outlook message keeps its winmail.dat
+/// to itself); nullptr when there is none. The pointer lives as long as any copy of `message`.
+const MimePart* tnefPart(const MessageView& message);
+
+/// The decoded TNEF of tnefPart(message), or nullopt when there is none.
 std::optional<TnefView> tnefOf(const MessageView& message);
 
 /// De-encapsulates HTML from RTF as MS-OXRTFEX describes: nullopt unless the RTF header holds
