@@ -26,7 +26,7 @@ std::string eml(const std::string& name) { return fixturePath("eml/" + name); }
 const char* const readJson = R"PY(
 import json, sys
 doc = json.load(sys.stdin)
-for key in ('file', 'size', 'headers', 'summary', 'parts', 'findings'):
+for key in ('file', 'size', 'headers', 'summary', 'parts', 'findings', 'tnef', 'calendar'):
     assert key in doc, key
 for h in doc['headers']:
     assert set(h) == {'name', 'value', 'raw', 'line'}, h
