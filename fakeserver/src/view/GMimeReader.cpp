@@ -1,5 +1,6 @@
 // Turns raw bytes into a MessageView with GMime's parser: the only file that walks GMime objects.
 #include "view/Charset.h"
+#include "view/EncodedWords.h"
 #include "view/GMimeInit.h"
 #include "view/LineIndex.h"
 #include "view/ViewData.h"
@@ -9,6 +10,7 @@
 #include <algorithm>
 #include <cctype>
 #include <memory>
+#include <optional>
 #include <tuple>
 
 namespace mailrig::fake::detail {
@@ -131,6 +133,24 @@ std::vector<Parameter> parametersOf(GMimeParamList* list) {
     return out;
 }
 
+std::optional<std::string> valueOf(const std::vector<Parameter>& parameters, const std::string& name) {
+    for (const auto& p : parameters)
+        if (p.name == name) return p.value;
+    return std::nullopt;
+}
+
+// GMime decodes a run of RFC 2047 words in a parameter value as one base64 stream and stops at
+// the first padding; when the raw field holds encoded words, `parameters` are read again from
+// the field with each run merged into one word (see EncodedWords.h).
+template <typename Parsed>
+void reparseEncodedWords(std::vector<Parameter>& parameters, const HeaderField* field,
+                         Parsed* (*parse)(GMimeParserOptions*, const char*), GMimeParamList* (*list)(Parsed*)) {
+    if (!field || !mayHoldEncodedWords(field->rawValue)) return;
+    const ParserOptions options = looseParserOptions();
+    GPtr<Parsed> parsed(parse(options.get(), mergeEncodedWords(field->rawValue).c_str()));
+    if (parsed) parameters = parametersOf(list(parsed.get()));
+}
+
 } // namespace
 
 // RFC 2231 §4.1: when a parameter appears both plain (an ASCII fallback) and starred, the starred
@@ -209,7 +229,8 @@ private:
         f.name = str(g_mime_header_get_raw_name(header));
         f.rawValue = str(g_mime_header_get_raw_value(header));
         while (!f.rawValue.empty() && (f.rawValue.back() == '\n' || f.rawValue.back() == '\r')) f.rawValue.pop_back();
-        f.value = trim(str(g_mime_header_get_value(header)));
+        f.value = trim(mayHoldEncodedWords(f.rawValue) ? decodeEncodedWords(f.rawValue)
+                                                       : str(g_mime_header_get_value(header)));
         const gint64 offset = g_mime_header_get_offset(header);
         f.line = offset >= 0 && _linesKnown ? _lines.lineOf(static_cast<std::size_t>(offset)) : 0;
         return f;
@@ -237,12 +258,16 @@ private:
             GString_ mimeType(g_mime_content_type_get_mime_type(type));
             if (mimeType) part._contentType = lower(mimeType.get());
             part._parameters = parametersOf(g_mime_content_type_get_parameters(type));
+            reparseEncodedWords(part._parameters, part._headers.find("Content-Type"), &g_mime_content_type_parse,
+                                &g_mime_content_type_get_parameters);
         }
         if (auto charset = part.parameter("charset")) part._charset = lower(trim(*charset));
         if (auto cte = part._headers.header("Content-Transfer-Encoding")) part._transferEncoding = lower(trim(*cte));
         if (GMimeContentDisposition* disposition = g_mime_object_get_content_disposition(object)) {
             part._disposition = lower(trim(str(g_mime_content_disposition_get_disposition(disposition))));
             part._dispositionParameters = parametersOf(g_mime_content_disposition_get_parameters(disposition));
+            reparseEncodedWords(part._dispositionParameters, part._headers.find("Content-Disposition"),
+                                &g_mime_content_disposition_parse, &g_mime_content_disposition_get_parameters);
         }
         part._contentId = str(g_mime_object_get_content_id(object));
 
@@ -265,7 +290,8 @@ private:
             }
         } else if (GMIME_IS_PART(object)) {
             auto* leaf = GMIME_PART(object);
-            part._fileName = str(g_mime_part_get_filename(leaf));
+            part._fileName =
+                valueOf(part._dispositionParameters, "filename").value_or(part.parameter("name").value_or(""));
             if (GMimeDataWrapper* wrapper = g_mime_part_get_content(leaf)) {
                 part._encodedContent = readStream(g_mime_data_wrapper_get_stream(wrapper));
                 GPtr<GMimeStream> decoded(g_mime_stream_mem_new());
@@ -274,10 +300,7 @@ private:
             }
             if (isMessageType(part.contentType())) encapsulateDecoded(part);
         }
-        if (part._fileName.empty()) {
-            for (const auto& p : part._dispositionParameters)
-                if (p.name == "filename") part._fileName = p.value;
-        }
+        if (part._fileName.empty()) part._fileName = valueOf(part._dispositionParameters, "filename").value_or("");
         if (const HeaderField* f = part._headers.find("Content-Disposition")) {
             std::string starred = starredParameter(f->rawValue, "filename");
             if (!starred.empty()) part._fileName = std::move(starred);

@@ -1,6 +1,7 @@
 #include "mailrig/fakeserver/MessageView.h"
 
 #include "view/Charset.h"
+#include "view/EncodedWords.h"
 #include "view/GMimeInit.h"
 #include "view/ViewData.h"
 
@@ -136,7 +137,7 @@ std::vector<Mailbox> MessageView::addresses(std::string_view name) const {
     for (const auto& f : headers().all()) {
         if (!sameName(f.name, name)) continue;
         // Parse the raw value: the decoded one may have lost the quoting that protects commas.
-        InternetAddressList* list = internet_address_list_parse(options, f.rawValue.c_str());
+        InternetAddressList* list = internet_address_list_parse(options, detail::mergeEncodedWords(f.rawValue).c_str());
         appendMailboxes(list, out);
         if (list) g_object_unref(list);
     }
