@@ -1,5 +1,8 @@
-// Multi-connection bulk send (mode 7): a pool of workers, each with its own connection, taking
-// messages from one queue so that every message is handed out exactly once.
+// Multi-connection bulk send (mode 7): a pool of workers, each with its own connection. Messages
+// are dealt round-robin into one queue per worker, so every connection asked for gets its share
+// even when some threads start late; a worker whose own queue is empty takes from the back of
+// the longest queue of a worker that has started (or retired), so a slow or failed connection
+// never holds messages back. Every message is handed out exactly once.
 #include "smtp/SmtpOperations.h"
 
 #include <deque>
@@ -14,7 +17,8 @@ namespace {
 /// The shared state of one parallel send; every member is guarded by `mutex`.
 struct Pool {
     std::mutex mutex;
-    std::deque<std::size_t> queue;            ///< indexes not yet handed out
+    std::vector<std::deque<std::size_t>> queues; ///< per worker: indexes not yet handed out
+    std::vector<bool> claimable;              ///< per worker: started (or retired), so others may take its messages
     std::vector<std::optional<MessageOutcome>> outcomes;
     SendProgress progress;
     bool stop = false;                        ///< stop-on-first-failure or cancellation
@@ -22,16 +26,40 @@ struct Pool {
     std::string lastSessionError;             ///< why the last worker gave up
 };
 
+/// The next message for worker `self`: its own queue first, else the back of the longest queue
+/// of a started worker. Called with `pool.mutex` held.
+std::optional<std::size_t> takeNext(Pool& pool, std::size_t self) {
+    if (!pool.queues[self].empty()) {
+        std::size_t index = pool.queues[self].front();
+        pool.queues[self].pop_front();
+        return index;
+    }
+    std::deque<std::size_t>* longest = nullptr;
+    for (std::size_t k = 0; k < pool.queues.size(); ++k)
+        if (pool.claimable[k] && !pool.queues[k].empty() &&
+            (!longest || pool.queues[k].size() > longest->size()))
+            longest = &pool.queues[k];
+    if (!longest) return std::nullopt;
+    std::size_t index = longest->back();
+    longest->pop_back();
+    return index;
+}
+
 void worker(const SmtpClientConfig& config, const std::vector<PreparedMessage>& prepared,
-            const CancellationToken* cancel, Pool& pool) {
+            const CancellationToken* cancel, Pool& pool, std::size_t self) {
+    {
+        std::lock_guard<std::mutex> lock(pool.mutex);
+        pool.claimable[self] = true;
+    }
     Courier courier(config, cancel);
     for (;;) {
         std::size_t index;
         {
             std::lock_guard<std::mutex> lock(pool.mutex);
-            if (pool.stop || pool.queue.empty()) break;
-            index = pool.queue.front();
-            pool.queue.pop_front();
+            if (pool.stop) break;
+            std::optional<std::size_t> next = takeNext(pool, self);
+            if (!next) break;
+            index = *next;
         }
         BytesContent content(prepared[index].bytes);
         Delivery delivery = courier.deliver(prepared[index].envelope, content);
@@ -40,7 +68,7 @@ void worker(const SmtpClientConfig& config, const std::vector<PreparedMessage>& 
         if (delivery.sessionFailed) {
             // Nothing of it reached the server: hand it back for a worker whose connection
             // works, and retire this worker.
-            pool.queue.push_front(index);
+            pool.queues[self].push_front(index);
             pool.lastSessionError = outcome.error;
             break;
         }
@@ -72,12 +100,14 @@ SendReport sendParallel(const SmtpClientConfig& config, const std::vector<Prepar
     Pool pool;
     pool.outcomes.resize(prepared.size());
     pool.progress.total = prepared.size();
-    for (std::size_t i = 0; i < prepared.size(); ++i) pool.queue.push_back(i);
     const std::size_t workers = std::min(config.connections, prepared.size());
+    pool.queues.resize(workers);
+    pool.claimable.assign(workers, false);
+    for (std::size_t i = 0; i < prepared.size(); ++i) pool.queues[i % workers].push_back(i);
     std::vector<std::thread> threads;
     threads.reserve(workers);
     for (std::size_t i = 0; i < workers; ++i)
-        threads.emplace_back(worker, std::cref(config), std::cref(prepared), cancel, std::ref(pool));
+        threads.emplace_back(worker, std::cref(config), std::cref(prepared), cancel, std::ref(pool), i);
     for (auto& t : threads) t.join();
 
     SendReport report;
