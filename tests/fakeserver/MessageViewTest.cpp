@@ -327,4 +327,18 @@ BOOST_AUTO_TEST_CASE(viewsAreBuiltConcurrentlyWithTheSameResult) {
     BOOST_TEST(std::count(mismatches.begin(), mismatches.end(), 0) == static_cast<long>(mismatches.size()));
 }
 
+BOOST_AUTO_TEST_CASE(dateBeyondWhatTheClockHoldsIsAbsent) {
+    // system_clock counts nanoseconds in 64 bits: 1678 to 2261. A Date the parser accepts but
+    // the clock cannot hold is reported as absent, never converted with an overflow.
+    const auto dateOf = [](const std::string& date) {
+        return MessageView("From: a@example.org\r\nDate: " + date + "\r\n\r\nbody\r\n").date();
+    };
+    BOOST_TEST(!dateOf("Tue, 24 Nov 4026 10:15:00 +0000"));
+    BOOST_TEST(!dateOf("Fri, 31 Dec 9999 23:59:59 +0000"));
+    BOOST_TEST(!dateOf("Sat, 1 Jan 1000 00:00:00 +0000"));
+    const auto late = dateOf("Thu, 31 Dec 2261 23:59:59 +0000");
+    BOOST_REQUIRE(late);
+    BOOST_TEST(std::chrono::system_clock::to_time_t(*late) == 9214646399);
+}
+
 BOOST_AUTO_TEST_SUITE_END()

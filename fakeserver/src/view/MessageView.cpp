@@ -3,6 +3,7 @@
 #include "view/Charset.h"
 #include "view/EncodedWords.h"
 #include "view/GMimeInit.h"
+#include "view/UnixTime.h"
 #include "view/ViewData.h"
 
 #include <gmime/gmime.h>
@@ -159,7 +160,7 @@ std::optional<std::chrono::system_clock::time_point> MessageView::date() const {
     if (!parsed) return std::nullopt;
     const gint64 seconds = g_date_time_to_unix(parsed);
     g_date_time_unref(parsed);
-    return std::chrono::system_clock::time_point(std::chrono::seconds(seconds));
+    return detail::timePointFromUnixSeconds(seconds);
 }
 
 std::string MessageView::messageId() const {

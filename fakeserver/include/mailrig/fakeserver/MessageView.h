@@ -224,7 +224,8 @@ public:
     std::vector<Mailbox> addresses(std::string_view name) const;
     /// The decoded Subject, "" when absent.
     std::string subject() const;
-    /// The Date field as a point in time, nullopt when absent or unparseable.
+    /// The Date field as a point in time, nullopt when absent, unparseable or outside what
+    /// system_clock can hold (years 1678 to 2261).
     std::optional<std::chrono::system_clock::time_point> date() const;
     /// The Message-ID without angle brackets, "" when absent.
     std::string messageId() const;
