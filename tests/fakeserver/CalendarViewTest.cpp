@@ -223,4 +223,17 @@ BOOST_AUTO_TEST_CASE(viewsCanBeBuiltOnSeveralThreadsAtOnce) {
     for (int i = 0; i < 8; ++i) BOOST_TEST(results[i].get() == (i % 2 ? 1796115600 : 1796324400));
 }
 
+BOOST_AUTO_TEST_CASE(timesBeyondWhatTheClockHoldsAreKeptAsWrittenWithoutAnInstant) {
+    // iCalendar allows years up to 9999; system_clock's nanoseconds end in 2262.
+    const CalendarView view("BEGIN:VCALENDAR\r\nPRODID:-//test//EN\r\nVERSION:2.0\r\nMETHOD:REQUEST\r\n"
+                            "BEGIN:VEVENT\r\nUID:far@example.org\r\nDTSTAMP:20261121T090000Z\r\n"
+                            "DTSTART:99991231T090000Z\r\nDTEND:20261201T100000Z\r\n"
+                            "ORGANIZER:mailto:alice@example.org\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n");
+    BOOST_REQUIRE_EQUAL(view.events().size(), 1u);
+    const auto& event = view.events()[0];
+    BOOST_TEST(event.startText == "99991231T090000Z");
+    BOOST_TEST(!event.start.has_value());
+    BOOST_TEST(epoch(event.end) == 1796119200); // 2026-12-01T10:00:00Z
+}
+
 BOOST_AUTO_TEST_SUITE_END()

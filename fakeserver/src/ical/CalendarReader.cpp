@@ -1,4 +1,5 @@
 #include "ical/CalendarReader.h"
+#include "view/UnixTime.h"
 
 #include <libical/ical.h>
 
@@ -82,7 +83,7 @@ void readTime(icalcomponent* event, icalproperty_kind kind, std::optional<std::c
         }
         if (!t.zone) return; // floating, or a zone nothing defines
     }
-    instant = std::chrono::system_clock::from_time_t(icaltime_as_timet_with_zone(t, t.zone));
+    instant = timePointFromUnixSeconds(icaltime_as_timet_with_zone(t, t.zone));
 }
 
 CalendarEvent readEvent(icalcomponent* e) {

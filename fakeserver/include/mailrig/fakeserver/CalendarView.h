@@ -58,7 +58,8 @@ struct CalendarEvent {
     std::string status; ///< STATUS, e.g. `CONFIRMED`, "" when absent
     std::string rrule;  ///< the RRULE value, "" when absent
     /// DTSTART/DTEND as instants, resolved through the calendar's VTIMEZONEs (or UTC); nullopt
-    /// when absent, floating or in a zone nothing defines.
+    /// when absent, floating, in a zone nothing defines, or outside what system_clock can hold
+    /// (years 1678 to 2261).
     std::optional<std::chrono::system_clock::time_point> start, end;
     std::string startText, endText; ///< the values as written, e.g. `20261201T090000`
     std::string startZone, endZone; ///< `UTC`, the TZID, or "" for floating or absent times
