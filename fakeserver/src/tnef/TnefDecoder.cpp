@@ -5,6 +5,7 @@
 #include "tnef/TnefRtf.h"
 #include "tnef/TnefStrings.h"
 #include "tnef/YtnefCrossCheck.h"
+#include "view/UnixTime.h"
 
 #include <ctime>
 
@@ -76,13 +77,16 @@ std::optional<std::chrono::system_clock::time_point> tnefDateValue(const std::st
     tm.tm_min = static_cast<int>(le(data, 8, 2));
     tm.tm_sec = static_cast<int>(le(data, 10, 2));
     if (tm.tm_mon < 0 || tm.tm_mon > 11 || tm.tm_mday < 1 || tm.tm_mday > 31) return std::nullopt;
-    return std::chrono::system_clock::from_time_t(timegm(&tm));
+    return detail::timePointFromUnixSeconds(timegm(&tm));
 }
 
-std::chrono::system_clock::time_point fromFileTime(std::uint64_t ticks) {
-    const auto micro = static_cast<std::int64_t>(ticks / 10) - 11644473600LL * 1000000LL;
-    return std::chrono::system_clock::time_point(std::chrono::duration_cast<std::chrono::system_clock::duration>(
-        std::chrono::microseconds(micro)));
+/// A FILETIME (100 ns ticks since 1601), nullopt when system_clock cannot hold it.
+std::optional<std::chrono::system_clock::time_point> fromFileTime(std::uint64_t ticks) {
+    const auto seconds = static_cast<std::int64_t>(ticks / 10'000'000) - 11644473600LL;
+    auto at = detail::timePointFromUnixSeconds(seconds);
+    if (at) *at += std::chrono::duration_cast<std::chrono::system_clock::duration>(
+                std::chrono::microseconds((ticks % 10'000'000) / 10));
+    return at;
 }
 
 class Decoder {

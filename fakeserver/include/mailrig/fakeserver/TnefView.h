@@ -54,7 +54,8 @@ struct TnefView {
     std::string messageClass;
     std::string legacySubject;                  ///< attSubject, decoded to UTF-8
     std::string subject;                        ///< `PR_SUBJECT`, else attSubject; UTF-8
-    /// attDateSent (read as UTC), else `PR_CLIENT_SUBMIT_TIME`.
+    /// attDateSent (read as UTC), else `PR_CLIENT_SUBMIT_TIME`; nullopt when absent or outside
+    /// what system_clock can hold (years 1678 to 2261).
     std::optional<std::chrono::system_clock::time_point> dateSent;
     std::optional<int> priority;                ///< attPriority: 1 high, 2 normal, 3 low
     std::optional<std::int32_t> importance;     ///< `PR_IMPORTANCE`: 0 low, 1 normal, 2 high
