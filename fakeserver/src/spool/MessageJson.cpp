@@ -44,7 +44,7 @@ void writeFlags(JsonText& json, const MessageFlags& flags) {
         .endObject();
 }
 
-void writeSession(JsonText& json, const SessionInfo& session) {
+void writeSession(JsonText& json, const SessionInfo& session, std::size_t transcriptFrom) {
     json.beginObject()
         .key("id").value(session.id)
         .key("peer").value(session.peer)
@@ -61,6 +61,7 @@ void writeSession(JsonText& json, const SessionInfo& session) {
         .key("pipeliningViolation").value(session.pipeliningViolation)
         .key("startTlsInjection").value(session.startTlsInjection)
         .key("writes").value(session.writes)
+        .key("transcriptFromLine").value(static_cast<std::uint64_t>(transcriptFrom))
         .key("transcript").beginArray();
     for (const auto& line : session.transcript)
         json.beginObject()
@@ -89,7 +90,7 @@ std::string capturedMessageJson(const CapturedMessage& message, const std::strin
     writeFlags(json, message.flags());
     json.key("session");
     if (message.sessionId() == 0) json.null();
-    else writeSession(json, message.session());
+    else writeSession(json, message.sessionPart(), message.transcriptFrom());
     json.endObject();
     return json.str();
 }

@@ -4,6 +4,7 @@
 #include "store/SessionRecord.h"
 
 #include <strings.h>
+#include <tuple>
 
 namespace mailrig::fake {
 
@@ -39,7 +40,9 @@ CapturedMessage::CapturedMessage(EnvelopeAddress mailFrom, std::vector<EnvelopeA
     : _sessionId(session ? session->id() : 0), _mailFrom(std::move(mailFrom)),
       _recipients(std::move(recipients)), _data(std::make_shared<const std::string>(std::move(data))),
       _flags(flags), _viaBdat(viaBdat), _receivedAt(std::chrono::system_clock::now()),
-      _session(std::move(session)), _view(std::make_shared<detail::LazyView>()) {}
+      _session(std::move(session)), _view(std::make_shared<detail::LazyView>()) {
+    if (_session) std::tie(_transcriptFrom, _transcriptTo) = _session->claimPart();
+}
 
 std::vector<std::string> CapturedMessage::recipientAddresses() const {
     std::vector<std::string> out;
@@ -49,6 +52,10 @@ std::vector<std::string> CapturedMessage::recipientAddresses() const {
 }
 
 SessionInfo CapturedMessage::session() const { return _session ? _session->snapshot() : SessionInfo{}; }
+
+SessionInfo CapturedMessage::sessionPart() const {
+    return _session ? _session->snapshotPart(_transcriptFrom, _transcriptTo) : SessionInfo{};
+}
 
 const MessageView& CapturedMessage::view() const { return _view->get(_data); }
 

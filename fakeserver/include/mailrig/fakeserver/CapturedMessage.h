@@ -107,6 +107,15 @@ public:
     std::chrono::system_clock::time_point receivedAt() const { return _receivedAt; }
     /// The session it came through, as a snapshot now (the transcript may have grown since).
     SessionInfo session() const;
+    /// The session facts now, with only this message's part of the transcript: the lines from
+    /// the previous message's end of data (exclusive; the session start for the first message)
+    /// through this message's end of data. The server's reply to that end of data opens the next
+    /// message's part. Concatenating the parts of a session's messages in order gives its
+    /// transcript up to its last message. Empty transcript without a session.
+    SessionInfo sessionPart() const;
+    /// Index in the session's transcript of the first line of `sessionPart()` (0 for the first
+    /// message of a session or without a session).
+    std::size_t transcriptFrom() const { return _transcriptFrom; }
     /// The parsed message, built from `data()` on first use (thread-safe) and kept. Throws what
     /// the view's constructor throws.
     const MessageView& view() const;
@@ -128,6 +137,8 @@ private:
     bool _viaBdat = false;
     std::chrono::system_clock::time_point _receivedAt;
     std::shared_ptr<const detail::SessionRecord> _session;
+    std::size_t _transcriptFrom = 0; // this message's part of the session transcript: [from, to)
+    std::size_t _transcriptTo = 0;
     std::shared_ptr<detail::LazyView> _view;
 };
 

@@ -13,8 +13,10 @@ namespace mailrig::fake {
 /// (`NNNNNN.json`) and by the scenario runner's `--keep DIR`: `sequence`, `receivedAt` (ISO 8601
 /// UTC), `size`, `sha256` of the bytes, `viaBdat`, `mailFrom` and `recipients` (each
 /// `{address, params: [{keyword, value}]}` in the order sent), `flags`, and `session` (peer,
-/// EHLO name, TLS version and cipher, authenticated user, and the transcript as
-/// `[{time, direction, text}]`; `null` when the message has no session). `emlFile`, when not
+/// EHLO name, TLS version and cipher, authenticated user, `transcriptFromLine` and this
+/// message's part of the transcript as `[{time, direction, text}]`: see
+/// `CapturedMessage::sessionPart()`, so a session of N messages writes O(N) transcript bytes
+/// in all; `null` when the message has no session). `emlFile`, when not
 /// empty, is recorded as `"eml"` (the bytes' file name). Strings that are not valid UTF-8 have
 /// each bad byte replaced by U+FFFD (the exact bytes are in the `.eml`). Pretty-printed, ends
 /// with a newline. Does not throw except std::bad_alloc. Any thread.

@@ -1,0 +1,87 @@
+// A spooling server over real sessions: each message's JSON holds its own part of the
+// transcript (so a long session writes linear, not quadratic, bytes).
+#include "mailrig/fakeserver/FakeSmtpServer.h"
+#include "support/Process.h"
+#include "support/SmtpWire.h"
+
+#include <boost/test/unit_test.hpp>
+
+#include <filesystem>
+
+using namespace mailrig::fake;
+using namespace mailrig::test;
+using namespace std::chrono_literals;
+
+namespace {
+
+std::string numbered(int n) {
+    char name[16];
+    std::snprintf(name, sizeof name, "%06d", n);
+    return name;
+}
+
+} // namespace
+
+BOOST_AUTO_TEST_SUITE(SpoolSessionTest)
+
+BOOST_AUTO_TEST_CASE(eachJsonHoldsOnlyItsOwnPartOfTheSessionTranscript) {
+    TempDir dir;
+    ServerConfig config = ServerConfig::plain();
+    config.spoolDirectory = dir.path();
+    FakeSmtpServer server(config);
+    server.start();
+    SmtpWire wire(server.port());
+    wire.hello();
+    for (int n = 1; n <= 4; ++n)
+        BOOST_TEST(wire.sendMail("m" + std::to_string(n) + "@example.org", {"to@example.org"}, "Subject: m\r\n\r\nhi\r\n").code == 250);
+    BOOST_TEST(wire.command("QUIT").code == 221);
+    BOOST_REQUIRE(server.store().waitForCount(4, 5s));
+
+    // Python reads every part, checks each names only its own sender, and prints the parts
+    // joined in order; that must be the session's transcript up to the last end of data.
+    auto result = runPython(
+        "import json,sys\n"
+        "joined=[]\n"
+        "for n,path in enumerate(sys.argv[1:],1):\n"
+        "    s=json.load(open(path,encoding='utf-8'))['session']\n"
+        "    assert s['transcriptFromLine']==len(joined), (n, s['transcriptFromLine'], len(joined))\n"
+        "    text=[t['direction']+': '+t['text'] for t in s['transcript']]\n"
+        "    senders=[t for t in text if t.startswith('C: MAIL FROM')]\n"
+        "    assert senders==['C: MAIL FROM:<m%d@example.org>' % n], (n, senders)\n"
+        "    assert s['heloName']=='client.test' and s['peer'].startswith('127.0.0.1:'), s\n"
+        "    joined+=text\n"
+        "print('\\n'.join(joined))\n",
+        {dir.file("000001.json"), dir.file("000002.json"), dir.file("000003.json"), dir.file("000004.json")}, {}, 30s);
+    BOOST_TEST_REQUIRE(result.exitCode == 0, result.err);
+
+    const SessionInfo session = server.store().sessions().at(0);
+    std::string expected;
+    std::size_t dataLines = 0;
+    for (const TranscriptLine& line : session.transcript) {
+        expected += line.toString() + "\n";
+        if (line.text.rfind("<message data:", 0) == 0 && ++dataLines == 4) break;
+    }
+    BOOST_TEST(result.out == expected);
+    // The full transcript is still what the store reports for the session.
+    BOOST_TEST(server.store().last().session().transcript.size() == session.transcript.size());
+    BOOST_TEST(server.store().last().transcriptFrom() > 0u);
+}
+
+BOOST_AUTO_TEST_CASE(jsonSizeDoesNotGrowWithTheNumberOfEarlierMessages) {
+    TempDir dir;
+    ServerConfig config = ServerConfig::plain();
+    config.spoolDirectory = dir.path();
+    FakeSmtpServer server(config);
+    server.start();
+    SmtpWire wire(server.port());
+    wire.hello();
+    for (int n = 1; n <= 60; ++n)
+        BOOST_TEST_REQUIRE(wire.sendMail("same@example.org", {"to@example.org"}, "Subject: m\r\n\r\nhi\r\n").code == 250);
+    BOOST_REQUIRE(server.store().waitForCount(60, 5s));
+    const auto second = std::filesystem::file_size(dir.file(numbered(2) + ".json"));
+    const auto sixtieth = std::filesystem::file_size(dir.file(numbered(60) + ".json"));
+    // Only sequence numbers, times and the line index differ in length.
+    BOOST_TEST(sixtieth < second + 64, "000002.json " << second << " bytes, 000060.json " << sixtieth);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
