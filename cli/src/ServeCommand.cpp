@@ -71,7 +71,7 @@ std::string messageLine(const fake::CapturedMessage& message, const std::string&
     const auto& recipients = message.recipients();
     for (std::size_t i = 0; i < recipients.size(); ++i) line << (i ? "," : "") << angle(recipients[i].address);
     line << " size=" << message.data().size() << " session=" << message.sessionId();
-    const fake::SessionInfo session = message.session();
+    const fake::SessionInfo session = message.sessionPart(); // facts only: not the whole transcript
     if (session.tls) line << " tls=" << (session.tlsVersion.empty() ? std::string("yes") : session.tlsVersion);
     if (!session.authUser.empty()) line << " auth=" << session.authUser;
     const std::string flags = flagList(message.flags());
@@ -110,6 +110,9 @@ int runServe(const std::vector<std::string>& args) {
     std::signal(SIGPIPE, SIG_IGN);
     BlockedStopSignals signals;
     fake::FakeSmtpServer server(config);
+    // Each message is written and printed by the callback below; holding them all as well would
+    // grow without bound over a long spooling run.
+    if (spool && !options.keepInMemory) server.store().setRetention(fake::Retention::KeepNone);
     std::mutex outputMutex;
     std::atomic<std::size_t> captured{0};
     server.store().addCaptureCallback([&](const fake::CapturedMessage& message) {

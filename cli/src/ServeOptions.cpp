@@ -60,6 +60,8 @@ const char* serveUsage() {
            "  --allow-insecure-auth   offer AUTH before TLS too\n"
            "  --script FILE.yaml      server configuration and fault rules (see docs/serve.md)\n"
            "  --out DIR               spool each message as DIR/NNNNNN.eml + DIR/NNNNNN.json\n"
+           "  --keep-in-memory        with --out, also hold every message in memory (default: a\n"
+           "                          spooled message is dropped from memory once written)\n"
            "  --exit-after N          stop after N captured messages (for CI)\n"
            "  --quiet                 do not print a line per message\n"
            "  --help                  this text\n"
@@ -104,6 +106,7 @@ ServeOptions parseServeOptions(const std::vector<std::string>& args) {
         } else if (name == "--allow-insecure-auth") options.allowInsecureAuth = flag();
         else if (name == "--script") options.script = value();
         else if (name == "--out") options.outDirectory = value();
+        else if (name == "--keep-in-memory") options.keepInMemory = flag();
         else if (name == "--exit-after") options.exitAfter = parseCount(name, value());
         else if (name == "--quiet" || name == "-q") options.quiet = flag();
         else throw UsageError("unknown option '" + args[i] + "' (see mailrig serve --help)");

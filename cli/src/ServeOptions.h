@@ -37,6 +37,9 @@ struct ServeOptions {
     bool allowInsecureAuth = false;
     std::string script;
     std::string outDirectory;
+    /// With a spool (`--out` or the script's `spool:`), still hold every message in the store;
+    /// otherwise a spooled message is dropped once written (`fake::Retention::KeepNone`).
+    bool keepInMemory = false;
     std::size_t exitAfter = 0; ///< 0 = run until a signal
     bool quiet = false;
 };

@@ -3,11 +3,13 @@
 #include "support/BackgroundProcess.h"
 #include "support/Process.h"
 #include "support/SmtpClients.h"
+#include "support/SmtpWire.h"
 
 #include <boost/test/unit_test.hpp>
 
 #include <csignal>
 #include <filesystem>
+#include <fstream>
 #include <regex>
 
 using namespace mailrig::test;
@@ -51,6 +53,15 @@ struct Serve {
     std::string ca;
 };
 
+/// The peak resident set (`VmHWM`) of a running process in KiB, from /proc; 0 when unreadable.
+std::size_t peakResidentKiB(pid_t pid) {
+    std::ifstream status("/proc/" + std::to_string(pid) + "/status");
+    std::string line;
+    while (std::getline(status, line))
+        if (line.rfind("VmHWM:", 0) == 0) return std::stoul(line.substr(6));
+    return 0;
+}
+
 std::string said(const ProcessResult& r) { return "exit " + std::to_string(r.exitCode) + "\n" + r.out + r.err; }
 
 void checkUsageError(const std::vector<std::string>& args, const std::string& expected) {
@@ -72,7 +83,7 @@ BOOST_AUTO_TEST_CASE(helpDescribesEveryOption) {
     auto r = runMailrig({"serve", "--help"}, {}, std::chrono::seconds(30));
     BOOST_TEST(r.exitCode == 0);
     for (const char* option : {"--listen", "--tls-listen", "--starttls", "--cert", "--key", "--self-signed", "--auth",
-                               "--allow-insecure-auth", "--script", "--out", "--exit-after", "--quiet"})
+                               "--allow-insecure-auth", "--script", "--out", "--keep-in-memory", "--exit-after", "--quiet"})
         BOOST_TEST(r.out.find(option) != std::string::npos, option);
     auto top = runMailrig({"--help"}, {}, std::chrono::seconds(30));
     BOOST_TEST(top.out.find("serve") != std::string::npos);
@@ -140,6 +151,34 @@ BOOST_AUTO_TEST_CASE(exitAfterStopsOnceNMessagesAreCapturedAndSpooled) {
                           " [r['address'] for r in j['recipients']])\n",
                           {dir.file("out/000002.json")}, {}, std::chrono::seconds(30));
     BOOST_TEST(json.out == "2 alice True ['d@example.com', 'e@example.com']\n", said(json));
+}
+
+BOOST_AUTO_TEST_CASE(spoolingHoldsOneMessageAtATimeNotEveryMessage) {
+    TempDir dir;
+    Serve serve({"--quiet", "--out", dir.file("out"), "--exit-after", "40"});
+    std::string body = "Subject: big\r\n\r\n";
+    const std::string line = std::string(998, 'x') + "\r\n";
+    while (body.size() < 5u * 1024 * 1024) body += line;
+    {
+        SmtpWire wire(serve.port, std::chrono::seconds(20));
+        wire.hello();
+        for (int n = 1; n <= 40; ++n)
+            BOOST_TEST_REQUIRE(wire.sendMail("a@example.com", {"b@example.com"}, body).code == 250);
+        const std::size_t peakKiB = peakResidentKiB(serve.process.pid());
+        // 40 x 5 MiB = 200 MiB received; holding them would need at least that much.
+        BOOST_TEST(peakKiB > 0u);
+        BOOST_TEST(peakKiB < 100u * 1024, "peak resident " << peakKiB / 1024 << " MiB");
+        wire.command("QUIT");
+    }
+    auto result = serve.process.wait(kStop);
+    BOOST_TEST(result.exitCode == 0, said(result));
+    BOOST_TEST(result.err.find("stopped after 40 message(s)") != std::string::npos, result.err);
+    for (int n = 1; n <= 40; ++n) {
+        char name[32];
+        std::snprintf(name, sizeof name, "out/%06d.json", n);
+        BOOST_TEST(std::filesystem::exists(dir.file(name)), name);
+    }
+    BOOST_TEST(std::filesystem::file_size(dir.file("out/000040.eml")) == body.size());
 }
 
 BOOST_AUTO_TEST_CASE(sigintAndSigtermStopCleanly) {

@@ -1,12 +1,15 @@
 // A spooling server over real sessions: each message's JSON holds its own part of the
-// transcript (so a long session writes linear, not quadratic, bytes).
+// transcript (so a long session writes linear, not quadratic, bytes), and a store that keeps
+// no messages still spools every one.
 #include "mailrig/fakeserver/FakeSmtpServer.h"
 #include "support/Process.h"
 #include "support/SmtpWire.h"
 
 #include <boost/test/unit_test.hpp>
 
+#include <atomic>
 #include <filesystem>
+#include <stdexcept>
 
 using namespace mailrig::fake;
 using namespace mailrig::test;
@@ -82,6 +85,52 @@ BOOST_AUTO_TEST_CASE(jsonSizeDoesNotGrowWithTheNumberOfEarlierMessages) {
     const auto sixtieth = std::filesystem::file_size(dir.file(numbered(60) + ".json"));
     // Only sequence numbers, times and the line index differ in length.
     BOOST_TEST(sixtieth < second + 64, "000002.json " << second << " bytes, 000060.json " << sixtieth);
+}
+
+BOOST_AUTO_TEST_CASE(storeWithoutRetentionSpoolsEveryMessageAndHoldsNone) {
+    TempDir dir;
+    ServerConfig config = ServerConfig::plain();
+    config.spoolDirectory = dir.path();
+    FakeSmtpServer server(config);
+    server.store().setRetention(Retention::KeepNone);
+    BOOST_TEST((server.store().retention() == Retention::KeepNone));
+    std::atomic<int> seen{0};
+    server.store().addCaptureCallback([&](const CapturedMessage& message) {
+        if (message.data().size() > 1000000) ++seen;
+    });
+    server.start();
+    std::string body = "Subject: big\r\n\r\n";
+    while (body.size() < 1024 * 1024) body += std::string(998, 'y') + "\r\n";
+    SmtpWire wire(server.port());
+    wire.hello();
+    for (int n = 1; n <= 50; ++n)
+        BOOST_TEST_REQUIRE(wire.sendMail("a@example.org", {"b@example.org"}, body).code == 250);
+    BOOST_TEST(wire.command("QUIT").code == 221);
+
+    BOOST_TEST(seen.load() == 50);
+    BOOST_TEST(server.store().accepted() == 50u);
+    BOOST_TEST(server.store().count() == 0u);
+    BOOST_TEST(server.store().messages().empty());
+    BOOST_CHECK_THROW(server.store().last(), std::out_of_range);
+    BOOST_TEST(server.store().sessions().size() == 1u);
+    for (int n = 1; n <= 50; ++n) {
+        BOOST_TEST(std::filesystem::file_size(dir.file(numbered(n) + ".eml")) == body.size(), n);
+        BOOST_TEST(std::filesystem::exists(dir.file(numbered(n) + ".json")), n);
+    }
+}
+
+BOOST_AUTO_TEST_CASE(keepAllIsTheDefaultAndCountsAcceptedMessages) {
+    FakeSmtpServer server(ServerConfig::plain());
+    BOOST_TEST((server.store().retention() == Retention::KeepAll));
+    server.start();
+    SmtpWire wire(server.port());
+    wire.hello();
+    BOOST_TEST(wire.sendMail("a@example.org", {"b@example.org"}, "Subject: x\r\n\r\nx\r\n").code == 250);
+    BOOST_REQUIRE(server.store().waitForCount(1, 5s));
+    BOOST_TEST(server.store().accepted() == 1u);
+    server.store().clear();
+    BOOST_TEST(server.store().count() == 0u);
+    BOOST_TEST(server.store().accepted() == 1u);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -74,11 +74,28 @@ void MessageStore::removeCaptureCallback(int id) {
                      _callbacks.end());
 }
 
+void MessageStore::setRetention(Retention retention) {
+    std::lock_guard<std::mutex> lock(_mutex);
+    _retention = retention;
+}
+
+Retention MessageStore::retention() const {
+    std::lock_guard<std::mutex> lock(_mutex);
+    return _retention;
+}
+
+std::uint64_t MessageStore::accepted() const {
+    std::lock_guard<std::mutex> lock(_mutex);
+    return _accepted;
+}
+
 CapturedMessage MessageStore::add(CapturedMessage message) {
+    bool held = false;
     {
         std::lock_guard<std::mutex> lock(_mutex);
         message._sequence = ++_sequence;
-        _messages.push_back(message);
+        held = _retention == Retention::KeepAll;
+        if (held) _messages.push_back(message);
     }
     std::vector<CaptureCallback> callbacks;
     {
@@ -88,11 +105,16 @@ CapturedMessage MessageStore::add(CapturedMessage message) {
     try {
         for (const CaptureCallback& callback : callbacks) callback(message);
     } catch (...) {
+        if (!held) throw;
         std::lock_guard<std::mutex> lock(_mutex);
         auto it = std::find_if(_messages.begin(), _messages.end(),
                                [&](const CapturedMessage& m) { return m._sequence == message._sequence; });
         if (it != _messages.end()) _messages.erase(it);
         throw;
+    }
+    {
+        std::lock_guard<std::mutex> lock(_mutex);
+        ++_accepted;
     }
     _changed.notify_all();
     return message;

@@ -5,12 +5,25 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <mutex>
 #include <vector>
 
 namespace mailrig::fake {
+
+/// What the store keeps of a message once its capture callbacks ran.
+enum class Retention {
+    /// Every message stays in the store until `clear()`: `messages()`, `count()`, `last()` and
+    /// the waits see it. The default (embedded tests read captures from the store).
+    KeepAll,
+    /// Nothing is kept after the capture callbacks ran: for a spool or a counter that consumes
+    /// each message itself, so a long run holds one message at a time per connection.
+    /// `messages()` is empty, `count()` 0, `last()` throws, `waitFor*` see no message (wait on
+    /// your callback, or use `accepted()`); sessions are still listed by `sessions()`.
+    KeepNone,
+};
 
 /// Every message and session one server captured. Thread-safe: the server's connection
 /// threads add, any thread reads; accessors return copies taken under the lock (cheap: message
@@ -37,6 +50,14 @@ public:
     /// Forgets every message and session (sequence numbers continue).
     void clear();
 
+    /// Sets what is kept of later messages (messages already held stay). Any thread; set it
+    /// before the server starts to be sure every message follows it.
+    void setRetention(Retention retention);
+    Retention retention() const;
+    /// How many messages were accepted (all callbacks ran without throwing) since the store was
+    /// made, whatever the retention; `clear()` does not reset it.
+    std::uint64_t accepted() const;
+
     /// Blocks until `predicate(messages())` is true or `timeout` passed; returns the final
     /// answer (false on timeout). The predicate runs under the store's lock: do not call the
     /// store from it.
@@ -55,7 +76,8 @@ public:
 
     /// Used by the server: gives the message the next sequence number, stores it, runs the
     /// callbacks (outside the lock), wakes waiters; rethrows a callback's exception after
-    /// removing the message again. Returns the stored message.
+    /// removing the message again. Returns the message (with `Retention::KeepNone` it is not
+    /// held after this returns).
     CapturedMessage add(CapturedMessage message);
     /// Used by the server: registers a session record so `sessions()` lists it.
     void addSession(std::shared_ptr<const detail::SessionRecord> session);
@@ -66,6 +88,8 @@ private:
     std::vector<CapturedMessage> _messages;
     std::vector<std::shared_ptr<const detail::SessionRecord>> _sessions;
     std::uint64_t _sequence = 0;
+    std::uint64_t _accepted = 0;
+    Retention _retention = Retention::KeepAll;
     std::mutex _callbackMutex;
     std::vector<std::pair<int, CaptureCallback>> _callbacks;
     int _nextCallbackId = 1;
