@@ -13,6 +13,7 @@
 #include <csignal>
 #include <cstring>
 #include <iostream>
+#include <malloc.h>
 #include <memory>
 #include <mutex>
 #include <sstream>
@@ -80,6 +81,16 @@ std::string messageLine(const fake::CapturedMessage& message, const std::string&
     return line.str();
 }
 
+/// Keeps freed message buffers mapped for the next message. Without it, glibc hands every
+/// buffer over its (adaptive, at most 32 MiB) mmap threshold back to the kernel when a spooled
+/// message is dropped, and the next message faults in and zeroes the same amount of fresh pages
+/// again: a third of the time of a run of 10 MB messages. Memory stays bounded: freed blocks are
+/// reused, and the top of a heap is still trimmed beyond 128 MiB.
+void reuseMessageBuffers() {
+    mallopt(M_MMAP_THRESHOLD, 64 * 1024 * 1024);
+    mallopt(M_TRIM_THRESHOLD, 128 * 1024 * 1024);
+}
+
 std::string hostPort(const std::string& host, std::uint16_t port) {
     return (host.find(':') != std::string::npos ? "[" + host + "]" : host) + ":" + std::to_string(port);
 }
@@ -112,7 +123,10 @@ int runServe(const std::vector<std::string>& args) {
     fake::FakeSmtpServer server(config);
     // Each message is written and printed by the callback below; holding them all as well would
     // grow without bound over a long spooling run.
-    if (spool && !options.keepInMemory) server.store().setRetention(fake::Retention::KeepNone);
+    if (spool && !options.keepInMemory) {
+        server.store().setRetention(fake::Retention::KeepNone);
+        reuseMessageBuffers();
+    }
     std::mutex outputMutex;
     std::atomic<std::size_t> captured{0};
     server.store().addCaptureCallback([&](const fake::CapturedMessage& message) {
