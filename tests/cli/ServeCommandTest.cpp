@@ -7,6 +7,8 @@
 
 #include <boost/test/unit_test.hpp>
 
+#include <cstdlib>
+
 #include <csignal>
 #include <filesystem>
 #include <fstream>
@@ -154,6 +156,13 @@ BOOST_AUTO_TEST_CASE(exitAfterStopsOnceNMessagesAreCapturedAndSpooled) {
 }
 
 BOOST_AUTO_TEST_CASE(spoolingHoldsOneMessageAtATimeNotEveryMessage) {
+#if defined(__SANITIZE_ADDRESS__)
+    // AddressSanitizer keeps freed memory in a quarantine (256 MiB by default), which would hide
+    // whether the server frees each message: turn it off for the server started below.
+    const char* asan = std::getenv("ASAN_OPTIONS");
+    const std::string options = std::string(asan ? asan : "") + (asan && *asan ? ":" : "") + "quarantine_size_mb=0";
+    ::setenv("ASAN_OPTIONS", options.c_str(), 1);
+#endif
     TempDir dir;
     Serve serve({"--quiet", "--out", dir.file("out"), "--exit-after", "40"});
     std::string body = "Subject: big\r\n\r\n";
@@ -167,7 +176,12 @@ BOOST_AUTO_TEST_CASE(spoolingHoldsOneMessageAtATimeNotEveryMessage) {
         const std::size_t peakKiB = peakResidentKiB(serve.process.pid());
         // 40 x 5 MiB = 200 MiB received; holding them would need at least that much.
         BOOST_TEST(peakKiB > 0u);
-        BOOST_TEST(peakKiB < 100u * 1024, "peak resident " << peakKiB / 1024 << " MiB");
+#if defined(__SANITIZE_ADDRESS__)
+        const std::size_t limitMiB = 150; // shadow memory and ASan's allocator caches
+#else
+        const std::size_t limitMiB = 100;
+#endif
+        BOOST_TEST(peakKiB < limitMiB * 1024, "peak resident " << peakKiB / 1024 << " MiB");
         wire.command("QUIT");
     }
     auto result = serve.process.wait(kStop);
