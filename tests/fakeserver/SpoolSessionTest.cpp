@@ -9,6 +9,7 @@
 
 #include <atomic>
 #include <filesystem>
+#include <functional>
 #include <stdexcept>
 
 using namespace mailrig::fake;
@@ -23,22 +24,38 @@ std::string numbered(int n) {
     return name;
 }
 
+/// Sends `count` small messages over one session (sender from `senderOf(n)`), says QUIT, and
+/// waits until the store has accepted them all.
+void sendOverOneSession(FakeSmtpServer& server, int count, const std::function<std::string(int)>& senderOf) {
+    SmtpWire wire(server.port());
+    wire.hello();
+    for (int n = 1; n <= count; ++n)
+        BOOST_TEST_REQUIRE(wire.sendMail(senderOf(n), {"to@example.org"}, "Subject: m\r\n\r\nhi\r\n").code == 250);
+    BOOST_TEST(wire.command("QUIT").code == 221);
+    BOOST_REQUIRE(server.store().waitForCount(static_cast<std::size_t>(count), 5s));
+}
+
+/// A started plain server spooling into a fresh directory.
+struct SpoolingServer {
+    TempDir dir;
+    FakeSmtpServer server{withSpool(dir.path())};
+    SpoolingServer() { server.start(); }
+    static ServerConfig withSpool(const std::string& directory) {
+        ServerConfig config = ServerConfig::plain();
+        config.spoolDirectory = directory;
+        return config;
+    }
+};
+
 } // namespace
 
 BOOST_AUTO_TEST_SUITE(SpoolSessionTest)
 
 BOOST_AUTO_TEST_CASE(eachJsonHoldsOnlyItsOwnPartOfTheSessionTranscript) {
-    TempDir dir;
-    ServerConfig config = ServerConfig::plain();
-    config.spoolDirectory = dir.path();
-    FakeSmtpServer server(config);
-    server.start();
-    SmtpWire wire(server.port());
-    wire.hello();
-    for (int n = 1; n <= 4; ++n)
-        BOOST_TEST(wire.sendMail("m" + std::to_string(n) + "@example.org", {"to@example.org"}, "Subject: m\r\n\r\nhi\r\n").code == 250);
-    BOOST_TEST(wire.command("QUIT").code == 221);
-    BOOST_REQUIRE(server.store().waitForCount(4, 5s));
+    SpoolingServer spooling;
+    TempDir& dir = spooling.dir;
+    FakeSmtpServer& server = spooling.server;
+    sendOverOneSession(server, 4, [](int n) { return "m" + std::to_string(n) + "@example.org"; });
 
     // Python reads every part, checks each names only its own sender, and prints the parts
     // joined in order; that must be the session's transcript up to the last end of data.
@@ -71,16 +88,9 @@ BOOST_AUTO_TEST_CASE(eachJsonHoldsOnlyItsOwnPartOfTheSessionTranscript) {
 }
 
 BOOST_AUTO_TEST_CASE(jsonSizeDoesNotGrowWithTheNumberOfEarlierMessages) {
-    TempDir dir;
-    ServerConfig config = ServerConfig::plain();
-    config.spoolDirectory = dir.path();
-    FakeSmtpServer server(config);
-    server.start();
-    SmtpWire wire(server.port());
-    wire.hello();
-    for (int n = 1; n <= 60; ++n)
-        BOOST_TEST_REQUIRE(wire.sendMail("same@example.org", {"to@example.org"}, "Subject: m\r\n\r\nhi\r\n").code == 250);
-    BOOST_REQUIRE(server.store().waitForCount(60, 5s));
+    SpoolingServer spooling;
+    TempDir& dir = spooling.dir;
+    sendOverOneSession(spooling.server, 60, [](int) { return std::string("same@example.org"); });
     const auto second = std::filesystem::file_size(dir.file(numbered(2) + ".json"));
     const auto sixtieth = std::filesystem::file_size(dir.file(numbered(60) + ".json"));
     // Only sequence numbers, times and the line index differ in length.
