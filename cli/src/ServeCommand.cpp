@@ -116,7 +116,9 @@ int runServe(const std::vector<std::string>& args) {
     }
 
     std::unique_ptr<fake::SpoolWriter> spool;
-    if (!options.outDirectory.empty()) spool = std::make_unique<fake::SpoolWriter>(options.outDirectory);
+    if (!options.outDirectory.empty())
+        spool = std::make_unique<fake::SpoolWriter>(
+            options.outDirectory, options.fsync ? fake::SpoolDurability::Fsync : fake::SpoolDurability::RenameOnly);
 
     std::signal(SIGPIPE, SIG_IGN);
     BlockedStopSignals signals;

@@ -60,6 +60,10 @@ const char* serveUsage() {
            "  --allow-insecure-auth   offer AUTH before TLS too\n"
            "  --script FILE.yaml      server configuration and fault rules (see docs/serve.md)\n"
            "  --out DIR               spool each message as DIR/NNNNNN.eml + DIR/NNNNNN.json\n"
+           "                          (atomic renames: a crash of mailrig never leaves a partial\n"
+           "                          file; no fsync, so a crash of the machine may lose the newest)\n"
+           "  --fsync                 with --out, fsync each file and the directory before the\n"
+           "                          client gets its 250 (survives power loss; slow on real disks)\n"
            "  --keep-in-memory        with --out, also hold every message in memory (default: a\n"
            "                          spooled message is dropped from memory once written)\n"
            "  --exit-after N          stop after N captured messages (for CI)\n"
@@ -107,6 +111,7 @@ ServeOptions parseServeOptions(const std::vector<std::string>& args) {
         else if (name == "--script") options.script = value();
         else if (name == "--out") options.outDirectory = value();
         else if (name == "--keep-in-memory") options.keepInMemory = flag();
+        else if (name == "--fsync") options.fsync = flag();
         else if (name == "--exit-after") options.exitAfter = parseCount(name, value());
         else if (name == "--quiet" || name == "-q") options.quiet = flag();
         else throw UsageError("unknown option '" + args[i] + "' (see mailrig serve --help)");
@@ -148,6 +153,8 @@ fake::ServerConfig buildServeConfig(ServeOptions& options) {
     if (options.allowInsecureAuth) config.allowInsecureAuth = true;
     if (options.outDirectory.empty()) options.outDirectory = config.spoolDirectory;
     config.spoolDirectory.clear();
+    if (options.fsync && options.outDirectory.empty())
+        throw UsageError("--fsync needs --out DIR (or `spool:` in the script): there is nothing to fsync");
     return config;
 }
 

@@ -40,6 +40,9 @@ struct ServeOptions {
     /// With a spool (`--out` or the script's `spool:`), still hold every message in the store;
     /// otherwise a spooled message is dropped once written (`fake::Retention::KeepNone`).
     bool keepInMemory = false;
+    /// `--fsync`: the spool fsyncs each file and the directory before the `250`
+    /// (`fake::SpoolDurability::Fsync`); otherwise it only renames (`RenameOnly`).
+    bool fsync = false;
     std::size_t exitAfter = 0; ///< 0 = run until a signal
     bool quiet = false;
 };
@@ -50,7 +53,8 @@ ServeOptions parseServeOptions(const std::vector<std::string>& args);
 /// Builds the server configuration: the default listener 127.0.0.1:2525, then `--script` (if
 /// given), then the command-line options on top. The spool directory is left empty: the caller spools `outDirectory` itself (the
 /// script's `spool:` moves into `options.outDirectory` when `--out` is absent). Throws
-/// UsageError for contradictory options and YamlConfigError for a bad script.
+/// UsageError for contradictory options (`--fsync` without a spool among
+/// them) and YamlConfigError for a bad script.
 fake::ServerConfig buildServeConfig(ServeOptions& options);
 
 /// The `--help` text.

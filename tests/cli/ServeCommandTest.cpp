@@ -85,7 +85,7 @@ BOOST_AUTO_TEST_CASE(helpDescribesEveryOption) {
     auto r = runMailrig({"serve", "--help"}, {}, std::chrono::seconds(30));
     BOOST_TEST(r.exitCode == 0);
     for (const char* option : {"--listen", "--tls-listen", "--starttls", "--cert", "--key", "--self-signed", "--auth",
-                               "--allow-insecure-auth", "--script", "--out", "--keep-in-memory", "--exit-after", "--quiet"})
+                               "--allow-insecure-auth", "--script", "--out", "--fsync", "--keep-in-memory", "--exit-after", "--quiet"})
         BOOST_TEST(r.out.find(option) != std::string::npos, option);
     auto top = runMailrig({"--help"}, {}, std::chrono::seconds(30));
     BOOST_TEST(top.out.find("serve") != std::string::npos);
@@ -103,6 +103,8 @@ BOOST_AUTO_TEST_CASE(badOptionsExitWithStatus2AndSayWhy) {
     checkUsageError({"--exit-after", "0"}, "--exit-after: expected a positive whole number");
     checkUsageError({"--auth", "nopassword"}, "--auth: expected USER:PASS");
     checkUsageError({"--quiet=yes"}, "--quiet: takes no value");
+    checkUsageError({"--fsync"}, "--fsync needs --out DIR");
+    checkUsageError({"--fsync=always", "--out", "x"}, "--fsync: takes no value");
     checkUsageError({"--script", "/nonexistent/s.yaml"}, "/nonexistent/s.yaml: cannot read");
 }
 
@@ -153,6 +155,46 @@ BOOST_AUTO_TEST_CASE(exitAfterStopsOnceNMessagesAreCapturedAndSpooled) {
                           " [r['address'] for r in j['recipients']])\n",
                           {dir.file("out/000002.json")}, {}, std::chrono::seconds(30));
     BOOST_TEST(json.out == "2 alice True ['d@example.com', 'e@example.com']\n", said(json));
+}
+
+BOOST_AUTO_TEST_CASE(defaultAndFsyncSpoolingBothWriteEveryMessageAsACompletePair) {
+    // Without --fsync the spool only renames (no fsync); with it (here with the script's spool:)
+    // it also fsyncs. Either way each
+    // acknowledged message is a complete .eml + .json pair by the time the client reads its 250.
+    for (const bool fsync : {false, true}) {
+        BOOST_TEST_CONTEXT((fsync ? "--fsync" : "default")) {
+            TempDir dir;
+            std::vector<std::string> args{"--quiet", "--out", dir.file("out")};
+            if (fsync) { // the script's spool: counts as a spool for --fsync too
+                writeFile(dir.file("script.yaml"), "spool: out\n");
+                args = {"--quiet", "--script", dir.file("script.yaml"), "--fsync"};
+            }
+            Serve serve(args);
+            SmtpWire wire(serve.port, std::chrono::seconds(20));
+            wire.hello();
+            for (int n = 1; n <= 3; ++n) {
+                BOOST_TEST_REQUIRE(wire.sendMail("a@example.com", {"b@example.com"}, kMessage + std::to_string(n) + "\r\n")
+                                       .code == 250);
+                // Checked while the server runs: the pair is complete before the 250.
+                char stem[16];
+                std::snprintf(stem, sizeof stem, "%06d", n);
+                BOOST_TEST(readFile(dir.file("out/" + std::string(stem) + ".eml")) == kMessage + std::to_string(n) + "\r\n");
+                BOOST_TEST(std::filesystem::exists(dir.file("out/" + std::string(stem) + ".json")));
+            }
+            wire.command("QUIT");
+            serve.process.signal(SIGTERM);
+            auto result = serve.process.wait(kStop);
+            BOOST_TEST(result.exitCode == 0, said(result));
+            auto listing = runPython("import json,os,sys\n"
+                                     "d=sys.argv[1]\n"
+                                     "print(sorted(os.listdir(d)))\n"
+                                     "print([json.load(open(os.path.join(d,'%06d.json' % n)))['sequence'] for n in (1,2,3)])\n",
+                                     {dir.file("out")}, {}, std::chrono::seconds(30));
+            BOOST_TEST(listing.out == "['000001.eml', '000001.json', '000002.eml', '000002.json', '000003.eml', "
+                                      "'000003.json']\n[1, 2, 3]\n",
+                       said(listing));
+        }
+    }
 }
 
 BOOST_AUTO_TEST_CASE(spoolingHoldsOneMessageAtATimeNotEveryMessage) {

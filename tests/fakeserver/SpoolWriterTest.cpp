@@ -149,17 +149,76 @@ BOOST_AUTO_TEST_CASE(concurrentWritersProduceDistinctCompletePairs) {
 }
 
 BOOST_AUTO_TEST_CASE(failedJsonWriteLeavesNoHalfPair) {
+    for (const auto durability : {SpoolDurability::Fsync, SpoolDurability::RenameOnly}) {
+        BOOST_TEST_CONTEXT("durability " << static_cast<int>(durability)) {
+            TempDir dir;
+            SpoolWriter writer(dir.path(), durability);
+            // A directory in the way of the temp name makes the .json write fail.
+            fs::create_directory(dir.file(".000001.json.tmp"));
+            BOOST_CHECK_EXCEPTION(writer.write(makeMessage("x\r\n")), std::runtime_error, [&](const std::runtime_error& e) {
+                return std::string(e.what()).find(dir.file(".000001.json.tmp")) != std::string::npos;
+            });
+            BOOST_TEST(!fs::exists(dir.file("000001.eml")));
+            BOOST_TEST(!fs::exists(dir.file("000001.json")));
+            BOOST_TEST(!fs::exists(dir.file(".000001.eml.tmp")));
+            fs::remove(dir.file(".000001.json.tmp"));
+            BOOST_TEST(writer.write(makeMessage("y\r\n")).number == 2u);
+            BOOST_TEST(namesIn(dir.path()) == (std::vector<std::string>{"000002.eml", "000002.json"}),
+                       boost::test_tools::per_element());
+        }
+    }
+}
+
+BOOST_AUTO_TEST_CASE(bothDurabilitiesWriteTheSameFiles) {
     TempDir dir;
-    SpoolWriter writer(dir.path());
-    // A directory in the way of the temp name makes the .json write fail.
-    fs::create_directory(dir.file(".000001.json.tmp"));
-    BOOST_CHECK_EXCEPTION(writer.write(makeMessage("x\r\n")), std::runtime_error, [](const std::runtime_error& e) {
-        return std::string(e.what()).find("000001.json") != std::string::npos;
-    });
-    BOOST_TEST(!fs::exists(dir.file("000001.eml")));
-    BOOST_TEST(!fs::exists(dir.file("000001.json")));
-    fs::remove(dir.file(".000001.json.tmp"));
-    BOOST_TEST(writer.write(makeMessage("y\r\n")).number == 2u);
+    SpoolWriter fsynced(dir.file("fsync"), SpoolDurability::Fsync);
+    SpoolWriter renamed(dir.file("rename"), SpoolDurability::RenameOnly);
+    BOOST_TEST((fsynced.durability() == SpoolDurability::Fsync));
+    BOOST_TEST((renamed.durability() == SpoolDurability::RenameOnly));
+    BOOST_TEST((SpoolWriter(dir.file("default")).durability() == SpoolDurability::Fsync));
+    const CapturedMessage message = makeMessage(awkwardBytes, sessionWithTranscript());
+    const SpoolEntry a = fsynced.write(message);
+    const SpoolEntry b = renamed.write(message);
+    BOOST_TEST(readFile(a.emlPath) == awkwardBytes);
+    BOOST_TEST(readFile(b.emlPath) == awkwardBytes);
+    BOOST_TEST(readFile(a.jsonPath) == readFile(b.jsonPath));
+    BOOST_TEST(readFile(b.jsonPath) == capturedMessageJson(message, "000001.eml"));
+    BOOST_TEST(namesIn(dir.file("rename")) == (std::vector<std::string>{"000001.eml", "000001.json"}),
+               boost::test_tools::per_element());
+}
+
+BOOST_AUTO_TEST_CASE(aRemovedDirectoryRefusesMessagesUntilItIsCreatedAgain) {
+    for (const auto durability : {SpoolDurability::Fsync, SpoolDurability::RenameOnly}) {
+        BOOST_TEST_CONTEXT("durability " << static_cast<int>(durability)) {
+            TempDir dir;
+            SpoolWriter writer(dir.file("spool"), durability);
+            BOOST_TEST(writer.write(makeMessage("first\r\n")).number == 1u);
+            fs::remove_all(dir.file("spool"));
+            BOOST_CHECK_EXCEPTION(writer.write(makeMessage("lost\r\n")), std::runtime_error,
+                                  [&](const std::runtime_error& e) {
+                                      return std::string(e.what()).find(dir.file("spool/.000002.eml.tmp")) !=
+                                             std::string::npos;
+                                  });
+            fs::create_directory(dir.file("spool"));
+            const SpoolEntry entry = writer.write(makeMessage("third\r\n"));
+            BOOST_TEST(entry.emlPath == dir.file("spool/000003.eml"));
+            BOOST_TEST(readFile(dir.file("spool/000003.eml")) == "third\r\n");
+            BOOST_TEST(writer.write(makeMessage("fourth\r\n")).number == 4u);
+            BOOST_TEST(namesIn(dir.file("spool")) ==
+                           (std::vector<std::string>{"000003.eml", "000003.json", "000004.eml", "000004.json"}),
+                       boost::test_tools::per_element());
+        }
+    }
+}
+
+BOOST_AUTO_TEST_CASE(numbersBeyondSixDigitsKeepEveryDigit) {
+    TempDir dir;
+    writeFile(dir.file("999999.eml"), "old");
+    SpoolWriter writer(dir.path(), SpoolDurability::RenameOnly);
+    const SpoolEntry entry = writer.write(makeMessage("a\r\n"));
+    BOOST_TEST(entry.number == 1000000u);
+    BOOST_TEST(entry.emlPath == dir.file("1000000.eml"));
+    BOOST_TEST(pythonOnJson(entry.jsonPath, "print(j['eml'])\n") == "1000000.eml\n");
 }
 
 BOOST_AUTO_TEST_CASE(aFileInsteadOfADirectoryIsRefusedByName) {

@@ -1,10 +1,9 @@
 // capturedMessageJson: the envelope, flags and session facts of one captured message.
+#include "spool/MessageJson.h"
 #include "mailrig/fakeserver/SpoolWriter.h"
 #include "spool/JsonText.h"
 
 #include <openssl/evp.h>
-
-#include <cstdio>
 
 namespace mailrig::fake {
 
@@ -12,17 +11,22 @@ namespace {
 
 using detail::JsonText;
 
-std::string sha256Hex(const std::string& bytes) {
+// The SHA-256 of `bytes` as a quoted JSON string of lower-case hex digits (`""` if OpenSSL
+// fails).
+void writeSha256(JsonText& json, const std::string& bytes) {
+    static constexpr char hexDigits[] = "0123456789abcdef";
     unsigned char digest[EVP_MAX_MD_SIZE];
     unsigned int length = 0;
-    if (!EVP_Digest(bytes.data(), bytes.size(), digest, &length, EVP_sha256(), nullptr)) return {};
-    std::string hex;
-    char pair[3];
+    if (!EVP_Digest(bytes.data(), bytes.size(), digest, &length, EVP_sha256(), nullptr)) length = 0;
+    char text[2 * EVP_MAX_MD_SIZE + 2];
+    std::size_t n = 0;
+    text[n++] = '"';
     for (unsigned int i = 0; i < length; ++i) {
-        std::snprintf(pair, sizeof pair, "%02x", digest[i]);
-        hex += pair;
+        text[n++] = hexDigits[digest[i] >> 4];
+        text[n++] = hexDigits[digest[i] & 0xF];
     }
-    return hex;
+    text[n++] = '"';
+    json.raw(std::string_view(text, n));
 }
 
 void writeAddress(JsonText& json, const EnvelopeAddress& address) {
@@ -74,14 +78,15 @@ void writeSession(JsonText& json, const SessionInfo& session, std::size_t transc
 
 } // namespace
 
-std::string capturedMessageJson(const CapturedMessage& message, const std::string& emlFile) {
-    JsonText json;
+void detail::appendCapturedMessageJson(std::string& out, const CapturedMessage& message, std::string_view emlFile) {
+    JsonText json(out);
     json.beginObject().key("sequence").value(message.sequence());
     if (!emlFile.empty()) json.key("eml").value(emlFile);
     json.key("receivedAt").value(message.receivedAt())
         .key("size").value(static_cast<std::uint64_t>(message.data().size()))
-        .key("sha256").value(sha256Hex(message.data()))
-        .key("viaBdat").value(message.viaBdat())
+        .key("sha256");
+    writeSha256(json, message.data());
+    json.key("viaBdat").value(message.viaBdat())
         .key("mailFrom");
     writeAddress(json, message.mailFrom());
     json.key("recipients").beginArray();
@@ -91,8 +96,13 @@ std::string capturedMessageJson(const CapturedMessage& message, const std::strin
     json.key("session");
     if (message.sessionId() == 0) json.null();
     else writeSession(json, message.sessionPart(), message.transcriptFrom());
-    json.endObject();
-    return json.str();
+    json.endObject().finish();
+}
+
+std::string capturedMessageJson(const CapturedMessage& message, const std::string& emlFile) {
+    std::string out;
+    detail::appendCapturedMessageJson(out, message, emlFile);
+    return out;
 }
 
 } // namespace mailrig::fake

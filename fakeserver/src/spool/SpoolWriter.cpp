@@ -1,8 +1,9 @@
 // SpoolWriter: NNNNNN.eml + NNNNNN.json per message, written under temp names and renamed.
 #include "mailrig/fakeserver/SpoolWriter.h"
+#include "spool/MessageJson.h"
 
 #include <cerrno>
-#include <cstdio>
+#include <charconv>
 #include <cstring>
 #include <fcntl.h>
 #include <filesystem>
@@ -15,6 +16,10 @@ namespace mailrig::fake {
 namespace {
 
 namespace fs = std::filesystem;
+
+/// A JSON buffer larger than this is given back after its message instead of being kept for the
+/// next one (a message with thousands of recipients should not pin its memory forever).
+constexpr std::size_t kKeptJsonBuffer = 1024 * 1024;
 
 [[noreturn]] void systemError(const std::string& what, const std::string& path, int error) {
     throw std::runtime_error("spool: cannot " + what + " " + path + ": " + std::strerror(error));
@@ -34,33 +39,63 @@ std::uint64_t spoolNumber(const std::string& name) {
     return number;
 }
 
-std::string numbered(std::uint64_t number) {
-    char buffer[32];
-    std::snprintf(buffer, sizeof buffer, "%06llu", static_cast<unsigned long long>(number));
-    return buffer;
+int openDirectory(const std::string& directory, SpoolDurability durability) {
+    // fsync needs a readable descriptor; renames alone work from a path-only one (which a
+    // directory without read permission still allows).
+    const int mode = durability == SpoolDurability::Fsync ? O_RDONLY : O_PATH;
+    return ::open(directory.c_str(), mode | O_DIRECTORY | O_CLOEXEC);
 }
 
-void syncDirectory(const std::string& directory) {
-    int fd = ::open(directory.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (fd < 0) systemError("open directory", directory, errno);
-    const int result = ::fsync(fd);
-    const int error = errno;
-    ::close(fd);
-    if (result != 0) systemError("fsync directory", directory, error);
-}
+/// A failed step on one file: which step, which file (a name in the spool directory), errno.
+struct FileError {
+    const char* what;
+    const char* name;
+    int error;
+};
 
-// Writes `bytes` to `path` via `<dir>/.<name>.tmp` and a rename; nothing is left under `path`
-// or the temp name when this throws.
-void writeAtomically(const std::string& directory, const std::string& name, const std::string& bytes,
+/// The four file names of one message, relative to the spool directory, built without
+/// allocating: `NNNNNN.eml`, `NNNNNN.json`, `.NNNNNN.eml.tmp`, `.NNNNNN.json.tmp`.
+struct SpoolNames {
+    explicit SpoolNames(std::uint64_t number) {
+        char digits[24];
+        const std::size_t length =
+            static_cast<std::size_t>(std::to_chars(digits, digits + sizeof digits, number).ptr - digits);
+        char stem[32];
+        const std::size_t padding = length < 6 ? 6 - length : 0;
+        std::memset(stem, '0', padding);
+        std::memcpy(stem + padding, digits, length);
+        const std::string_view s(stem, padding + length);
+        compose(eml, "", s, ".eml");
+        compose(json, "", s, ".json");
+        compose(emlTemp, ".", s, ".eml.tmp");
+        compose(jsonTemp, ".", s, ".json.tmp");
+    }
+    char eml[48];
+    char json[48];
+    char emlTemp[48];
+    char jsonTemp[48];
+
+private:
+    static void compose(char (&out)[48], std::string_view prefix, std::string_view stem, std::string_view suffix) {
+        char* p = out;
+        for (std::string_view part : {prefix, stem, suffix}) {
+            std::memcpy(p, part.data(), part.size());
+            p += part.size();
+        }
+        *p = '\0';
+    }
+};
+
+// Writes `bytes` to `name` in the directory `directoryFd` via `temp` and a rename; nothing is
+// left under `name` or `temp` when this throws FileError.
+void writeAtomically(int directoryFd, const char* temp, const char* name, const std::string& bytes,
                      SpoolDurability durability) {
-    const std::string path = directory + "/" + name;
-    const std::string temp = directory + "/." + name + ".tmp";
-    int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    if (fd < 0) systemError("create", temp, errno);
+    const int fd = ::openat(directoryFd, temp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0) throw FileError{"create", temp, errno};
     std::size_t done = 0;
     int error = 0;
     while (done < bytes.size()) {
-        ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
+        const ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
         if (n < 0 && errno == EINTR) continue;
         if (n <= 0) {
             error = n < 0 ? errno : EIO;
@@ -70,10 +105,26 @@ void writeAtomically(const std::string& directory, const std::string& name, cons
     }
     if (!error && durability == SpoolDurability::Fsync && ::fsync(fd) != 0) error = errno;
     if (::close(fd) != 0 && !error) error = errno;
-    if (!error && ::rename(temp.c_str(), path.c_str()) != 0) error = errno;
+    if (!error && ::renameat(directoryFd, temp, directoryFd, name) != 0) error = errno;
     if (error) {
-        ::unlink(temp.c_str());
-        systemError("write", path, error);
+        ::unlinkat(directoryFd, temp, 0);
+        throw FileError{"write", name, error};
+    }
+}
+
+// Writes both files of one message, the .json last (its presence marks a complete pair), then
+// (with Fsync) syncs the directory. Throws FileError with nothing left under a final name.
+void writePair(int directoryFd, const SpoolNames& names, const std::string& eml, const std::string& json,
+               SpoolDurability durability) {
+    writeAtomically(directoryFd, names.emlTemp, names.eml, eml, durability);
+    try {
+        writeAtomically(directoryFd, names.jsonTemp, names.json, json, durability);
+        if (durability == SpoolDurability::Fsync && ::fsync(directoryFd) != 0)
+            throw FileError{"fsync directory for", names.json, errno};
+    } catch (...) {
+        ::unlinkat(directoryFd, names.eml, 0);
+        ::unlinkat(directoryFd, names.json, 0);
+        throw;
     }
 }
 
@@ -94,27 +145,58 @@ SpoolWriter::SpoolWriter(std::string directory, SpoolDurability durability)
         highest = std::max(highest, spoolNumber(entry.path().filename().string()));
     if (ec) throw std::runtime_error("spool: cannot list " + _directory + ": " + ec.message());
     _next = highest + 1;
+    const int fd = openDirectory(_directory, _durability);
+    if (fd < 0) systemError("open directory", _directory, errno);
+    _directoryFd = fd;
+}
+
+SpoolWriter::~SpoolWriter() {
+    ::close(_directoryFd.load());
+    for (int fd : _retiredFds) ::close(fd);
+}
+
+int SpoolWriter::reopenDirectory(int stale) {
+    std::lock_guard<std::mutex> lock(_reopenMutex);
+    const int current = _directoryFd.load();
+    if (current != stale) return current; // another thread got there first
+    const int fd = openDirectory(_directory, _durability);
+    if (fd < 0) return -1;
+    // Another thread may still be using the stale descriptor: it stays open until destruction.
+    _retiredFds.push_back(stale);
+    _directoryFd = fd;
+    return fd;
 }
 
 SpoolEntry SpoolWriter::write(const CapturedMessage& message) {
     SpoolEntry entry;
-    {
-        std::lock_guard<std::mutex> lock(_mutex);
-        entry.number = _next++;
+    entry.number = _next.fetch_add(1, std::memory_order_relaxed);
+    const SpoolNames names(entry.number);
+    entry.emlPath = _directory + "/" + names.eml;
+    entry.jsonPath = _directory + "/" + names.json;
+    // One buffer per thread, reused for every message that thread spools.
+    thread_local std::string json;
+    json.clear();
+    detail::appendCapturedMessageJson(json, message, names.eml);
+    int directoryFd = _directoryFd.load();
+    for (bool retried = false;; retried = true) {
+        try {
+            writePair(directoryFd, names, message.data(), json, _durability);
+            break;
+        } catch (const FileError& e) {
+            // ENOENT on create: the directory was removed; when one was made again under the
+            // same name, write this message (and the next ones) there.
+            if (!retried && e.error == ENOENT && std::strcmp(e.what, "create") == 0) {
+                const int reopened = reopenDirectory(directoryFd);
+                if (reopened >= 0 && reopened != directoryFd) {
+                    directoryFd = reopened;
+                    continue;
+                }
+            }
+            if (json.capacity() > kKeptJsonBuffer) std::string().swap(json);
+            systemError(e.what, _directory + "/" + e.name, e.error);
+        }
     }
-    const std::string stem = numbered(entry.number);
-    entry.emlPath = _directory + "/" + stem + ".eml";
-    entry.jsonPath = _directory + "/" + stem + ".json";
-    writeAtomically(_directory, stem + ".eml", message.data(), _durability);
-    try {
-        // The .json goes last: its presence marks a complete pair.
-        writeAtomically(_directory, stem + ".json", capturedMessageJson(message, stem + ".eml"), _durability);
-        if (_durability == SpoolDurability::Fsync) syncDirectory(_directory);
-    } catch (...) {
-        ::unlink(entry.emlPath.c_str());
-        ::unlink(entry.jsonPath.c_str());
-        throw;
-    }
+    if (json.capacity() > kKeptJsonBuffer) std::string().swap(json);
     return entry;
 }
 
