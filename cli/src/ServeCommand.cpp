@@ -16,7 +16,6 @@
 #include <malloc.h>
 #include <memory>
 #include <mutex>
-#include <sstream>
 #include <thread>
 
 namespace mailrig::cli {
@@ -49,7 +48,11 @@ private:
     sigset_t _previous;
 };
 
-std::string angle(const std::string& address) { return "<" + address + ">"; }
+void appendAngle(std::string& out, const std::string& address) {
+    out += '<';
+    out += address;
+    out += '>';
+}
 
 std::string flagList(const fake::MessageFlags& flags) {
     std::string out;
@@ -67,18 +70,23 @@ std::string flagList(const fake::MessageFlags& flags) {
 
 /// `message 3 from=<a@b> to=<c@d>,<e@f> size=1234 session=2 tls=TLSv1.3 auth=alice flags=bare-lf saved=DIR/000003.eml`
 std::string messageLine(const fake::CapturedMessage& message, const std::string& savedPath) {
-    std::ostringstream line;
-    line << "message " << message.sequence() << " from=" << angle(message.mailFrom().address) << " to=";
+    std::string line = "message " + std::to_string(message.sequence()) + " from=";
+    appendAngle(line, message.mailFrom().address);
+    line += " to=";
     const auto& recipients = message.recipients();
-    for (std::size_t i = 0; i < recipients.size(); ++i) line << (i ? "," : "") << angle(recipients[i].address);
-    line << " size=" << message.data().size() << " session=" << message.sessionId();
+    for (std::size_t i = 0; i < recipients.size(); ++i) {
+        if (i) line += ',';
+        appendAngle(line, recipients[i].address);
+    }
+    line += " size=" + std::to_string(message.data().size()) + " session=" + std::to_string(message.sessionId());
     const fake::SessionInfo session = message.sessionPart(); // facts only: not the whole transcript
-    if (session.tls) line << " tls=" << (session.tlsVersion.empty() ? std::string("yes") : session.tlsVersion);
-    if (!session.authUser.empty()) line << " auth=" << session.authUser;
+    if (session.tls) line += " tls=" + (session.tlsVersion.empty() ? std::string("yes") : session.tlsVersion);
+    if (!session.authUser.empty()) line += " auth=" + session.authUser;
     const std::string flags = flagList(message.flags());
-    if (!flags.empty()) line << " flags=" << flags;
-    if (!savedPath.empty()) line << " saved=" << savedPath;
-    return line.str();
+    if (!flags.empty()) line += " flags=" + flags;
+    if (!savedPath.empty()) line += " saved=" + savedPath;
+    line += '\n';
+    return line;
 }
 
 /// Keeps freed message buffers mapped for the next message. Without it, glibc hands every
@@ -146,7 +154,7 @@ int runServe(const std::vector<std::string>& args) {
         if (options.quiet) return;
         const std::string line = messageLine(message, saved);
         std::lock_guard<std::mutex> lock(outputMutex);
-        std::cout << line << std::endl;
+        std::cout.write(line.data(), static_cast<std::streamsize>(line.size())).flush();
     });
     try {
         server.start();

@@ -31,7 +31,7 @@ std::size_t utf8Length(std::string_view text, std::size_t i) {
     return length;
 }
 
-// The escape for an ASCII byte that cannot appear in a JSON string as is, or nullptr.
+// The escape for an ASCII byte that cannot appear in a JSON string as is.
 const char* escapeFor(unsigned char c, char (&buffer)[7]) {
     switch (c) {
     case '"': return "\\\"";
@@ -40,7 +40,6 @@ const char* escapeFor(unsigned char c, char (&buffer)[7]) {
     case '\r': return "\\r";
     case '\t': return "\\t";
     default:
-        if (c >= 0x20 && c != 0x7F) return nullptr;
         buffer[0] = '\\';
         buffer[1] = 'u';
         buffer[2] = '0';
@@ -60,6 +59,15 @@ void digits(char* end, unsigned value, int width) {
     }
 }
 
+// Per byte: 0 copied as it is, 1 escaped, 2 the lead of a multi-byte sequence to validate.
+struct ByteClasses {
+    unsigned char of[256];
+    constexpr ByteClasses() : of() {
+        for (int c = 0; c < 256; ++c) of[c] = c >= 0x80 ? 2 : (c < 0x20 || c == 0x7F || c == '"' || c == '\\') ? 1 : 0;
+    }
+};
+constexpr ByteClasses kByteClasses;
+
 } // namespace
 
 void appendJsonQuoted(std::string& out, std::string_view text) {
@@ -67,8 +75,11 @@ void appendJsonQuoted(std::string& out, std::string_view text) {
     std::size_t run = 0; // start of the bytes not yet appended, all copied as they are
     std::size_t i = 0;
     char buffer[7];
+    const auto* bytes = reinterpret_cast<const unsigned char*>(text.data());
     while (i < text.size()) {
-        const unsigned char c = static_cast<unsigned char>(text[i]);
+        while (i < text.size() && kByteClasses.of[bytes[i]] == 0) ++i;
+        if (i == text.size()) break;
+        const unsigned char c = bytes[i];
         if (c >= 0x80) {
             const std::size_t length = utf8Length(text, i);
             if (length != 0) {
@@ -80,13 +91,8 @@ void appendJsonQuoted(std::string& out, std::string_view text) {
             run = ++i;
             continue;
         }
-        const char* escape = escapeFor(c, buffer);
-        if (!escape) {
-            ++i;
-            continue;
-        }
         out.append(text.data() + run, i - run);
-        out += escape;
+        out += escapeFor(c, buffer);
         run = ++i;
     }
     out.append(text.data() + run, text.size() - run);
