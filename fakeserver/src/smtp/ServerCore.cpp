@@ -139,6 +139,7 @@ void ServerCore::finish(Connection& connection) {
     }
     connection.channel->close();
     connection.record->update([](SessionInfo& s) { s.closed = true; });
+    _store.endSession(connection.id);
 }
 
 std::size_t ServerCore::activeConnections() const {

@@ -21,7 +21,8 @@ enum class Retention {
     /// Nothing is kept after the capture callbacks ran: for a spool or a counter that consumes
     /// each message itself, so a long run holds one message at a time per connection.
     /// `messages()` is empty, `count()` 0, `last()` throws, `waitFor*` see no message (wait on
-    /// your callback, or use `accepted()`); sessions are still listed by `sessions()`.
+    /// your callback, or use `accepted()`); `sessions()` lists the open sessions only (a
+    /// session is forgotten when its connection ends), so a long run holds no history at all.
     KeepNone,
 };
 
@@ -82,6 +83,9 @@ public:
     CapturedMessage add(CapturedMessage message);
     /// Used by the server: registers a session record so `sessions()` lists it.
     void addSession(std::shared_ptr<const detail::SessionRecord> session);
+    /// Used by the server when a connection ended: with `Retention::KeepNone` its record is
+    /// forgotten (messages that refer to it keep it alive as long as they live).
+    void endSession(std::uint64_t id);
 
 private:
     mutable std::mutex _mutex;
