@@ -16,6 +16,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <mutex>
+#include <optional>
 #include <sstream>
 #include <thread>
 
@@ -65,10 +66,10 @@ ServerConfig withThreading(Threading threading) {
     return config;
 }
 
-const SessionInfo* sessionFrom(const std::vector<SessionInfo>& sessions, const std::string& text) {
-    for (const SessionInfo& s : sessions)
-        if (s.transcriptText().find(text) != std::string::npos) return &s;
-    return nullptr;
+std::optional<SessionInfo> sessionSaying(const FakeSmtpServer& server, const std::string& text) {
+    for (SessionInfo& s : server.store().sessions())
+        if (s.transcriptText().find(text) != std::string::npos) return std::move(s);
+    return std::nullopt;
 }
 } // namespace
 
@@ -136,8 +137,8 @@ BOOST_FIXTURE_TEST_CASE(aPeerThatNeverReadsItsRepliesIsClosedAfterTheIdleTimeout
     auto deadline = Clock::now() + 5s;
     while (server.activeConnections() > 0 && Clock::now() < deadline) std::this_thread::sleep_for(20ms);
     BOOST_TEST(server.activeConnections() == 0u);
-    const SessionInfo* flood = sessionFrom(server.store().sessions(), "peer stopped reading replies");
-    BOOST_REQUIRE(flood != nullptr);
+    std::optional<SessionInfo> flood = sessionSaying(server, "peer stopped reading replies");
+    BOOST_REQUIRE(flood.has_value());
     BOOST_TEST(flood->closed);
     ::close(flooder);
 }
