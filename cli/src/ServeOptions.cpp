@@ -63,7 +63,8 @@ const char* serveUsage() {
            "                          (atomic renames: a crash of mailrig never leaves a partial\n"
            "                          file; no fsync, so a crash of the machine may lose the newest)\n"
            "  --fsync                 with --out, fsync each file and the directory before the\n"
-           "                          client gets its 250 (survives power loss; slow on real disks)\n"
+           "                          client gets its 250 (survives power loss; slow on real disks;\n"
+           "                          each connection then gets its own thread)\n"
            "  --keep-in-memory        with --out, also hold every message in memory (default: a\n"
            "                          spooled message is dropped from memory once written)\n"
            "  --exit-after N          stop after N captured messages (for CI)\n"
@@ -155,6 +156,9 @@ fake::ServerConfig buildServeConfig(ServeOptions& options) {
     config.spoolDirectory.clear();
     if (options.fsync && options.outDirectory.empty())
         throw UsageError("--fsync needs --out DIR (or `spool:` in the script): there is nothing to fsync");
+    // Each fsync waits for the disk; on the shared event loop that wait would hold up every
+    // other session, on a thread of its own only the session whose message it is.
+    if (options.fsync) config.threading = fake::Threading::ThreadPerConnection;
     return config;
 }
 

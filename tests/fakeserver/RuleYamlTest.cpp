@@ -126,6 +126,7 @@ BOOST_AUTO_TEST_CASE(unknownAndRepeatedServerKeysAreErrors) {
     checkError("limits:\n  message_size: 10\n  message_size: 20\n", 3, "limits.message_size", "given twice");
     checkError("capabilities: {auth: [PLAIN, NTLM]}\n", 1, "capabilities.auth", "unknown SASL mechanism `NTLM`");
     checkError("smuggling: ignore\n", 1, "smuggling", "flag or reject");
+    checkError("threading: many\n", 1, "threading", "expected event-loop or thread-per-connection");
     checkError("tls: {self_signed: stale}\n", 1, "tls.self_signed", "expected valid, expired or wrong_host");
     checkError("tls: {cert: a.pem}\n", 1, "tls", "both cert and key");
 }
@@ -145,6 +146,7 @@ capabilities: {pipelining: false, chunking: off, 8bitmime: no, auth: [plain, cra
 limits: {message_size: 1000, recipients_per_message: 3, command_timeout_ms: 1500, reject_overlong_lines: true}
 smuggling: reject
 record_transcript: false
+threading: thread-per-connection
 rules:
   - {on: CONNECT, reply: 421 4.3.2 Not today}
   - {on: STARTTLS, reply: 454 4.7.0 TLS not available}
@@ -171,6 +173,7 @@ rules:
     BOOST_TEST(config.limits.textLineLength == Limits{}.textLineLength);
     BOOST_TEST((config.smuggling == SmugglingPolicy::Reject));
     BOOST_TEST(!config.recordTranscript);
+    BOOST_TEST((config.threading == Threading::ThreadPerConnection));
     BOOST_REQUIRE(config.rules.size() == 2u);
     BOOST_TEST((config.rules[1].on == Phase::StartTls));
     BOOST_TEST(config.rules[1].action.reply->code == 454);

@@ -6,7 +6,10 @@ namespace mailrig::fake::detail {
 
 RuleEngine::RuleEngine(std::vector<Rule> rules)
     : _rules(std::move(rules)), _globalSeen(_rules.size(), 0), _globalFired(_rules.size(), 0) {
-    for (const Rule& rule : _rules) _phases |= 1u << static_cast<unsigned>(rule.on);
+    for (const Rule& rule : _rules) {
+        _phases |= 1u << static_cast<unsigned>(rule.on);
+        _pauses = _pauses || rule.action.delay.count() > 0 || rule.action.tarpit.count() > 0;
+    }
 }
 
 RuleEngine::SessionCounters RuleEngine::newSession() const {

@@ -26,6 +26,9 @@ public:
     SessionCounters newSession() const;
     /// True when some rule is about `phase` (lets the caller skip building an argument).
     bool watches(Phase phase) const { return (_phases & (1u << static_cast<unsigned>(phase))) != 0; }
+    /// True when some rule delays or tarpits: its session must be able to wait without holding
+    /// up others (the server then gives every connection its own thread).
+    bool pauses() const { return _pauses; }
     /// Counts the event for every matching rule and returns the action of the first rule that
     /// is due, or nullptr. The pointer stays valid as long as the engine.
     const Action* evaluate(Phase phase, std::string_view argument, SessionCounters& counters);
@@ -33,6 +36,7 @@ public:
 private:
     std::vector<Rule> _rules;
     unsigned _phases = 0;
+    bool _pauses = false;
     std::mutex _mutex;
     std::vector<unsigned> _globalSeen;
     std::vector<unsigned> _globalFired;

@@ -142,7 +142,7 @@ void applyServerConfigYaml(ServerConfig& config, const YAML::Node& node, const s
     YamlFields f(node, source, "",
                  {"host", "port", "implicit_tls_port", "hostname", "tls", "users", "allow_insecure_auth",
                   "require_auth", "require_starttls", "capabilities", "limits", "rules", "smuggling",
-                  "record_transcript", "spool"});
+                  "record_transcript", "spool", "threading"});
     if (f.has("host")) config.host = f.text("host");
     if (f.has("port")) config.port = static_cast<std::uint16_t>(f.number("port", 65535));
     if (f.has("implicit_tls_port"))
@@ -166,6 +166,12 @@ void applyServerConfigYaml(ServerConfig& config, const YAML::Node& node, const s
         if (policy == "flag") config.smuggling = SmugglingPolicy::Flag;
         else if (policy == "reject") config.smuggling = SmugglingPolicy::Reject;
         else f.fail("smuggling", "expected flag or reject, found `" + policy + "`");
+    }
+    if (f.has("threading")) {
+        const std::string threading = f.text("threading");
+        if (threading == "event-loop") config.threading = Threading::EventLoop;
+        else if (threading == "thread-per-connection") config.threading = Threading::ThreadPerConnection;
+        else f.fail("threading", "expected event-loop or thread-per-connection, found `" + threading + "`");
     }
     if (f.has("record_transcript")) config.recordTranscript = f.boolean("record_transcript");
     if (f.has("spool")) config.spoolDirectory = resolve(f.text("spool"), baseDirectory);

@@ -8,6 +8,9 @@
 #include <openssl/ssl.h>
 #include <sys/socket.h>
 
+#include <cerrno>
+#include <cstring>
+
 #include <condition_variable>
 #include <mutex>
 #include <thread>
@@ -88,6 +91,26 @@ void Channel::send(const char* data, std::size_t n, std::chrono::milliseconds ti
         if (sent <= 0) throw Poco::IOException("connection closed while writing");
         data += sent;
         n -= static_cast<std::size_t>(sent);
+    }
+}
+
+std::optional<std::size_t> Channel::receiveNow(char* destination, std::size_t n) {
+    for (;;) {
+        ssize_t got = ::recv(_fd, destination, n, MSG_DONTWAIT);
+        if (got >= 0) return static_cast<std::size_t>(got);
+        if (errno == EINTR) continue;
+        if (errno == EAGAIN || errno == EWOULDBLOCK) return std::nullopt;
+        throw Poco::IOException(std::string("receive failed: ") + std::strerror(errno));
+    }
+}
+
+std::size_t Channel::sendNow(const char* data, std::size_t n) {
+    for (;;) {
+        ssize_t sent = ::send(_fd, data, n, MSG_DONTWAIT | MSG_NOSIGNAL);
+        if (sent >= 0) return static_cast<std::size_t>(sent);
+        if (errno == EINTR) continue;
+        if (errno == EAGAIN || errno == EWOULDBLOCK) return 0;
+        throw Poco::IOException(std::string("send failed: ") + std::strerror(errno));
     }
 }
 

@@ -5,12 +5,14 @@
 
 #include <chrono>
 #include <cstddef>
+#include <optional>
 #include <string>
 
 namespace mailrig::fake::detail {
 
 /// One client connection's byte pipe, plain or TLS (after `startTls`). Blocking I/O with
-/// timeouts; used by its connection thread only, except `abort()`, which any thread may call to
+/// timeouts for a session on its own thread, `receiveNow`/`sendNow` for a plain session on the
+/// event loop; used by one thread at a time, except `abort()`, which any thread may call to
 /// wake a blocked read (the server's `stop()`).
 class Channel {
 public:
@@ -23,6 +25,15 @@ public:
     std::size_t receive(char* destination, std::size_t n, std::chrono::milliseconds timeout);
     /// Writes all bytes, each blocking write bounded by `timeout`. Throws like `receive`.
     void send(const char* data, std::size_t n, std::chrono::milliseconds timeout);
+    /// Reads what is available without waiting (plain connections only): the bytes read, 0 when
+    /// the peer closed its side, std::nullopt when nothing has arrived yet. Throws
+    /// Poco::IOException naming the system's reason on a socket error (e.g. a reset).
+    std::optional<std::size_t> receiveNow(char* destination, std::size_t n);
+    /// Writes what the kernel takes without waiting (plain connections only): the bytes written,
+    /// 0 when its buffer is full. Throws Poco::IOException on a socket error (e.g. a reset).
+    std::size_t sendNow(const char* data, std::size_t n);
+    /// The descriptor, for the event loop's epoll set.
+    int fd() const { return _fd; }
     /// Runs the server side of the TLS handshake on this connection (STARTTLS or implicit TLS);
     /// the whole handshake must finish within `timeout` (a short-lived watcher thread shuts the
     /// socket down when it does not). Throws Poco::Exception when it fails or takes too long.

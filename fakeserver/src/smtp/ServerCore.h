@@ -4,6 +4,7 @@
 #include "mailrig/fakeserver/ServerConfig.h"
 #include "mailrig/fakeserver/SpoolWriter.h"
 #include "rules/RuleEngine.h"
+#include "smtp/Connection.h"
 
 #include <Poco/Net/Context.h>
 #include <Poco/Net/ServerSocket.h>
@@ -11,21 +12,23 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
-#include <deque>
 #include <cstdint>
+#include <deque>
 #include <map>
 #include <memory>
 #include <mutex>
+#include <string>
 #include <thread>
 #include <vector>
 
 namespace mailrig::fake::detail {
 
 class Channel;
+class EventLoop;
 
-/// The running machinery behind `FakeSmtpServer`: listeners with their acceptor threads, one
-/// thread per connection, the rule engine, the TLS context and the store. Connection threads
-/// call back into it (`pause`, `stopping`, `finished`).
+/// The running machinery behind `FakeSmtpServer`: the listeners, the event loop that accepts on
+/// them and serves plain sessions, the worker threads for sessions that need one, the rule
+/// engine, the TLS context and the store. Sessions call back into it (`pause`, `stopping`).
 class ServerCore {
 public:
     explicit ServerCore(ServerConfig config);
@@ -48,46 +51,46 @@ public:
     bool pause(std::chrono::milliseconds duration);
     bool stopping() const { return _stopping.load(); }
 
-private:
-    struct Listener {
-        Poco::Net::ServerSocket socket;
-        bool implicitTls = false;
-        std::thread thread;
-    };
-    /// An accepted connection waiting for a worker.
-    struct Job {
-        std::uint64_t id;
-        std::shared_ptr<Channel> channel;
-        bool implicitTls;
-    };
+    // Used by the event loop.
 
-    Listener& open(std::uint16_t port, bool implicitTls);
-    void acceptLoop(Listener& listener);
-    void launch(Poco::Net::StreamSocket socket, bool implicitTls);
+    /// Takes an accepted socket (`peer` is its address as text): refuses it with `421` and
+    /// closes it (returning null) when `Limits::maxConnections` are open; otherwise records the
+    /// session in the store and returns the connection with its session, not yet greeted.
+    std::unique_ptr<Connection> admit(int fd, std::string peer, bool implicitTls);
+    /// True when the event loop may serve this connection's session itself.
+    bool servesOnLoop(const Connection& connection) const { return _sessionsOnLoop && !connection.implicitTls; }
+    /// Gives the connection a worker thread, which runs its session to the end.
+    void handOff(std::unique_ptr<Connection> connection);
+    /// Ends a connection: its session, its socket, and its record (`closed`).
+    void finish(Connection& connection);
+
+private:
+    void open(std::uint16_t port, bool implicitTls);
     void workerLoop();
-    void runConnection(const Job& job);
 
     ServerConfig _config;
     MessageStore _store;
     std::unique_ptr<RuleEngine> _rules;
     Poco::Net::Context::Ptr _tlsContext;
     std::unique_ptr<SpoolWriter> _spool; ///< when `spoolDirectory` is set; a capture callback
-    std::vector<std::unique_ptr<Listener>> _listeners;
+    std::vector<Poco::Net::ServerSocket> _listeners;
+    std::unique_ptr<EventLoop> _loop;
+    bool _sessionsOnLoop = false;
     std::uint16_t _port = 0;
     std::uint16_t _tlsPort = 0;
     std::atomic<bool> _running{false};
     std::atomic<bool> _stopping{false};
     bool _started = false;
 
-    // Connection threads are reused: a finished session's worker waits for the next accepted
-    // connection, so a client that opens one connection per message does not pay for a thread
-    // each time. Workers live until stop(); there are never more than the peak of concurrent
-    // connections (bounded by Limits::maxConnections).
+    // Worker threads are reused: a finished session's worker waits for the next connection
+    // handed off, so a client that opens one TLS connection per message does not pay for a
+    // thread each time. Workers live until stop(); there are never more than the peak of
+    // concurrent threaded sessions (bounded by Limits::maxConnections).
     mutable std::mutex _mutex;
     std::condition_variable _wake;      ///< stop() and pause()
-    std::condition_variable _jobReady;  ///< a job was queued
-    std::deque<Job> _jobs;
-    std::map<std::uint64_t, std::shared_ptr<Channel>> _active; ///< queued or running; stop() aborts them
+    std::condition_variable _jobReady;  ///< a connection was handed off
+    std::deque<std::unique_ptr<Connection>> _jobs;
+    std::map<std::uint64_t, std::shared_ptr<Channel>> _active; ///< open connections; stop() aborts them
     std::vector<std::thread> _workers;
     std::size_t _idleWorkers = 0;
     std::uint64_t _nextSessionId = 0;

@@ -34,34 +34,39 @@ void SmtpSession::proceedData(const CommandLine&) {
     notePipelining(true); // content sent before the 354
     reply(354, {}, "End data with <CR><LF>.<CR><LF>");
     const Limits& limits = _core.config().limits;
+    DataReceive data;
     // Raw bytes may exceed the content by the dot-stuffing; allow some slack before giving up
     // on keeping them (then only the terminator is searched for).
-    std::size_t keepLimit = limits.messageSize ? limits.messageSize + limits.messageSize / 8 + kBlock : 0;
-    std::size_t scanFrom = 0;
-    std::size_t dropped = 0; // bytes thrown away after the size limit was passed
-    for (;;) {
-        std::string_view view = _in.view();
-        if (auto end = findDataEnd(view, scanFrom, dropped == 0)) {
-            // The whole message may arrive in one read: the scripted abort still comes first.
-            checkAbort(dropped + end->consumed);
-            _record->append('C', "<message data: " + std::to_string(dropped + end->consumed) + " bytes>");
-            std::string content;
-            ContentFacts facts;
-            if (dropped == 0) facts = scanContent(view.substr(0, end->contentLength), true, limits.textLineLength, &content);
-            _in.consume(end->consumed);
-            _in.shrinkIfIdle(kBlock);
-            finishMessage(std::move(content), facts, false, dropped > 0);
-            return;
-        }
-        checkAbort(dropped + view.size());
-        scanFrom = view.size() >= 4 ? view.size() - 4 : 0;
-        if (keepLimit && view.size() > keepLimit) {
-            dropped += view.size() - 4;
-            _in.consume(view.size() - 4);
-            scanFrom = 0;
-        }
-        if (receiveMore(limits.dataBlockTimeout) == 0) hangUp("peer closed during DATA; the message is not captured");
+    data.keepLimit = limits.messageSize ? limits.messageSize + limits.messageSize / 8 + kBlock : 0;
+    _data = data; // the content is read by continueData as it arrives
+}
+
+bool SmtpSession::continueData() {
+    DataReceive& data = *_data;
+    std::string_view view = _in.view();
+    if (auto end = findDataEnd(view, data.scanFrom, data.dropped == 0)) {
+        // The whole message may arrive in one read: the scripted abort still comes first.
+        checkAbort(data.dropped + end->consumed);
+        _record->append('C', "<message data: " + std::to_string(data.dropped + end->consumed) + " bytes>");
+        std::string content;
+        ContentFacts facts;
+        const bool oversize = data.dropped > 0;
+        if (!oversize) facts = scanContent(view.substr(0, end->contentLength), true, _core.config().limits.textLineLength, &content);
+        _in.consume(end->consumed);
+        _in.shrinkIfIdle(kBlock);
+        _data.reset();
+        finishMessage(std::move(content), facts, false, oversize);
+        afterCommand();
+        return true;
     }
+    checkAbort(data.dropped + view.size());
+    data.scanFrom = view.size() >= 4 ? view.size() - 4 : 0;
+    if (data.keepLimit && view.size() > data.keepLimit) {
+        data.dropped += view.size() - 4;
+        _in.consume(view.size() - 4);
+        data.scanFrom = 0;
+    }
+    return false;
 }
 
 bool SmtpSession::checkBdat(const CommandLine& c) {

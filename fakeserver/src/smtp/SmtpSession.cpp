@@ -12,102 +12,9 @@
 
 namespace mailrig::fake::detail {
 
-namespace {
-constexpr std::size_t kReadBlock = 64 * 1024;
-using Clock = std::chrono::steady_clock;
-
-std::chrono::milliseconds remaining(Clock::time_point deadline) {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
-}
-} // namespace
-
 SmtpSession::SmtpSession(ServerCore& core, Channel& channel, bool implicitTls, std::shared_ptr<SessionRecord> record)
     : _core(core), _channel(channel), _implicitTls(implicitTls), _record(std::move(record)),
       _counters(core.rules().newSession()) {}
-
-void SmtpSession::run() noexcept {
-    try {
-        try {
-            if (_implicitTls) handshake("implicit");
-            greet();
-            std::string line;
-            while (!_core.stopping()) {
-                if (!readLine(line, lineLimitFor({}), false)) break; // peer closed
-                dispatch(line);
-            }
-            flush();
-        } catch (const Poco::TimeoutException&) {
-            closeWith(421, "4.4.2", _core.config().hostname + " Timeout, closing connection");
-        }
-    } catch (const CloseSession&) {
-    } catch (const std::exception& e) {
-        note(std::string("connection ended: ") + e.what());
-    } catch (...) {
-        note("connection ended by an unknown error");
-    }
-}
-
-// ---------------------------------------------------------------------------------------------
-// Reading
-
-std::size_t SmtpSession::receiveMore(std::chrono::milliseconds timeout) {
-    flush(); // answer everything read so far before blocking: one write per pipelined group
-    char* at = _in.prepare(kReadBlock);
-    std::size_t got = _channel.receive(at, std::max(_in.room(), kReadBlock), timeout);
-    _in.commit(got);
-    return got;
-}
-
-bool SmtpSession::readLine(std::string& line, std::size_t limit, bool masked) {
-    const auto& limits = _core.config().limits;
-    auto deadline = Clock::now() + limits.commandTimeout;
-    bool discarding = false; // a line over the limit: drop it up to its LF, then say so
-    std::size_t scanned = 0;
-    for (;;) {
-        std::string_view view = _in.view();
-        const void* lf = view.size() > scanned ? std::memchr(view.data() + scanned, '\n', view.size() - scanned) : nullptr;
-        if (lf) {
-            std::size_t end = static_cast<std::size_t>(static_cast<const char*>(lf) - view.data());
-            if (discarding) {
-                _in.consume(end + 1);
-                _record->append('C', "<line over " + std::to_string(limit) + " octets>");
-                refuse(500, "5.5.2", "Line too long");
-                discarding = false;
-                scanned = 0;
-                deadline = Clock::now() + limits.commandTimeout;
-                continue;
-            }
-            std::size_t length = end > 0 && view[end - 1] == '\r' ? end - 1 : end;
-            line.assign(view.data(), length);
-            _in.consume(end + 1);
-            if (masked) _record->append('C', "***");
-            return true;
-        }
-        scanned = view.size();
-        if (view.size() > limit) {
-            discarding = true;
-            _in.clear();
-            scanned = 0;
-        }
-        // The deadline is checked between reads: a trickling peer is caught at the first byte
-        // after it; a silent one by the idle timeout, which stays constant so the socket option
-        // is set once per session, not once per read.
-        if (remaining(deadline).count() <= 0)
-            closeWith(421, "4.4.2", _core.config().hostname + " Command timeout, closing connection");
-        std::size_t got = 0;
-        try {
-            got = receiveMore(limits.idleTimeout);
-        } catch (const Poco::TimeoutException&) {
-            closeWith(421, "4.4.2", _core.config().hostname +
-                                        (remaining(deadline).count() <= 0 ? " Command timeout" : " Idle timeout") +
-                                        ", closing connection");
-        }
-        if (got == 0) {
-            if (!_in.empty()) note("peer closed with an unterminated line: " + std::to_string(_in.size()) + " bytes");
-            return false;
-        }
-    }
-}
 
 std::size_t SmtpSession::lineLimitFor(std::string_view verb) const {
     const auto& limits = _core.config().limits;
@@ -123,7 +30,7 @@ std::size_t SmtpSession::lineLimitFor(std::string_view verb) const {
 void SmtpSession::greet() {
     const ServerConfig& config = _core.config();
     // A scripted 4xx/5xx greeting was written by applyRules; then only QUIT is served.
-    if (applyRules(Phase::Connect, _channel.peer()))
+    if (applyRules(Phase::Connect, _record->peer()))
         reply(220, {}, config.hostname + " ESMTP " + serverSoftware() + " ready");
     if (_pending.disconnectAfter) hangUp("disconnect after greeting");
 }
@@ -150,12 +57,16 @@ void SmtpSession::dispatch(const std::string& line) {
         if (applyRules(spec->phase, argument) || spec->phase == Phase::Bdat || spec->phase == Phase::Quit)
             (this->*spec->proceed)(command);
     }
+    if (!_data) afterCommand(); // after DATA's 354: once the content has been answered
+}
+
+void SmtpSession::afterCommand() {
     if (_pending.disconnectAfter) hangUp("scripted disconnect");
     const Limits& limits = _core.config().limits;
     if (limits.maxBadCommands && _connection.badCommands > limits.maxBadCommands)
         closeWith(421, "4.7.0", _core.config().hostname + " Too many errors, closing connection");
     // DATA checks itself before reading the content: what follows the final dot may be pipelined.
-    if (!spec || spec->phase != Phase::Data) notePipelining(spec && spec->endsGroup);
+    if (!_current || _current->phase != Phase::Data) notePipelining(_current && _current->endsGroup);
 }
 
 void SmtpSession::notePipelining(bool endsGroup) {
@@ -253,9 +164,22 @@ void SmtpSession::refuse(int code, std::string_view enhanced, std::string_view t
 
 void SmtpSession::flush() {
     if (_out.empty()) return;
-    _record->update([](SessionInfo& s) { ++s.writes; }); // counted first: the peer may look as soon as it reads
-    _channel.send(_out.data(), _out.size(), _core.config().limits.idleTimeout);
+    if (!_outCounted) {
+        _outCounted = true;
+        _record->update([](SessionInfo& s) { ++s.writes; }); // counted first: the peer may look as soon as it reads
+    }
+    if (_onLoop) {
+        std::size_t sent = _channel.sendNow(_out.data(), _out.size());
+        if (sent > 0) _lastActivity = Clock::now();
+        if (sent < _out.size()) {
+            _out.erase(0, sent); // the rest waits for room: the loop stops reading meanwhile
+            return;
+        }
+    } else {
+        _channel.send(_out.data(), _out.size(), _core.config().limits.idleTimeout);
+    }
     _out.clear();
+    _outCounted = false;
 }
 
 void SmtpSession::closeWith(int code, std::string_view enhanced, std::string_view text) {

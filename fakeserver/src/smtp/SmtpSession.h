@@ -21,7 +21,11 @@ class Channel;
 class ServerCore;
 struct SessionRecord;
 
-/// One SMTP conversation on one connection, run on that connection's thread.
+/// One SMTP conversation on one connection, served either by the event loop (`begin`,
+/// `readable`, `writable`, `expire`: each processes what has arrived and returns without
+/// waiting) or by a thread of its own (`run`: blocks until the end). A session on the loop moves
+/// to a thread (`Next::Thread`) before a command that must wait for the peer mid-command
+/// (STARTTLS, AUTH, BDAT); `run` then carries on from where the loop left it.
 ///
 /// Map of the class (in the manner of OpenSMTPD's smtp_session.c):
 /// - `Connection` (per connection) and `Transaction` (per MAIL..end of data) are separate.
@@ -29,13 +33,36 @@ struct SessionRecord;
 ///   parse → the checker (order 503, syntax 501, parameters 555, limits) → the script rules →
 ///   the action (`proceed*`).
 /// - Every reply goes through `writeReply`; every state change through `setState`.
-/// - Files: SmtpSession.cpp (I/O, dispatch, replies, rules), SmtpCommands.cpp (the table and the
+/// - Files: SmtpSession.cpp (dispatch, replies, rules), SessionInput.cpp (reading lines and
+///   message data, timeouts, the two ways of being served), SmtpCommands.cpp (the table and the
 ///   envelope commands), SmtpData.cpp (DATA, BDAT, capture), SmtpAuth.cpp (AUTH, STARTTLS).
 class SmtpSession {
 public:
+    using Clock = std::chrono::steady_clock;
+
     SmtpSession(ServerCore& core, Channel& channel, bool implicitTls, std::shared_ptr<SessionRecord> record);
-    /// Runs the whole conversation; never throws.
+    /// On a thread: runs the conversation from where it stands (greets first when nobody has)
+    /// to its end, blocking on the socket. Never throws.
     void run() noexcept;
+
+    /// What a session on the event loop waits for next.
+    enum class Next {
+        Read,   ///< more bytes from the peer (or `deadline()`)
+        Write,  ///< room to write the replies still pending (or `deadline()`)
+        Thread, ///< a thread of its own: hand it to `run()`
+        Close,  ///< the conversation is over: close the connection
+    };
+    /// On the loop: sends the greeting.
+    Next begin() noexcept;
+    /// On the loop: reads what the socket holds (once, without waiting) and answers it.
+    Next readable() noexcept;
+    /// On the loop: writes pending replies, then answers input already read.
+    Next writable() noexcept;
+    /// On the loop: `deadline()` passed: `421 4.4.2` (idle, command or data timeout), or
+    /// nothing when the peer stopped reading our replies; always Close.
+    Next expire() noexcept;
+    /// When the wait the loop is doing for this session times out.
+    Clock::time_point deadline() const;
 
     enum class State {
         Connected, ///< greeting sent, no EHLO/HELO yet
@@ -89,11 +116,33 @@ private:
     static const std::vector<CommandSpec>& commandTable();
     static const CommandSpec* findCommand(std::string_view verb);
 
-    // SmtpSession.cpp: I/O, dispatch, replies, state, rules.
-    void greet();
+    /// What `advance` stopped at.
+    enum class Step { NeedInput, NeedThread, Stop };
+    /// Where the DATA content read so far stands (`continueData`).
+    struct DataReceive {
+        std::size_t keepLimit = 0; ///< raw bytes kept before only the terminator is searched for
+        std::size_t scanFrom = 0;  ///< where the terminator search resumes
+        std::size_t dropped = 0;   ///< bytes thrown away after the size limit was passed
+    };
+    enum class Event { Begin, Readable, Writable };
+
+    // SessionInput.cpp: reading, timeouts, the loop's entry points and the thread's loop.
+    Next drive(Event event) noexcept;
+    Step advance();
+    bool takeLine(std::string& line, std::size_t limit);
     bool readLine(std::string& line, std::size_t limit, bool masked);
+    bool receiveBlocking();
     std::size_t receiveMore(std::chrono::milliseconds timeout);
+    void receiveNow();
+    void peerClosed();
+    void waitForNextLine();
+    std::string timeoutText(Clock::time_point now) const;
+    static bool needsThread(std::string_view line);
+
+    // SmtpSession.cpp: dispatch, replies, state, rules.
+    void greet();
     void dispatch(const std::string& line);
+    void afterCommand();
     void unknownCommand(const CommandLine& command);
     void notePipelining(bool endsGroup);
     bool applyRules(Phase phase, std::string_view argument);
@@ -132,6 +181,7 @@ private:
     // SmtpData.cpp: message content and capture.
     bool checkData(const CommandLine& c);
     void proceedData(const CommandLine& c);
+    bool continueData();
     bool checkBdat(const CommandLine& c);
     void proceedBdat(const CommandLine& c);
     void readChunk(std::size_t size, std::string* destination);
@@ -153,6 +203,7 @@ private:
     RuleEngine::SessionCounters _counters;
     InputBuffer _in;
     std::string _out;
+    bool _outCounted = false; ///< `_out`'s write is counted in `SessionInfo::writes`
     Connection _connection;
     Transaction _transaction;
     Pending _pending;
@@ -163,6 +214,17 @@ private:
     std::optional<std::string> _authInitial;
     const CommandSpec* _current = nullptr;
     bool _pipeliningNoted = false;
+
+    // How the session is being served (SessionInput.cpp).
+    bool _onLoop = false;            ///< on the event loop: never block
+    bool _started = false;           ///< greeted (or refused at connect)
+    bool _ending = false;            ///< over: only pending replies are still written
+    std::optional<std::string> _held; ///< a line read on the loop, dispatched by `run`
+    std::optional<DataReceive> _data; ///< between 354 and the end of the content
+    bool _discarding = false;        ///< dropping a line over the limit up to its LF
+    std::size_t _scanned = 0;        ///< bytes of `_in` already searched for LF
+    Clock::time_point _lineDeadline; ///< the command timeout of the line being read
+    Clock::time_point _lastActivity; ///< the last read, or the start of a blocked write
 };
 
 } // namespace mailrig::fake::detail

@@ -126,4 +126,11 @@ void MessageStore::addSession(std::shared_ptr<const detail::SessionRecord> sessi
     _changed.notify_all();
 }
 
+void MessageStore::endSession(std::uint64_t id) {
+    std::lock_guard<std::mutex> lock(_mutex);
+    if (_retention != Retention::KeepNone) return;
+    auto found = std::find_if(_sessions.begin(), _sessions.end(), [id](const auto& s) { return s->id() == id; });
+    if (found != _sessions.end()) _sessions.erase(found);
+}
+
 } // namespace mailrig::fake

@@ -57,6 +57,7 @@ struct SessionRecord {
         _transcript.push_back(TranscriptLine{now, direction, std::move(text)});
     }
     std::uint64_t id() const { return _info.id; } // immutable after construction
+    const std::string& peer() const { return _info.peer; } // immutable after construction
 
 private:
     mutable std::mutex _mutex;

@@ -14,9 +14,9 @@ class ServerCore;
 }
 
 /// An SMTP server embedded in the calling process, capturing every accepted message into
-/// `store()` and misbehaving as `ServerConfig::rules` say. Each connection runs on its own
-/// thread; several servers can run in one process (no global state besides OpenSSL's one-time
-/// initialisation).
+/// `store()` and misbehaving as `ServerConfig::rules` say. Plain sessions share one event-loop
+/// thread and others get worker threads (`ServerConfig::threading`); several servers can run in
+/// one process (no global state besides OpenSSL's one-time initialisation).
 ///
 /// ```
 /// FakeSmtpServer server(ServerConfig::plain());

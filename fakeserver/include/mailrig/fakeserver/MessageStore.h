@@ -21,7 +21,8 @@ enum class Retention {
     /// Nothing is kept after the capture callbacks ran: for a spool or a counter that consumes
     /// each message itself, so a long run holds one message at a time per connection.
     /// `messages()` is empty, `count()` 0, `last()` throws, `waitFor*` see no message (wait on
-    /// your callback, or use `accepted()`); sessions are still listed by `sessions()`.
+    /// your callback, or use `accepted()`); `sessions()` lists the open sessions only (a
+    /// session is forgotten when its connection ends), so a long run holds no history at all.
     KeepNone,
 };
 
@@ -30,7 +31,8 @@ enum class Retention {
 /// bytes are shared). Owned by `FakeSmtpServer`; outlives the connections.
 class MessageStore {
 public:
-    /// Called on the connection's thread for every message, after it is in the store and before
+    /// Called on the thread serving the session (under `Threading::EventLoop` usually the
+    /// loop's, shared by every plain session: see `ServerConfig::threading`) for every message, after it is in the store and before
     /// the `250` is written. If it throws, the client gets `451 4.3.0` and the message is removed
     /// again (so nothing acknowledged is lost from a spool). Keep it fast.
     using CaptureCallback = std::function<void(const CapturedMessage&)>;
@@ -81,6 +83,9 @@ public:
     CapturedMessage add(CapturedMessage message);
     /// Used by the server: registers a session record so `sessions()` lists it.
     void addSession(std::shared_ptr<const detail::SessionRecord> session);
+    /// Used by the server when a connection ended: with `Retention::KeepNone` its record is
+    /// forgotten (messages that refer to it keep it alive as long as they live).
+    void endSession(std::uint64_t id);
 
 private:
     mutable std::mutex _mutex;

@@ -39,6 +39,20 @@ enum class SmugglingPolicy {
     Reject, ///< refuse the message with `550 5.6.0` (bare CR/LF and smuggling) and capture nothing
 };
 
+/// How the server shares threads among connections.
+enum class Threading {
+    /// One event-loop thread accepts every connection and serves every plain-text session; a
+    /// session moves to a thread of its own when it starts TLS (STARTTLS or the implicit-TLS
+    /// listener), AUTH or BDAT, and every session gets its own thread when a rule delays or
+    /// tarpits. The default: thousands of commands per second cost one thread and few context
+    /// switches. Capture callbacks of a session on the loop run on the loop's thread: while one
+    /// runs, the other sessions on the loop wait.
+    EventLoop,
+    /// Every connection gets its own thread from its first byte (reused for later connections):
+    /// choose this when a capture callback blocks (waits for a disk, a lock or another thread).
+    ThreadPerConnection,
+};
+
 /// Everything that describes one fake server: a value object with presets. Copy, adjust, pass
 /// to `FakeSmtpServer`. Nothing is checked until `FakeSmtpServer::start()`, which throws
 /// std::invalid_argument naming the field.
@@ -71,6 +85,7 @@ struct ServerConfig {
     /// Spool every captured message to this directory (`NNNNNN.eml` + `NNNNNN.json`); empty =
     /// memory only.
     std::string spoolDirectory;
+    Threading threading = Threading::EventLoop;
 
     /// Plain SMTP on an ephemeral loopback port, every extension but STARTTLS/AUTH offered.
     static ServerConfig plain();

@@ -64,7 +64,8 @@ std::vector<Rule> rulesFromYaml(const YAML::Node& node, const std::string& sourc
 /// password), `allow_insecure_auth`, `require_auth`, `require_starttls`, `capabilities`
 /// (`all` | `none` | a mapping of EHLO keywords to booleans, `auth: [mechanisms]`, `extra:
 /// [lines]`), `limits` (snake_case `Limits` fields, times as `*_ms`), `rules`, `smuggling`
-/// (`flag`|`reject`), `record_transcript`, `spool` (directory). Relative paths (`tls.cert`,
+/// (`flag`|`reject`), `record_transcript`, `spool` (directory), `threading` (`event-loop` |
+/// `thread-per-connection`). Relative paths (`tls.cert`,
 /// `tls.key`, `spool`) are resolved against `baseDirectory` when it is not empty. Does not run
 /// `ServerConfig::validate()` (rules are validated). Throws YamlConfigError.
 void applyServerConfigYaml(ServerConfig& config, const YAML::Node& node, const std::string& source,

@@ -50,7 +50,7 @@ struct SpoolEntry {
 /// Writes captured messages to a directory as `NNNNNN.eml` + `NNNNNN.json` (six digits or more,
 /// counting on from the highest number already there, so a restarted server never overwrites
 /// an earlier run). Each file is written to `.NNNNNN.<ext>.tmp` and renamed; the `.json` is
-/// renamed last, so its presence marks a complete pair. Thread-safe: several connection threads
+/// renamed last, so its presence marks a complete pair. Thread-safe: several server threads
 /// may write at once. Holds the directory open (files are created relative to it, not by path);
 /// while the directory is removed, `write` throws; once one is created again under the same
 /// name, the next message goes into it.

@@ -1,0 +1,242 @@
+// The server's threading: plain sessions share one event-loop thread, which must never wait for
+// any one peer; sessions that must wait mid-command move to a thread of their own and carry on.
+#include <boost/test/unit_test.hpp>
+
+#include "mailrig/fakeserver/BoostFixture.h"
+#include "support/SmtpWire.h"
+
+#include <Poco/Base64Encoder.h>
+
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <arpa/inet.h>
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
+#include <optional>
+#include <sstream>
+#include <thread>
+
+using namespace mailrig::fake;
+using mailrig::test::SmtpWire;
+using namespace std::chrono_literals;
+
+namespace {
+using Clock = std::chrono::steady_clock;
+
+std::chrono::milliseconds since(Clock::time_point start) {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start);
+}
+
+/// Sends one whole message on a fresh connection and says QUIT; returns the final reply code.
+int sendOne(std::uint16_t port, const std::string& from, const std::string& data) {
+    SmtpWire wire(port, 5s);
+    wire.hello();
+    int code = wire.sendMail(from, {"rcpt@example.test"}, data).code;
+    wire.command("QUIT");
+    return code;
+}
+
+std::string base64(const std::string& text) {
+    std::ostringstream out;
+    Poco::Base64Encoder encoder(out);
+    encoder.rdbuf()->setLineLength(0);
+    encoder << text;
+    encoder.close();
+    return out.str();
+}
+
+/// A raw non-blocking client socket, for a peer that writes without ever reading.
+int connectNonBlocking(std::uint16_t port) {
+    int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_port = htons(port);
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    ::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address); // EINPROGRESS on loopback is fine
+    return fd;
+}
+
+ServerConfig withThreading(Threading threading) {
+    ServerConfig config = ServerConfig::plain();
+    config.threading = threading;
+    return config;
+}
+
+std::optional<SessionInfo> sessionSaying(const FakeSmtpServer& server, const std::string& text) {
+    for (SessionInfo& s : server.store().sessions())
+        if (s.transcriptText().find(text) != std::string::npos) return std::move(s);
+    return std::nullopt;
+}
+} // namespace
+
+BOOST_AUTO_TEST_SUITE(EventLoop)
+
+BOOST_FIXTURE_TEST_CASE(aPeerStalledMidCommandDoesNotDelayAnotherSession, ServerFixture) {
+    SmtpWire stalled(server.port());
+    stalled.hello();
+    stalled.send("MAIL FROM:<stal"); // and nothing more for now
+    auto start = Clock::now();
+    BOOST_TEST(sendOne(server.port(), "quick@example.test", "Subject: quick\r\n\r\nbody\r\n") == 250);
+    BOOST_TEST(since(start).count() < 2000);
+    stalled.send("led@example.test>\r\n");
+    BOOST_TEST(stalled.reply().code == 250);
+}
+
+BOOST_FIXTURE_TEST_CASE(aPeerStalledInsideMessageDataDoesNotDelayAnotherAndBothAreCapturedExactly, ServerFixture) {
+    const std::string first = "Subject: first\r\n\r\nline one\r\n..dot line\r\n";
+    const std::string second = "Subject: second\r\n\r\nother body\r\n";
+    SmtpWire stalled(server.port());
+    stalled.hello();
+    stalled.startData("first@example.test", {"rcpt@example.test"});
+    stalled.send(first.substr(0, 20));
+    auto start = Clock::now();
+    BOOST_TEST(sendOne(server.port(), "second@example.test", second) == 250);
+    BOOST_TEST(since(start).count() < 2000);
+    stalled.send(first.substr(20) + ".\r\n");
+    BOOST_TEST(stalled.reply().code == 250);
+    BOOST_REQUIRE(waitForMessages(2, 5s));
+    auto messages = server.store().messages();
+    BOOST_TEST(messages[0].data() == second);
+    BOOST_TEST(messages[1].data() == "Subject: first\r\n\r\nline one\r\n.dot line\r\n");
+}
+
+struct ShortIdleServer : ServerFixture {
+    static ServerConfig config() {
+        ServerConfig c = ServerConfig::plain();
+        c.limits.idleTimeout = 600ms;
+        return c;
+    }
+    ShortIdleServer() : ServerFixture(config()) {}
+};
+
+BOOST_FIXTURE_TEST_CASE(aPeerThatNeverReadsItsRepliesIsClosedAfterTheIdleTimeoutWithoutHoldingUpOthers, ShortIdleServer) {
+    int flooder = connectNonBlocking(server.port());
+    // Commands without ever reading a reply: once the socket buffers both ways are full the
+    // server has replies it cannot write.
+    const std::string noops = [] {
+        std::string s;
+        for (int i = 0; i < 4096; ++i) s += "NOOP\r\n";
+        return s;
+    }();
+    std::size_t written = 0;
+    auto floodEnd = Clock::now() + 1500ms;
+    while (Clock::now() < floodEnd) {
+        ssize_t n = ::send(flooder, noops.data(), noops.size(), MSG_DONTWAIT | MSG_NOSIGNAL);
+        if (n > 0) written += static_cast<std::size_t>(n);
+        else std::this_thread::sleep_for(5ms);
+    }
+    BOOST_TEST_MESSAGE("flooder wrote " << written << " bytes");
+    BOOST_TEST(written > 1000000u); // far more replies than any socket buffer holds
+    auto start = Clock::now();
+    BOOST_TEST(sendOne(server.port(), "other@example.test", "Subject: other\r\n\r\nbody\r\n") == 250);
+    BOOST_TEST(since(start).count() < 1000);
+    auto deadline = Clock::now() + 5s;
+    while (server.activeConnections() > 0 && Clock::now() < deadline) std::this_thread::sleep_for(20ms);
+    BOOST_TEST(server.activeConnections() == 0u);
+    std::optional<SessionInfo> flood = sessionSaying(server, "peer stopped reading replies");
+    BOOST_REQUIRE(flood.has_value());
+    BOOST_TEST(flood->closed);
+    ::close(flooder);
+}
+
+BOOST_FIXTURE_TEST_CASE(authPipelinedWithTheEnvelopeMovesToAThreadAndKeepsTheCommandsAfterIt, ServerFixture) {
+    // AUTH waits for the peer mid-command, so the session leaves the loop; what was pipelined
+    // behind it is already read and must still be answered, in order.
+    server.stop();
+    ServerConfig config = ServerConfig::withAuth("alice", "secret");
+    config.allowInsecureAuth = true;
+    FakeSmtpServer authServer(config);
+    authServer.start();
+    SmtpWire wire(authServer.port());
+    wire.hello();
+    wire.send("AUTH PLAIN " + base64(std::string("\0alice\0secret", 13)) +
+              "\r\nMAIL FROM:<alice@example.test>\r\nRCPT TO:<bob@example.test>\r\nDATA\r\n");
+    BOOST_TEST(wire.reply().code == 235);
+    BOOST_TEST(wire.reply().code == 250);
+    BOOST_TEST(wire.reply().code == 250);
+    BOOST_TEST(wire.reply().code == 354);
+    wire.send("Subject: after auth\r\n\r\nhi\r\n.\r\n");
+    BOOST_TEST(wire.reply().code == 250);
+    BOOST_REQUIRE(authServer.store().waitForCount(1, 5s));
+    BOOST_TEST(authServer.store().last().session().authUser == "alice");
+}
+
+BOOST_FIXTURE_TEST_CASE(bdatPipelinedAfterTheEnvelopeMovesToAThreadAndCapturesTheChunk, ServerFixture) {
+    SmtpWire wire(server.port());
+    wire.hello();
+    wire.send("MAIL FROM:<a@example.test>\r\nRCPT TO:<b@example.test>\r\nBDAT 25 LAST\r\nSubject: chunk\r\n\r\nhello\r\n");
+    BOOST_TEST(wire.reply().code == 250);
+    BOOST_TEST(wire.reply().code == 250);
+    BOOST_TEST(wire.reply().code == 250);
+    BOOST_REQUIRE(waitForMessages(1, 5s));
+    BOOST_TEST(server.store().last().data() == "Subject: chunk\r\n\r\nhello\r\n");
+    BOOST_TEST(wire.command("QUIT").code == 221);
+}
+
+BOOST_AUTO_TEST_CASE(withThreadPerConnectionABlockedCaptureCallbackHoldsUpOnlyItsOwnConnection) {
+    FakeSmtpServer server(withThreading(Threading::ThreadPerConnection));
+    std::mutex mutex;
+    std::condition_variable released;
+    bool release = false;
+    server.store().addCaptureCallback([&](const CapturedMessage& message) {
+        if (message.mailFrom().address != "slow@example.test") return;
+        std::unique_lock<std::mutex> lock(mutex);
+        released.wait_for(lock, 10s, [&] { return release; });
+    });
+    server.start();
+    std::atomic<int> slowCode{0};
+    std::thread slow([&] { slowCode = sendOne(server.port(), "slow@example.test", "Subject: slow\r\n\r\nx\r\n"); });
+    while (server.store().sessions().empty()) std::this_thread::sleep_for(5ms);
+    std::this_thread::sleep_for(100ms); // the slow message is (most likely) inside its callback
+    auto start = Clock::now();
+    BOOST_TEST(sendOne(server.port(), "fast@example.test", "Subject: fast\r\n\r\ny\r\n") == 250);
+    BOOST_TEST(since(start).count() < 2000);
+    BOOST_TEST(slowCode.load() == 0); // still waiting for its 250
+    {
+        std::lock_guard<std::mutex> lock(mutex);
+        release = true;
+    }
+    released.notify_all();
+    slow.join();
+    BOOST_TEST(slowCode.load() == 250);
+}
+
+BOOST_AUTO_TEST_CASE(aDelayingRuleDelaysOnlyItsOwnSession) {
+    Rule delay;
+    delay.on = Phase::Mail;
+    delay.match = "slow@*";
+    delay.action.delay = 1500ms;
+    ServerConfig config = ServerConfig::plain();
+    config.rules.push_back(delay);
+    FakeSmtpServer server(config);
+    server.start();
+    SmtpWire slow(server.port());
+    slow.hello();
+    slow.send("MAIL FROM:<slow@example.test>\r\n");
+    std::this_thread::sleep_for(100ms);
+    auto start = Clock::now();
+    BOOST_TEST(sendOne(server.port(), "fast@example.test", "Subject: fast\r\n\r\ny\r\n") == 250);
+    BOOST_TEST(since(start).count() < 1000);
+    BOOST_TEST(slow.reply().code == 250);
+}
+
+BOOST_FIXTURE_TEST_CASE(stopEndsIdleSessionsOnTheLoopPromptlyAndMarksThemClosed, ServerFixture) {
+    std::vector<std::unique_ptr<SmtpWire>> idle;
+    for (int i = 0; i < 20; ++i) {
+        idle.push_back(std::make_unique<SmtpWire>(server.port()));
+        idle.back()->hello();
+    }
+    BOOST_TEST(server.activeConnections() == 20u);
+    auto start = Clock::now();
+    server.stop();
+    BOOST_TEST(since(start).count() < 1000);
+    BOOST_TEST(server.activeConnections() == 0u);
+    for (const SessionInfo& s : server.store().sessions()) BOOST_TEST(s.closed);
+    for (auto& wire : idle) BOOST_TEST(wire->closedWithin(2s));
+}
+
+BOOST_AUTO_TEST_SUITE_END()
