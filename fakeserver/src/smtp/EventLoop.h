@@ -11,6 +11,8 @@
 #include <unordered_map>
 #include <vector>
 
+struct epoll_event;
+
 namespace mailrig::fake::detail {
 
 class ServerCore;
@@ -55,6 +57,7 @@ private:
     };
 
     void run();
+    int wait(::epoll_event* events);
     void acceptFrom(Listener& listener);
     void pauseAccepting();
     void resumeAccepting();
@@ -71,6 +74,7 @@ private:
     std::unordered_map<int, Watched> _sessions;
     Clock::time_point _nextCheck = Clock::time_point::max(); ///< no deadline is earlier
     Clock::time_point _acceptResumes = Clock::time_point::max(); ///< after EMFILE and friends
+    bool _spinning = false; ///< the peers answered quickly lately: poll briefly before sleeping
     std::atomic<bool> _stopping{false};
     std::thread _thread;
 };
