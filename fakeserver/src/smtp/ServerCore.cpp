@@ -133,13 +133,15 @@ void ServerCore::workerLoop() {
 
 void ServerCore::finish(Connection& connection) {
     connection.session.reset();
+    // The record and the store are settled before the connection stops counting as active, so
+    // whoever waits for activeConnections() == 0 sees them final.
+    connection.record->update([](SessionInfo& s) { s.closed = true; });
+    _store.endSession(connection.id);
     {
         std::lock_guard<std::mutex> lock(_mutex);
         _active.erase(connection.id); // stop() must no longer abort this descriptor
     }
     connection.channel->close();
-    connection.record->update([](SessionInfo& s) { s.closed = true; });
-    _store.endSession(connection.id);
 }
 
 std::size_t ServerCore::activeConnections() const {
