@@ -1,15 +1,13 @@
 #pragma once
 
+#include "Base64.h"
+
 #include <map>
 #include <optional>
 #include <string>
 #include <string_view>
 
 namespace mailrig::fake::detail {
-
-/// Base64 (RFC 4648) without line breaks; `decodeBase64` returns std::nullopt for bad input.
-std::string encodeBase64(std::string_view bytes);
-std::optional<std::string> decodeBase64(std::string_view text);
 
 /// Credentials extracted from one SASL response.
 struct SaslCredentials {

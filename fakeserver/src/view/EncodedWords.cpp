@@ -1,6 +1,8 @@
 // RFC 2047 §4-§6 decoding, one encoded word at a time, then runs of adjacent words joined.
 #include "view/EncodedWords.h"
 
+#include "Base64.h"
+
 #include "view/Charset.h"
 
 #include <optional>
@@ -32,15 +34,6 @@ std::string lower(std::string s) {
     return s;
 }
 
-int base64Value(char c) {
-    if (c >= 'A' && c <= 'Z') return c - 'A';
-    if (c >= 'a' && c <= 'z') return c - 'a' + 26;
-    if (c >= '0' && c <= '9') return c - '0' + 52;
-    if (c == '+') return 62;
-    if (c == '/') return 63;
-    return -1;
-}
-
 int hexValue(char c) {
     if (c >= '0' && c <= '9') return c - '0';
     if (c >= 'A' && c <= 'F') return c - 'A' + 10;
@@ -50,7 +43,7 @@ int hexValue(char c) {
 
 // RFC 2047 §4.1. Padding belongs to this word only; missing padding is tolerated (as Python
 // does), a stray character or '=' inside the data makes the word malformed.
-std::optional<std::string> decodeBase64(std::string_view payload) {
+std::optional<std::string> decodeWordBase64(std::string_view payload) {
     std::size_t dataEnd = payload.size();
     while (dataEnd > 0 && payload[dataEnd - 1] == '=') --dataEnd;
     if (payload.size() - dataEnd > 2 || dataEnd % 4 == 1) return std::nullopt;
@@ -58,7 +51,7 @@ std::optional<std::string> decodeBase64(std::string_view payload) {
     unsigned buffer = 0;
     int bits = 0;
     for (std::size_t i = 0; i < dataEnd; ++i) {
-        const int v = base64Value(payload[i]);
+        const int v = base64Digit(payload[i]);
         if (v < 0) return std::nullopt;
         buffer = (buffer << 6) | static_cast<unsigned>(v);
         bits += 6;
@@ -106,7 +99,7 @@ std::optional<Word> wordAt(std::string_view raw, std::size_t at) {
     const std::string_view payload = raw.substr(payloadBegin, payloadEnd - payloadBegin);
     Word word{at, payloadEnd + 2, lower(charset), {}};
     if (encoding == 'B' || encoding == 'b') {
-        std::optional<std::string> bytes = decodeBase64(payload);
+        std::optional<std::string> bytes = decodeWordBase64(payload);
         if (!bytes) return std::nullopt;
         word.bytes = std::move(*bytes);
     } else if (encoding == 'Q' || encoding == 'q') {
@@ -167,25 +160,6 @@ std::string unfold(std::string_view text) {
     return out;
 }
 
-std::string base64(const std::string& bytes) {
-    static const char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    std::string out;
-    std::size_t i = 0;
-    for (; i + 2 < bytes.size(); i += 3) {
-        const unsigned n = static_cast<unsigned char>(bytes[i]) << 16 | static_cast<unsigned char>(bytes[i + 1]) << 8 |
-                           static_cast<unsigned char>(bytes[i + 2]);
-        out += {alphabet[n >> 18], alphabet[(n >> 12) & 63], alphabet[(n >> 6) & 63], alphabet[n & 63]};
-    }
-    if (i + 1 == bytes.size()) {
-        const unsigned n = static_cast<unsigned char>(bytes[i]) << 16;
-        out += {alphabet[n >> 18], alphabet[(n >> 12) & 63], '=', '='};
-    } else if (i + 2 == bytes.size()) {
-        const unsigned n = static_cast<unsigned char>(bytes[i]) << 16 | static_cast<unsigned char>(bytes[i + 1]) << 8;
-        out += {alphabet[n >> 18], alphabet[(n >> 12) & 63], alphabet[(n >> 6) & 63], '='};
-    }
-    return out;
-}
-
 } // namespace
 
 bool mayHoldEncodedWords(std::string_view raw) { return raw.find("=?") != std::string_view::npos; }
@@ -200,7 +174,7 @@ std::string decodeEncodedWords(std::string_view raw) {
 std::string mergeEncodedWords(std::string_view raw) {
     std::string out;
     for (const Piece& piece : split(raw))
-        out += piece.run.empty() ? unfold(piece.literal) : "=?UTF-8?B?" + base64(runText(piece.run)) + "?=";
+        out += piece.run.empty() ? unfold(piece.literal) : "=?UTF-8?B?" + encodeBase64(runText(piece.run)) + "?=";
     return out;
 }
 
