@@ -19,6 +19,7 @@
 #include <optional>
 #include <sstream>
 #include <thread>
+#include <time.h>
 
 using namespace mailrig::fake;
 using mailrig::test::SmtpWire;
@@ -222,6 +223,25 @@ BOOST_AUTO_TEST_CASE(aDelayingRuleDelaysOnlyItsOwnSession) {
     BOOST_TEST(sendOne(server.port(), "fast@example.test", "Subject: fast\r\n\r\ny\r\n") == 250);
     BOOST_TEST(since(start).count() < 1000);
     BOOST_TEST(slow.reply().code == 250);
+}
+
+BOOST_FIXTURE_TEST_CASE(anIdleServerUsesNoCpuAfterABusyConversation, ServerFixture) {
+    // The loop spins briefly while peers answer quickly; once they stop it must sleep.
+    SmtpWire wire(server.port());
+    wire.hello();
+    for (int n = 0; n < 200; ++n)
+        BOOST_REQUIRE(wire.sendMail("a@example.test", {"b@example.test"}, "Subject: n\r\n\r\nx\r\n").code == 250);
+    std::this_thread::sleep_for(100ms);
+    auto cpu = [] {
+        timespec t{};
+        ::clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
+        return std::chrono::seconds(t.tv_sec) + std::chrono::nanoseconds(t.tv_nsec);
+    };
+    auto before = cpu();
+    std::this_thread::sleep_for(500ms); // the session stays open, idle
+    auto used = std::chrono::duration_cast<std::chrono::milliseconds>(cpu() - before);
+    BOOST_TEST(used.count() < 50, "the process used " << used.count() << " ms of CPU in 500 ms of idling");
+    BOOST_TEST(wire.command("QUIT").code == 221);
 }
 
 BOOST_FIXTURE_TEST_CASE(stopEndsIdleSessionsOnTheLoopPromptlyAndMarksThemClosed, ServerFixture) {

@@ -43,10 +43,14 @@ SmtpSession::Step SmtpSession::advance() {
 bool SmtpSession::needsThread(std::string_view line) {
     // The commands that wait for the peer in the middle of their work: the TLS handshake, a
     // SASL exchange, a chunk of known size.
-    std::size_t end = std::min(line.find(' '), line.size());
-    std::string verb(line.substr(0, end));
-    for (char& ch : verb) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
-    return verb == "STARTTLS" || verb == "AUTH" || verb == "BDAT";
+    std::string_view verb = line.substr(0, std::min(line.find(' '), line.size()));
+    auto is = [verb](std::string_view name) {
+        if (verb.size() != name.size()) return false;
+        for (std::size_t i = 0; i < verb.size(); ++i)
+            if (std::toupper(static_cast<unsigned char>(verb[i])) != name[i]) return false;
+        return true;
+    };
+    return is("STARTTLS") || is("AUTH") || is("BDAT");
 }
 
 bool SmtpSession::takeLine(std::string& line, std::size_t limit) {
