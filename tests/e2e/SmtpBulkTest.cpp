@@ -208,4 +208,63 @@ BOOST_AUTO_TEST_CASE(multiConnectionWithDisableUsesOneConnection) {
     BOOST_TEST(s.server.store().sessions().size() == 1u);
 }
 
+BOOST_AUTO_TEST_CASE(close421AtEndOfDataIsReportedAndTheNextMessageGoesOnANewConnection) {
+    ServerConfig config = ServerConfig::plain();
+    fake::Rule rule;
+    rule.on = Phase::DataEnd;
+    rule.match = "*message 1*";
+    rule.action.close421 = true;
+    config.rules.push_back(rule);
+    Started s(config);
+    SmtpClient client = test::plainClientFor(s.server);
+    // Message 2's envelope goes out behind message 1's end of data, into a closing connection.
+    const SendReport report = client.send(numbered(4));
+    BOOST_TEST((report.messages[1].status == MessageStatus::Failed));
+    BOOST_TEST(report.messages[1].dataReplyCode == 421);
+    BOOST_TEST(report.messages[1].attempts == 1);
+    BOOST_TEST((report.messages[2].status == MessageStatus::Succeeded));
+    BOOST_TEST(report.messages[2].attempts == 1);
+    BOOST_TEST(report.succeededCount() == 3u);
+    BOOST_TEST(capturedSubjects(s.server) ==
+                   (std::multiset<std::string>{"message 0", "message 2", "message 3"}),
+               boost::test_tools::per_element());
+    BOOST_TEST(s.server.store().sessions().size() == 2u);
+}
+
+BOOST_AUTO_TEST_CASE(greylistedEndOfDataInABulkIsRetriedAndDeliveredOnce) {
+    ServerConfig config = ServerConfig::plain();
+    config.rules.push_back(test::replyRule(Phase::DataEnd, 451, "4.7.1 try later", "*message 1*", 1));
+    Started s(config);
+    SmtpClient client = test::plainClientFor(s.server);
+    client.setRetryPolicy(RetryPolicy::attempts(2, std::chrono::milliseconds(10)));
+    const SendReport report = client.send(numbered(4));
+    BOOST_TEST(report.succeededCount() == 4u, report.summary());
+    BOOST_TEST(report.messages[1].attempts == 2);
+    BOOST_TEST(report.messages[0].attempts == 1);
+    BOOST_TEST(report.messages[2].attempts == 1);
+    BOOST_TEST(capturedSubjects(s.server) ==
+                   (std::multiset<std::string>{"message 0", "message 1", "message 2", "message 3"}),
+               boost::test_tools::per_element());
+    BOOST_TEST(s.server.store().sessions().size() == 1u);
+}
+
+BOOST_AUTO_TEST_CASE(stopOnFirstFailureSendsNothingOfTheNextMessageBeforeTheReply) {
+    ServerConfig config = ServerConfig::plain();
+    config.rules.push_back(test::replyRule(Phase::DataEnd, 554, "5.6.0 refused", "*message 1*"));
+    Started s(config);
+    SmtpClient client = test::plainClientFor(s.server);
+    client.setStopOnFirstFailure(true);
+    const SendReport report = client.send(numbered(4));
+    BOOST_TEST(report.succeededCount() == 1u);
+    BOOST_TEST(report.failedCount() == 1u);
+    BOOST_TEST(report.notAttemptedCount() == 2u);
+    const std::string transcript = s.server.store().sessions().front().transcriptText();
+    // Two transactions, then QUIT: no MAIL FROM for message 2 reached the server.
+    std::size_t mails = 0;
+    for (std::size_t at = transcript.find("C: MAIL FROM"); at != std::string::npos;
+         at = transcript.find("C: MAIL FROM", at + 1))
+        ++mails;
+    BOOST_TEST(mails == 2u, transcript);
+}
+
 BOOST_AUTO_TEST_SUITE_END()

@@ -2,6 +2,7 @@
 
 #include "smtp/SevenBitEncoder.h"
 
+#include <stdexcept>
 #include <thread>
 
 namespace mailrig::detail {
@@ -82,6 +83,7 @@ Courier::Courier(const SmtpClientConfig& config, const CancellationToken* cancel
 Courier::~Courier() { close(); }
 
 void Courier::close() noexcept {
+    _inFlight.reset();
     if (_session) _session->quit();
     _session.reset();
 }
@@ -97,7 +99,81 @@ bool Courier::waitBeforeRetry(std::chrono::milliseconds delay) const {
 }
 
 Delivery Courier::deliver(const Envelope& envelope, Content& content) {
-    Delivery d = deliverOnce(envelope, content, 1);
+    if (_inFlight) throw std::logic_error("Courier::deliver with a posted message in flight");
+    return conclude(attempt(envelope, content, 1, EndOfData::Await), envelope, content);
+}
+
+std::vector<Finished> Courier::post(std::size_t ticket, const Envelope& envelope,
+                                    std::unique_ptr<Content> content) {
+    std::vector<Finished> done;
+    if (_inFlight && !(_session && _session->isOpen())) done = flush();
+    const EndOfData end = _config.stopOnFirstFailure ? EndOfData::Await : EndOfData::Defer;
+    Delivery current = attempt(envelope, *content, 1, end);
+
+    std::optional<InFlight> previous;
+    Delivery previousDelivery;
+    std::optional<TransactionOutcome> settled = _session ? _session->takeSettled() : std::nullopt;
+    if (settled) {
+        previous = std::move(_inFlight);
+        _inFlight.reset();
+        previousDelivery.attempts = 1;
+        previousDelivery.outcome = std::move(*settled);
+    }
+    // The previous message's reply ended the connection before this one got anywhere: sent again
+    // on a new connection, without counting an attempt.
+    if (current.outcome.lostWithPrevious && content->rewind())
+        current = attempt(envelope, *content, 1, end);
+    if (current.outcome.awaitingReply)
+        _inFlight = InFlight{ticket, envelope, std::move(content)};
+
+    // The previous message finishes first unless it needs another attempt, which must wait
+    // until nothing is in flight.
+    const bool previousRetries = previous && wantsRetry(previousDelivery);
+    if (previous && !previousRetries) done.push_back({previous->ticket, std::move(previousDelivery)});
+    if (!current.outcome.awaitingReply)
+        done.push_back({ticket, conclude(std::move(current), envelope, *content)});
+    if (previousRetries) {
+        for (auto& f : flush()) done.push_back(std::move(f));
+        done.push_back({previous->ticket,
+                        conclude(std::move(previousDelivery), previous->envelope, *previous->content)});
+    }
+    return done;
+}
+
+std::vector<Finished> Courier::flush() {
+    std::vector<Finished> done;
+    if (!_inFlight) return done;
+    InFlight flight = std::move(*_inFlight);
+    _inFlight.reset();
+    Delivery d;
+    d.attempts = 1;
+    if (_session && _session->awaitingReply()) {
+        d.outcome = _session->settle();
+    } else if (auto settled = _session ? _session->takeSettled() : std::nullopt) {
+        d.outcome = std::move(*settled); // the session was dropped with it held back
+    } else {
+        d.outcome.error = std::make_exception_ptr(SmtpConnectionException(
+            "the connection closed before the message's end of data went out", "DATA-END"));
+        for (const auto& r : flight.envelope.recipients) {
+            RecipientResult result;
+            result.address = r;
+            d.outcome.recipients.push_back(result);
+        }
+    }
+    done.push_back({flight.ticket, conclude(std::move(d), flight.envelope, *flight.content)});
+    return done;
+}
+
+bool Courier::wantsRetry(const Delivery& d) const {
+    if (d.attempts >= std::max(1, _config.retry.maxAttempts)) return false;
+    if (d.outcome.error) return isRetriable(d.outcome.error);
+    for (const auto& r : d.outcome.recipients)
+        if (r.status == RecipientStatus::Rejected && r.transient()) return true;
+    return false;
+}
+
+Delivery Courier::conclude(Delivery d, const Envelope& envelope, Content& content) {
+    d = retryTransaction(std::move(d), envelope, content);
     // Recipients refused with 4xx while others got the message (per-recipient greylisting): a
     // new transaction for just those, as the retry policy allows. Nobody receives it twice.
     const int maxAttempts = std::max(1, _config.retry.maxAttempts);
@@ -107,7 +183,8 @@ Delivery Courier::deliver(const Envelope& envelope, Content& content) {
             if (r.status == RecipientStatus::Rejected && r.transient()) retry.recipients.push_back(r.address);
         if (retry.recipients.empty() || !content.rewind()) break;
         if (!waitBeforeRetry(_config.retry.delayBefore(d.attempts + 1))) break;
-        Delivery again = deliverOnce(retry, content, d.attempts + 1);
+        Delivery again = retryTransaction(attempt(retry, content, d.attempts + 1, EndOfData::Await),
+                                          retry, content);
         d.attempts = again.attempts;
         for (auto& updated : again.outcome.recipients) {
             if (updated.status == RecipientStatus::NotAttempted) continue;
@@ -119,43 +196,43 @@ Delivery Courier::deliver(const Envelope& envelope, Content& content) {
     return d;
 }
 
-Delivery Courier::deliverOnce(const Envelope& envelope, Content& content, int firstAttempt) {
-    Delivery d;
+Delivery Courier::retryTransaction(Delivery d, const Envelope& envelope, Content& content) {
     const int maxAttempts = std::max(1, _config.retry.maxAttempts);
-    for (int attempt = firstAttempt;; ++attempt) {
-        d.attempts = attempt;
-        d.sessionFailed = false;
-        d.outcome = TransactionOutcome();
-        try {
-            if (!_session || !_session->isOpen()) {
-                close();
-                _session = std::make_unique<SmtpSession>(_config, _cancel);
-                try {
-                    _session->open();
-                } catch (...) {
-                    d.sessionFailed = true;
-                    close();
-                    throw;
-                }
+    while (d.outcome.error && d.attempts < maxAttempts && isRetriable(d.outcome.error) &&
+           content.rewind() && waitBeforeRetry(_config.retry.delayBefore(d.attempts + 1)))
+        d = attempt(envelope, content, d.attempts + 1, EndOfData::Await);
+    return d;
+}
+
+Delivery Courier::attempt(const Envelope& envelope, Content& content, int number, EndOfData end) {
+    Delivery d;
+    d.attempts = number;
+    try {
+        if (!_session || !_session->isOpen()) {
+            if (_session) _session->quit();
+            _session = std::make_unique<SmtpSession>(_config, _cancel);
+            try {
+                _session->open();
+            } catch (...) {
+                d.sessionFailed = true;
+                _session->quit();
+                _session.reset();
+                throw;
             }
-            TransactionParams params;
-            MessageSource& source =
-                content.prepare(_session->capabilities(), envelope, params, _config.host);
-            d.outcome = _session->transact(envelope, source, params);
-        } catch (...) {
-            d.outcome.error = std::current_exception();
         }
-        if (d.outcome.recipients.empty())
-            for (const auto& r : envelope.recipients) {
-                RecipientResult result;
-                result.address = r;
-                d.outcome.recipients.push_back(result);
-            }
-        if (!d.outcome.error) return d;
-        if (attempt >= maxAttempts || !isRetriable(d.outcome.error)) return d;
-        if (!content.rewind()) return d;
-        if (!waitBeforeRetry(_config.retry.delayBefore(attempt + 1))) return d;
+        TransactionParams params;
+        MessageSource& source = content.prepare(_session->capabilities(), envelope, params, _config.host);
+        d.outcome = _session->transact(envelope, source, params, end);
+    } catch (...) {
+        d.outcome.error = std::current_exception();
     }
+    if (d.outcome.recipients.empty())
+        for (const auto& r : envelope.recipients) {
+            RecipientResult result;
+            result.address = r;
+            d.outcome.recipients.push_back(result);
+        }
+    return d;
 }
 
 } // namespace mailrig::detail

@@ -1,6 +1,8 @@
 // Bulk send (mode 6): many messages, one connection reused, one report entry per message.
 #include "smtp/SmtpOperations.h"
 
+#include <optional>
+
 namespace mailrig::detail {
 
 namespace {
@@ -87,57 +89,76 @@ private:
     SendProgress _progress;
 };
 
+/// A message written into the pickup directory: its outcome.
+MessageOutcome pickUp(const SmtpClientConfig& config, std::size_t index, PreparedMessage& p) {
+    MessageOutcome o;
+    try {
+        StringSource source(p.bytes);
+        SendResult r = pickupResult(p.envelope, writePickupFile(config.delivery.directory(),
+                                                                p.envelope, source));
+        o.index = index;
+        o.messageId = p.messageId;
+        o.status = MessageStatus::Succeeded;
+        o.recipients = r.recipients;
+        o.dataReplyCode = r.dataReplyCode;
+        o.dataReplyText = r.dataReplyText;
+        o.attempts = 1;
+    } catch (...) {
+        o = notAttempted(index, p, {});
+        o.status = MessageStatus::Failed;
+        o.exception = std::current_exception();
+        o.error = errorText(o.exception);
+        o.attempts = 1;
+    }
+    return o;
+}
+
+/// One connection, messages in order. Over the network each message's end of data may go out
+/// with the next message's envelope (Courier::post), so outcomes can arrive one message late.
 SendReport sendSequential(const SmtpClientConfig& config, std::vector<PreparedMessage>& prepared,
                           const CancellationToken* cancel) {
-    SendReport report;
     ProgressCounter progress(config.progress, prepared.size());
+    std::vector<std::optional<MessageOutcome>> outcomes(prepared.size());
     Courier courier(config, cancel);
     std::string stopReason;
+    auto record = [&](MessageOutcome o, bool sessionFailed) {
+        const std::size_t i = o.index;
+        outcomes[i] = std::move(o);
+        const MessageOutcome& done = *outcomes[i];
+        if (stopReason.empty() && sessionFailed)
+            stopReason = "the connection failed: " + done.error;
+        else if (stopReason.empty() && done.status == MessageStatus::NotAttempted)
+            stopReason = "cancelled";
+        if (config.stopOnFirstFailure && done.status == MessageStatus::Failed && stopReason.empty())
+            stopReason = "stopped after message #" + std::to_string(i) + " failed";
+        progress.done(done);
+    };
+    auto recordAll = [&](std::vector<Finished> finished) {
+        for (auto& f : finished)
+            record(toOutcome(f.ticket, prepared[f.ticket], f.delivery), f.delivery.sessionFailed);
+    };
     for (std::size_t i = 0; i < prepared.size(); ++i) {
         PreparedMessage& p = prepared[i];
         if (stopReason.empty() && cancel && cancel->isCancelled()) stopReason = "cancelled";
-        if (!stopReason.empty()) {
-            report.messages.push_back(notAttempted(i, p, stopReason));
-            progress.done(report.messages.back());
+        if (!stopReason.empty()) break;
+        if (config.delivery.kind() == DeliveryMethod::Kind::PickupDirectory)
+            record(pickUp(config, i, p), false);
+        else
+            recordAll(courier.post(i, p.envelope, std::make_unique<BytesContent>(std::move(p.bytes))));
+    }
+    recordAll(courier.flush());
+    courier.close();
+
+    SendReport report;
+    report.messages.reserve(prepared.size());
+    for (std::size_t i = 0; i < prepared.size(); ++i) {
+        if (outcomes[i]) {
+            report.messages.push_back(std::move(*outcomes[i]));
             continue;
         }
-        if (config.delivery.kind() == DeliveryMethod::Kind::PickupDirectory) {
-            MessageOutcome o;
-            try {
-                StringSource source(p.bytes);
-                SendResult r = pickupResult(p.envelope, writePickupFile(config.delivery.directory(),
-                                                                        p.envelope, source));
-                o.index = i;
-                o.messageId = p.messageId;
-                o.status = MessageStatus::Succeeded;
-                o.recipients = r.recipients;
-                o.dataReplyCode = r.dataReplyCode;
-                o.dataReplyText = r.dataReplyText;
-                o.attempts = 1;
-            } catch (...) {
-                o = notAttempted(i, p, {});
-                o.status = MessageStatus::Failed;
-                o.exception = std::current_exception();
-                o.error = errorText(o.exception);
-                o.attempts = 1;
-            }
-            report.messages.push_back(std::move(o));
-        } else {
-            BytesContent content(std::move(p.bytes));
-            Delivery delivery = courier.deliver(p.envelope, content);
-            report.messages.push_back(toOutcome(i, p, delivery));
-            const MessageOutcome& o = report.messages.back();
-            if (delivery.sessionFailed)
-                stopReason = "the connection failed: " + o.error;
-            else if (o.status == MessageStatus::NotAttempted)
-                stopReason = "cancelled";
-        }
-        const MessageOutcome& o = report.messages.back();
-        if (config.stopOnFirstFailure && o.status == MessageStatus::Failed && stopReason.empty())
-            stopReason = "stopped after message #" + std::to_string(i) + " failed";
-        progress.done(o);
+        report.messages.push_back(notAttempted(i, prepared[i], stopReason));
+        progress.done(report.messages.back());
     }
-    courier.close();
     return report;
 }
 

@@ -45,32 +45,20 @@ std::optional<std::size_t> takeNext(Pool& pool, std::size_t self) {
     return index;
 }
 
-void worker(const SmtpClientConfig& config, const std::vector<PreparedMessage>& prepared,
-            const CancellationToken* cancel, Pool& pool, std::size_t self) {
-    {
-        std::lock_guard<std::mutex> lock(pool.mutex);
-        pool.claimable[self] = true;
-    }
-    Courier courier(config, cancel);
-    for (;;) {
-        std::size_t index;
-        {
-            std::lock_guard<std::mutex> lock(pool.mutex);
-            if (pool.stop) break;
-            std::optional<std::size_t> next = takeNext(pool, self);
-            if (!next) break;
-            index = *next;
-        }
-        BytesContent content(prepared[index].bytes);
-        Delivery delivery = courier.deliver(prepared[index].envelope, content);
-        MessageOutcome outcome = toOutcome(index, prepared[index], delivery);
-        std::lock_guard<std::mutex> lock(pool.mutex);
-        if (delivery.sessionFailed) {
-            // Nothing of it reached the server: hand it back for a worker whose connection
-            // works, and retire this worker.
+/// Records finished deliveries; true when this worker must retire because its connection could
+/// not be opened (the message goes back to its queue for a worker whose connection works).
+/// Called with `pool.mutex` held.
+bool record(const SmtpClientConfig& config, const std::vector<PreparedMessage>& prepared,
+            Pool& pool, std::size_t self, std::vector<Finished>& finished) {
+    bool retire = false;
+    for (auto& f : finished) {
+        const std::size_t index = f.ticket;
+        MessageOutcome outcome = toOutcome(index, prepared[index], f.delivery);
+        if (f.delivery.sessionFailed) {
             pool.queues[self].push_front(index);
             pool.lastSessionError = outcome.error;
-            break;
+            retire = true;
+            continue;
         }
         if (outcome.status == MessageStatus::NotAttempted && !pool.stop) {
             pool.stop = true;
@@ -90,7 +78,34 @@ void worker(const SmtpClientConfig& config, const std::vector<PreparedMessage>& 
             pool.progress.last = nullptr;
         }
     }
+    return retire;
+}
+
+void worker(const SmtpClientConfig& config, const std::vector<PreparedMessage>& prepared,
+            const CancellationToken* cancel, Pool& pool, std::size_t self) {
+    {
+        std::lock_guard<std::mutex> lock(pool.mutex);
+        pool.claimable[self] = true;
+    }
+    Courier courier(config, cancel);
+    for (;;) {
+        std::size_t index;
+        {
+            std::lock_guard<std::mutex> lock(pool.mutex);
+            if (pool.stop) break;
+            std::optional<std::size_t> next = takeNext(pool, self);
+            if (!next) break;
+            index = *next;
+        }
+        std::vector<Finished> finished = courier.post(
+            index, prepared[index].envelope, std::make_unique<BytesContent>(prepared[index].bytes));
+        std::lock_guard<std::mutex> lock(pool.mutex);
+        if (record(config, prepared, pool, self, finished)) break;
+    }
+    std::vector<Finished> finished = courier.flush();
     courier.close();
+    std::lock_guard<std::mutex> lock(pool.mutex);
+    record(config, prepared, pool, self, finished);
 }
 
 } // namespace

@@ -33,6 +33,22 @@ std::string xtext(const std::string& value) {
     return out;
 }
 
+/// The error for a transaction whose commands went out behind a deferred end of data when the
+/// reply to that ended the connection (`previous` holds it): a 421 applies to this transaction
+/// too, as does a failed connection. Transient either way.
+[[noreturn]] void throwForNext(const TransactionOutcome& previous, const std::string& command) {
+    if (previous.error) {
+        try {
+            std::rethrow_exception(previous.error);
+        } catch (const SmtpException& e) {
+            if (e.replyCode())
+                throw SmtpTransientException(command, e.replyCode(), e.enhancedStatus(), e.replyText());
+            throw;
+        }
+    }
+    throw SmtpConnectionException("the connection ended with the previous message's reply", command);
+}
+
 bool endsConnection(const SmtpException& e) {
     return e.kind() == SmtpErrorKind::Connection || e.kind() == SmtpErrorKind::Tls ||
            e.kind() == SmtpErrorKind::Cancelled || e.kind() == SmtpErrorKind::Protocol;
@@ -289,7 +305,7 @@ std::string SmtpSession::rcptCommand(const std::string& address) const {
 }
 
 TransactionOutcome SmtpSession::transact(const Envelope& envelope, MessageSource& content,
-                                         const TransactionParams& params) {
+                                         const TransactionParams& params, EndOfData end) {
     if (!isOpen()) throw std::logic_error("SMTP session is not open");
     TransactionOutcome out;
     for (const auto& r : envelope.recipients) {
@@ -299,6 +315,9 @@ TransactionOutcome SmtpSession::transact(const Envelope& envelope, MessageSource
     }
     const bool chunking = _config.chunking && _caps.chunking;
     const bool pipelined = _config.pipelining && _caps.pipelining;
+    // Only a pipelined DATA transaction holds its end back, and only such a one rides along.
+    const bool defer = end == EndOfData::Defer && pipelined && !chunking;
+    if (_deferred && (!pipelined || chunking)) _settled = settle();
     bool dataStarted = false;
     try {
         const std::string mail = mailCommand(envelope, content, params);
@@ -323,8 +342,12 @@ TransactionOutcome SmtpSession::transact(const Envelope& envelope, MessageSource
         SmtpReply dataReply;
         bool haveDataReply = false;
         if (pipelined) {
-            // RFC 2920: MAIL, every RCPT and DATA in one write; replies come back in order.
-            std::string batch = reset ? "RSET\r\n" + mail + "\r\n" : mail + "\r\n";
+            // RFC 2920: MAIL, every RCPT and DATA in one write; replies come back in order. A
+            // transaction awaiting its reply has its end of data lead the same write.
+            const bool settling = _deferred.has_value();
+            std::string batch = settling ? std::move(_deferred->output) : std::string();
+            if (reset) batch += "RSET\r\n";
+            batch += mail + "\r\n";
             for (const auto& r : rcpts) batch += r + "\r\n";
             if (!chunking) batch += "DATA\r\n";
             _connection->setContext(reset ? "RSET" : mail);
@@ -334,7 +357,21 @@ TransactionOutcome SmtpSession::transact(const Envelope& envelope, MessageSource
                 for (const auto& r : rcpts) trace('C', r);
                 if (!chunking) trace('C', "DATA");
             }
-            send(batch);
+            try {
+                send(batch);
+            } catch (...) {
+                if (settling) {
+                    _settled = settleFailed(std::current_exception());
+                    out.lostWithPrevious = true;
+                }
+                throw;
+            }
+            if (settling) {
+                _settled = finishDeferred();
+                out.lostWithPrevious = !_alive;
+                if (!_alive) throwForNext(*_settled, mail);
+                _connection->setContext(reset ? "RSET" : mail);
+            }
             if (reset) {
                 const SmtpReply rset = readReply("RSET");
                 if (rset.code != 250) failReply(rset, "RSET");
@@ -402,46 +439,99 @@ TransactionOutcome SmtpSession::transact(const Envelope& envelope, MessageSource
         } else {
             if (!haveDataReply) dataReply = command("DATA");
             if (dataReply.code != 354) failReply(dataReply, "DATA");
-            sendData(content, out);
+            std::string heldBack;
+            sendData(content, out, defer ? &heldBack : nullptr);
+            if (defer) {
+                out.awaitingReply = true;
+                _deferred = Deferred{out, std::move(heldBack)};
+            }
         }
         _needsReset = false;
     } catch (...) {
         out.error = std::current_exception();
-        try {
-            std::rethrow_exception(out.error);
-        } catch (const SmtpException& e) {
-            if (endsConnection(e) || (dataStarted && e.kind() != SmtpErrorKind::Reply)) abandon();
-        } catch (...) {
-            // A stream failed mid-message: the terminating dot must never follow a truncated
-            // message, so the connection is dropped and the server discards the transaction.
-            if (dataStarted) abandon();
-        }
-        if (dataStarted) {
-            // The data was refused or never confirmed: no recipient got the message.
-            int code = 0;
-            std::string enhanced, text;
-            try {
-                std::rethrow_exception(out.error);
-            } catch (const SmtpException& e) {
-                code = e.replyCode();
-                enhanced = e.enhancedStatus();
-                text = e.replyCode() ? e.replyText() : e.what();
-            } catch (const std::exception& e) {
-                text = e.what();
-            }
-            for (auto& r : out.recipients)
-                if (r.accepted()) {
-                    r.status = RecipientStatus::Rejected;
-                    r.replyCode = code;
-                    r.enhancedStatus = enhanced;
-                    r.replyText = text;
-                }
-        }
+        concludeFailure(out, dataStarted);
     }
     return out;
 }
 
-void SmtpSession::sendData(MessageSource& content, TransactionOutcome& out) {
+void SmtpSession::concludeFailure(TransactionOutcome& out, bool dataStarted) noexcept {
+    // abandon() settles a deferred transaction as failed too (never silently dropped).
+    try {
+        std::rethrow_exception(out.error);
+    } catch (const SmtpException& e) {
+        if (endsConnection(e) || (dataStarted && e.kind() != SmtpErrorKind::Reply)) abandon();
+    } catch (...) {
+        // A stream failed mid-message: the terminating dot must never follow a truncated
+        // message, so the connection is dropped and the server discards the transaction.
+        if (dataStarted) abandon();
+    }
+    if (dataStarted) {
+        // The data was refused or never confirmed: no recipient got the message.
+        int code = 0;
+        std::string enhanced, text;
+        try {
+            std::rethrow_exception(out.error);
+        } catch (const SmtpException& e) {
+            code = e.replyCode();
+            enhanced = e.enhancedStatus();
+            text = e.replyCode() ? e.replyText() : e.what();
+        } catch (const std::exception& e) {
+            text = e.what();
+        }
+        for (auto& r : out.recipients)
+            if (r.accepted()) {
+                r.status = RecipientStatus::Rejected;
+                r.replyCode = code;
+                r.enhancedStatus = enhanced;
+                r.replyText = text;
+            }
+    }
+}
+
+TransactionOutcome SmtpSession::settle() {
+    if (!_deferred) throw std::logic_error("no SMTP transaction awaits its reply");
+    try {
+        _connection->setContext("DATA-END");
+        send(_deferred->output);
+    } catch (...) {
+        return settleFailed(std::current_exception());
+    }
+    return finishDeferred();
+}
+
+std::optional<TransactionOutcome> SmtpSession::takeSettled() {
+    std::optional<TransactionOutcome> settled = std::move(_settled);
+    _settled.reset();
+    return settled;
+}
+
+TransactionOutcome SmtpSession::finishDeferred() {
+    TransactionOutcome out = std::move(_deferred->outcome);
+    _deferred.reset();
+    out.awaitingReply = false;
+    try {
+        _connection->setContext("DATA-END");
+        const SmtpReply reply = readReply("DATA-END");
+        out.dataReplyCode = reply.code;
+        out.dataReplyText = reply.text();
+        if (reply.code / 100 != 2) failReply(reply, "DATA-END");
+    } catch (...) {
+        out.error = std::current_exception();
+        concludeFailure(out, true);
+    }
+    return out;
+}
+
+TransactionOutcome SmtpSession::settleFailed(std::exception_ptr error) noexcept {
+    TransactionOutcome out = std::move(_deferred->outcome);
+    _deferred.reset();
+    out.awaitingReply = false;
+    out.error = std::move(error);
+    concludeFailure(out, true);
+    return out;
+}
+
+void SmtpSession::sendData(MessageSource& content, TransactionOutcome& out, std::string* heldBack) {
     DataEncoder encoder(DataEncoder::Mode::Data);
     std::string buffer;
     buffer.reserve(kWriteBuffer + kReadPiece * 2 + 16);
@@ -460,9 +550,13 @@ void SmtpSession::sendData(MessageSource& content, TransactionOutcome& out) {
         }
     }
     encoder.finish(buffer);
-    send(buffer);
     out.bytesSent += buffer.size();
     trace('C', "<message data: " + std::to_string(out.bytesSent) + " bytes>");
+    if (heldBack) {
+        *heldBack = std::move(buffer);
+        return;
+    }
+    send(buffer);
     const SmtpReply reply = readReply("DATA-END");
     out.dataReplyCode = reply.code;
     out.dataReplyText = reply.text();
@@ -506,9 +600,14 @@ void SmtpSession::sendChunks(MessageSource& content, TransactionOutcome& out) {
 void SmtpSession::abandon() noexcept {
     _alive = false;
     if (_connection) _connection->abort();
+    if (_deferred)
+        _settled = settleFailed(std::make_exception_ptr(SmtpConnectionException(
+            "the connection was dropped before the message's end of data went out", "DATA-END")));
 }
 
 void SmtpSession::quit() noexcept {
+    // A held-back end of data nobody settled is never sent: the server discards the transaction.
+    if (_deferred) abandon();
     if (_connection && _alive) {
         try {
             _connection->setTimeout(std::min(_config.timeout, std::chrono::milliseconds(5000)));

@@ -10,6 +10,7 @@
 
 #include <exception>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -36,13 +37,29 @@ struct TransactionOutcome {
     std::exception_ptr error;
     /// True once any message byte was read from the source (a stream cannot be retried then).
     bool contentConsumed = false;
+    /// True when the message's end of data waits to go out with the next transaction's
+    /// commands: the outcome is not known yet (SmtpSession::settle or takeSettled give it).
+    bool awaitingReply = false;
+    /// True when the commands went out behind a deferred end of data whose reply (or a failed
+    /// write of it) ended the connection: nothing of this transaction took effect.
+    bool lostWithPrevious = false;
+};
+
+/// When transact() sends the end of a message's data.
+enum class EndOfData {
+    Await, ///< at once, and the reply is read before transact() returns
+    /// Kept back when the server pipelines (and the data goes as DATA, not BDAT), to go out in
+    /// the same write as the next transaction's MAIL, RCPT and DATA: RFC 2920 3.1 lets message
+    /// content lead a group. One round trip per message instead of two.
+    Defer,
 };
 
 /// A session with one server. open() connects and prepares (greeting, EHLO or HELO,
 /// STARTTLS + EHLO, AUTH); transact() runs MAIL/RCPT/DATA or BDAT; quit() ends politely.
 /// After a failed transaction the next transact() sends RSET first. A 421 reply or an I/O
-/// failure marks the session closed. One thread at a time; the cancellation token may be
-/// triggered from any thread.
+/// failure marks the session closed. At most one transaction awaits its reply (EndOfData::Defer);
+/// the next transact() settles it on the way, or settle() does. One thread at a time; the
+/// cancellation token may be triggered from any thread.
 class SmtpSession {
 public:
     SmtpSession(const SmtpClientConfig& config, const CancellationToken* cancel = nullptr);
@@ -59,12 +76,25 @@ public:
     bool secure() const { return _connection && _connection->secure(); }
 
     /// Runs one transaction. Never throws for SMTP failures: they are in the outcome's error
-    /// (the recipients list what is known). Throws std::logic_error when not open.
+    /// (the recipients list what is known). Throws std::logic_error when not open. With
+    /// EndOfData::Defer the outcome may come back `awaitingReply`; a transaction already
+    /// awaiting its reply has its end of data sent first, in the same write as this one's
+    /// commands, and its outcome is then available from takeSettled().
     TransactionOutcome transact(const Envelope& envelope, MessageSource& content,
-                                const TransactionParams& params);
+                                const TransactionParams& params,
+                                EndOfData end = EndOfData::Await);
+    /// True while a transaction's end of data is held back awaiting the next transaction.
+    bool awaitingReply() const { return _deferred.has_value(); }
+    /// Sends the held-back end of data and reads its reply; the finished outcome. Never throws
+    /// for SMTP failures. Throws std::logic_error when nothing awaits its reply.
+    TransactionOutcome settle();
+    /// The outcome of the deferred transaction that the last transact() settled, once.
+    std::optional<TransactionOutcome> takeSettled();
     /// Sends QUIT and closes; never throws.
     void quit() noexcept;
-    /// Drops the connection without QUIT (a transaction must not be completed); never throws.
+    /// Drops the connection without QUIT (a transaction must not be completed); one still
+    /// awaiting its end of data is never completed and is settled as failed (takeSettled()).
+    /// Never throws.
     void abandon() noexcept;
 
 private:
@@ -82,7 +112,16 @@ private:
     std::string mailCommand(const Envelope& envelope, MessageSource& content,
                             const TransactionParams& params) const;
     std::string rcptCommand(const std::string& address) const;
-    void sendData(MessageSource& content, TransactionOutcome& outcome);
+    /// Sends the content and the terminating dot and reads the reply; with `heldBack` the last
+    /// piece (the dot included) is left there unsent and no reply is read.
+    void sendData(MessageSource& content, TransactionOutcome& outcome, std::string* heldBack);
+    /// Concludes a failed transaction: drops the connection when the failure leaves it unusable
+    /// and, once data had started, marks every accepted recipient refused with the cause.
+    void concludeFailure(TransactionOutcome& out, bool dataStarted) noexcept;
+    /// Reads the reply to the deferred transaction's end of data, already sent.
+    TransactionOutcome finishDeferred();
+    /// The deferred transaction's outcome when sending its end of data failed with `error`.
+    TransactionOutcome settleFailed(std::exception_ptr error) noexcept;
     void sendChunks(MessageSource& content, TransactionOutcome& outcome);
 
     SmtpClientConfig _config;
@@ -93,6 +132,13 @@ private:
     Capabilities _caps;
     bool _alive = false;
     bool _needsReset = false;
+    /// A transaction whose end of data (`output`) has not been answered yet.
+    struct Deferred {
+        TransactionOutcome outcome;
+        std::string output;
+    };
+    std::optional<Deferred> _deferred;
+    std::optional<TransactionOutcome> _settled;
 };
 
 /// True when a session with `security` to `port` speaks TLS from the first byte: SslImplicit,
