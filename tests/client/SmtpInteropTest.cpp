@@ -180,6 +180,31 @@ BOOST_AUTO_TEST_CASE(aiosmtpdReceivesPlainMessage) {
                "alice@example.org\nbob@example.org\ndave@example.org\ntls=False\n");
 }
 
+BOOST_AUTO_TEST_CASE(aiosmtpdReceivesAPipelinedBulkEachMessageWhole) {
+    test::TempDir dir;
+    const std::uint16_t port = freePort();
+    Peer peer("/usr/bin/python3", {"-c", kAiosmtpdScript, std::to_string(port), dir.path()}, port);
+    SmtpClient client("127.0.0.1", port, {}, {}, SecurityOptions::None);
+    client.setTimeout(std::chrono::seconds(10));
+    MailMessageCollection batch;
+    for (int i = 1; i <= 5; ++i) {
+        MailMessage m = sample();
+        m.setSubject("bulk " + std::to_string(i));
+        batch.push_back(m);
+    }
+    // Each end of data travels with the next envelope; aiosmtpd must see five whole messages.
+    const SendReport report = client.send(batch);
+    BOOST_TEST(report.succeededCount() == 5u, report.summary());
+    BOOST_REQUIRE(waitForFile(dir.file("5.eml"), std::chrono::seconds(5)));
+    for (int i = 1; i <= 5; ++i) {
+        const std::string eml = test::readFile(dir.file(std::to_string(i) + ".eml"));
+        BOOST_TEST(eml.find("Subject: bulk " + std::to_string(i) + "\r\n") != std::string::npos, eml);
+        BOOST_TEST(eml.size() >= 2u);
+        BOOST_TEST(eml.find("\r\n.dotted\r\n") != std::string::npos);
+        BOOST_TEST(eml.find("MAIL FROM") == std::string::npos);
+    }
+}
+
 BOOST_AUTO_TEST_CASE(aiosmtpdWithRequiredStartTls) {
     test::TempDir dir;
     const std::string cert = dir.file("cert.pem"), key = dir.file("key.pem");
