@@ -3,9 +3,10 @@
 #include "smtp/DataDecoder.h"
 
 #include <string>
+#include <vector>
 
 using mailrig::fake::detail::ContentFacts;
-using mailrig::fake::detail::findDataEnd;
+using mailrig::fake::detail::ContentScanner;
 using mailrig::fake::detail::scanContent;
 
 namespace {
@@ -15,35 +16,116 @@ std::string unstuffed(const std::string& raw, ContentFacts* facts = nullptr, std
     if (facts) *facts = f;
     return out;
 }
+
+/// What a session does: each block is appended to what the scanner left, which is fed again.
+struct Received {
+    std::string out;
+    ContentFacts facts;
+    bool done = false;
+    std::size_t taken = 0;   ///< raw bytes taken, terminator included
+    std::string left;        ///< bytes after the terminator (or not yet taken)
+};
+
+Received receiveInBlocks(const std::string& raw, const std::vector<std::size_t>& cuts) {
+    Received r;
+    ContentScanner scanner(true, 1000, &r.out);
+    std::size_t from = 0;
+    std::vector<std::size_t> ends = cuts;
+    ends.push_back(raw.size());
+    for (std::size_t cut : ends) {
+        r.left += raw.substr(from, cut - from);
+        from = cut;
+        const std::size_t n = scanner.feed(r.left);
+        r.taken += n;
+        r.left.erase(0, n);
+        if (scanner.done()) {
+            r.left += raw.substr(from);
+            break;
+        }
+    }
+    r.done = scanner.done();
+    r.facts = scanner.facts();
+    return r;
+}
 } // namespace
 
 BOOST_AUTO_TEST_SUITE(DataDecoder)
 
-BOOST_AUTO_TEST_CASE(findsTerminatorAndLeavesPipelinedBytes) {
-    std::string raw = "Subject: x\r\n\r\nbody\r\n.\r\nQUIT\r\n";
-    auto end = findDataEnd(raw, 0);
-    BOOST_REQUIRE(end);
-    BOOST_TEST(raw.substr(0, end->contentLength) == "Subject: x\r\n\r\nbody\r\n");
-    BOOST_TEST(raw.substr(end->consumed) == "QUIT\r\n");
+BOOST_AUTO_TEST_CASE(stopsAtTheTerminatorAndLeavesPipelinedBytes) {
+    const Received r = receiveInBlocks("Subject: x\r\n\r\nbody\r\n.\r\nQUIT\r\n", {});
+    BOOST_TEST(r.done);
+    BOOST_TEST(r.out == "Subject: x\r\n\r\nbody\r\n");
+    BOOST_TEST(r.left == "QUIT\r\n");
 }
 
 BOOST_AUTO_TEST_CASE(leadingDotLineIsAnEmptyMessage) {
-    auto end = findDataEnd(".\r\n", 0);
-    BOOST_REQUIRE(end);
-    BOOST_TEST(end->contentLength == 0u);
-    BOOST_TEST(end->consumed == 3u);
-    BOOST_TEST(!findDataEnd(".\r\n", 0, false));
+    const Received r = receiveInBlocks(".\r\nQUIT\r\n", {});
+    BOOST_TEST(r.done);
+    BOOST_TEST(r.out.empty());
+    BOOST_TEST(r.taken == 3u);
 }
 
-BOOST_AUTO_TEST_CASE(findsTerminatorSplitAtEveryPosition) {
-    const std::string raw = "line one\r\nline two\r\n.\r\n";
+BOOST_AUTO_TEST_CASE(waitsForTheRestOfALineAndNeverTakesAPartialTerminator) {
+    const std::string raw = "line one\r\n..two\r\n.\r\n";
     for (std::size_t split = 1; split < raw.size(); ++split) {
-        std::string first = raw.substr(0, split);
-        BOOST_TEST(!findDataEnd(first, 0), "split " << split);
-        std::size_t from = first.size() >= 4 ? first.size() - 4 : 0;
-        auto end = findDataEnd(raw, from);
-        BOOST_REQUIRE_MESSAGE(end, "split " << split);
-        BOOST_TEST(end->contentLength == raw.size() - 3);
+        ContentScanner scanner(true, 1000, nullptr);
+        BOOST_TEST(!(scanner.feed(raw.substr(0, split)), scanner.done()), "split " << split);
+        const Received r = receiveInBlocks(raw, {split});
+        BOOST_TEST(r.done, "split " << split);
+        BOOST_TEST(r.out == "line one\r\n.two\r\n", "split " << split);
+        BOOST_TEST(r.taken == raw.size(), "split " << split);
+    }
+}
+
+BOOST_AUTO_TEST_CASE(blockBoundariesChangeNothing) {
+    const std::string raw = "a\r\n..b\r\nc\r.\rd\r\nx\n.\ny\r\n\xc3\xa9\r\n" + std::string("n\0l\r\n", 5) +
+                            ".\r\nQUIT\r\n";
+    const Received whole = receiveInBlocks(raw, {});
+    BOOST_TEST(whole.done);
+    BOOST_TEST(whole.facts.flags.smuggling);
+    BOOST_TEST(whole.facts.flags.bareCr);
+    BOOST_TEST(whole.facts.flags.bareLf);
+    BOOST_TEST(whole.facts.flags.nulBytes);
+    BOOST_TEST(whole.facts.eightBit);
+    for (std::size_t a = 1; a < raw.size(); ++a)
+        for (std::size_t b = a; b < raw.size(); b += 3) {
+            const Received r = receiveInBlocks(raw, {a, b});
+            BOOST_TEST(r.out == whole.out, "cuts " << a << "," << b);
+            BOOST_TEST(r.left == whole.left, "cuts " << a << "," << b);
+            BOOST_TEST(r.facts.flags.smuggling == whole.facts.flags.smuggling);
+            BOOST_TEST(r.facts.flags.bareCr == whole.facts.flags.bareCr);
+            BOOST_TEST(r.facts.flags.bareLf == whole.facts.flags.bareLf);
+            BOOST_TEST(r.facts.flags.nulBytes == whole.facts.flags.nulBytes);
+            BOOST_TEST(r.facts.eightBit == whole.facts.eightBit);
+            BOOST_TEST(r.facts.flags.longestLine == whole.facts.flags.longestLine);
+        }
+}
+
+BOOST_AUTO_TEST_CASE(aLongLineWithoutItsEndIsTakenAsItArrives) {
+    std::string out;
+    ContentScanner scanner(true, 1000, &out);
+    const std::string half(100 * 1024, 'x');
+    const std::size_t taken = scanner.feed(half);
+    BOOST_TEST(taken == half.size() - 2); // the last two bytes wait: they may start a CRLF
+    std::string rest = half.substr(taken) + half + "\r.\rz\r\n.\r\n";
+    BOOST_TEST(scanner.feed(rest) == rest.size());
+    BOOST_TEST(scanner.done());
+    BOOST_TEST(out.size() == 2 * half.size() + 6);
+    BOOST_TEST(scanner.facts().flags.longestLine == 2 * half.size() + 6);
+    BOOST_TEST(scanner.facts().flags.overlongLines);
+    BOOST_TEST(scanner.facts().flags.smuggling); // `\r.\r` inside the long line
+}
+
+BOOST_AUTO_TEST_CASE(smugglingCrDotCrAtAPieceBoundaryOfALongLineIsFound) {
+    for (std::size_t tail = 0; tail < 4; ++tail) {
+        std::string out;
+        ContentScanner scanner(true, 0, &out);
+        std::string pending = std::string(70 * 1024, 'x') + std::string("\r.\r").substr(0, tail);
+        pending.erase(0, scanner.feed(pending));
+        pending += std::string("\r.\r").substr(tail) + "\r\n.\r\n";
+        BOOST_TEST(scanner.feed(pending) == pending.size(), "tail " << tail);
+        BOOST_TEST(scanner.done(), "tail " << tail);
+        BOOST_TEST(scanner.facts().flags.smuggling, "tail " << tail);
     }
 }
 

@@ -425,6 +425,41 @@ BOOST_AUTO_TEST_CASE(oversizeDataIsReadToItsEndRefused552AndTheSessionContinues)
     BOOST_TEST(server.store().count() == 1u);
 }
 
+BOOST_AUTO_TEST_CASE(messagesOfVeryDifferentSizesInOneSessionAreCapturedByteForByte) {
+    auto started = startServer([](ServerConfig&) {});
+    FakeSmtpServer& server = *started;
+    SmtpWire wire(server.port());
+    wire.hello();
+    std::string big;
+    for (int i = 0; i < 20000; ++i) big += (i % 7 ? "" : ".") + std::string(98, 'a' + i % 26) + "\r\n"; // 2 MB
+    const std::string longLine = std::string(300 * 1024, 'L') + "\r.\rtail\r\n";
+    const std::vector<std::string> contents{big, "tiny\r\n", big + longLine + big, "x\r\n.\r\n"};
+    // The last one declares a SIZE far below its real size; the one before none at all.
+    const std::vector<std::string> mails{"MAIL FROM:<a@b.c>", "MAIL FROM:<a@b.c> SIZE=6",
+                                         "MAIL FROM:<a@b.c>", "MAIL FROM:<a@b.c> SIZE=3"};
+    for (std::size_t i = 0; i < contents.size(); ++i) {
+        BOOST_TEST(wire.command(mails[i]).code == 250);
+        BOOST_TEST(wire.command("RCPT TO:<x@d.e>").code == 250);
+        BOOST_TEST(wire.command("DATA").code == 354);
+        // Sent in uneven pieces so lines, dots and the terminator straddle the reads.
+        const std::string raw = mailrig::test::dotStuff(contents[i]) + ".\r\n";
+        for (std::size_t at = 0; at < raw.size();) {
+            const std::size_t n = std::min<std::size_t>(raw.size() - at, 70001 + at % 3);
+            wire.send(std::string_view(raw).substr(at, n));
+            at += n;
+        }
+        BOOST_TEST(wire.reply().code == 250);
+    }
+    BOOST_REQUIRE(server.store().count() == contents.size());
+    const auto messages = server.store().messages();
+    for (std::size_t i = 0; i < contents.size(); ++i) {
+        BOOST_TEST(messages[i].data().size() == contents[i].size(), "message " << i);
+        BOOST_TEST((messages[i].data() == contents[i]), "message " << i);
+    }
+    BOOST_TEST(messages[2].flags().smuggling); // the `\r.\r` inside the 300 KB line
+    BOOST_TEST(!messages[0].flags().smuggling);
+}
+
 BOOST_AUTO_TEST_CASE(stopInterruptsAScriptedDelay) {
     auto started = startServer([](ServerConfig& config) {
         Rule slow;

@@ -5,18 +5,10 @@
 
 namespace mailrig::fake::detail {
 
-std::optional<DataEnd> findDataEnd(std::string_view raw, std::size_t from, bool atStart) {
-    if (atStart && raw.size() >= 3 && raw.compare(0, 3, ".\r\n") == 0) return DataEnd{0, 3};
-    static constexpr std::string_view kEnd = "\r\n.\r\n";
-    if (from >= raw.size()) return std::nullopt;
-    // memmem skips through the text in large strides; find() stops at every line's CR.
-    const void* hit = ::memmem(raw.data() + from, raw.size() - from, kEnd.data(), kEnd.size());
-    if (!hit) return std::nullopt;
-    std::size_t at = static_cast<std::size_t>(static_cast<const char*>(hit) - raw.data());
-    return DataEnd{at + 2, at + kEnd.size()};
-}
-
 namespace {
+
+/// A line without its end is taken in pieces once it is this long (its bytes need not wait).
+constexpr std::size_t kLongLine = 64 * 1024;
 
 // Whether any byte has its high bit set: OR-reduced in blocks the compiler vectorises, with
 // an exit after the first block that has one.
@@ -39,56 +31,118 @@ bool hasHighBit(const char* p, std::size_t n) {
 
 bool isLineBreak(char c) { return c == '\r' || c == '\n'; }
 
-// Looks at one bare CR at `at` (not followed by LF): `\r.\r`, `\r.\n` are smuggling attempts.
-void inspectBareCr(std::string_view s, std::size_t at, bool dotStuffed, MessageFlags& flags) {
-    flags.bareCr = true;
-    if (dotStuffed && at + 2 < s.size() && s[at + 1] == '.' && isLineBreak(s[at + 2])) flags.smuggling = true;
-}
-
 } // namespace
 
-ContentFacts scanContent(std::string_view s, bool dotStuffed, std::size_t lineLimit, std::string* out) {
-    ContentFacts facts;
-    MessageFlags& flags = facts.flags;
-    if (out) out->reserve(out->size() + s.size());
-    const char* base = s.data();
-    // Whole-content facts in one pass each, not per line.
-    facts.eightBit = hasHighBit(base, s.size());
-    flags.nulBytes = std::memchr(base, '\0', s.size()) != nullptr;
-    std::size_t pos = 0;
-    std::size_t runStart = 0; // bytes from here to `pos` go to `out` as they are
-    bool afterCrlf = true; // the content starts at a line start
-    while (pos < s.size()) {
-        const void* nl = std::memchr(base + pos, '\n', s.size() - pos);
-        std::size_t end = nl ? static_cast<std::size_t>(static_cast<const char*>(nl) - base) + 1 : s.size();
-        std::size_t lineLength = end - pos;
-        bool crlf = nl && end - pos >= 2 && base[end - 2] == '\r';
-        if (nl && !crlf) flags.bareLf = true;
-        if (lineLength > flags.longestLine) flags.longestLine = lineLength;
-        // Bare CRs inside the line (the CR of a CRLF ending excluded).
-        std::size_t bodyEnd = crlf ? end - 2 : (nl ? end - 1 : end);
-        for (const char* cr = static_cast<const char*>(std::memchr(base + pos, '\r', bodyEnd - pos)); cr;
-             cr = static_cast<const char*>(std::memchr(cr + 1, '\r', static_cast<std::size_t>(base + bodyEnd - cr - 1))))
-            inspectBareCr(s, static_cast<std::size_t>(cr - base), dotStuffed, flags);
-        bool smugglingLine = false;
-        if (dotStuffed && lineLength >= 2 && base[pos] == '.' && isLineBreak(base[pos + 1])) {
-            // A lone dot ended by something other than a CRLF, or following a bare line end:
-            // the `\n.\n`, `\r\n.\n`, `\n.\r\n`, `\r\n.\r` family. Kept verbatim (not unstuffed).
-            bool properTerminatorShape = lineLength == 3 && crlf;
-            smugglingLine = !properTerminatorShape || !afterCrlf;
-            flags.smuggling = flags.smuggling || smugglingLine;
+ContentScanner::ContentScanner(bool dotStuffed, std::size_t lineLimit, std::string* out)
+    : _dotStuffed(dotStuffed), _lineLimit(lineLimit), _out(out) {}
+
+ContentFacts ContentScanner::facts() const {
+    ContentFacts facts = _facts;
+    if (_lineLimit && facts.flags.longestLine > _lineLimit) facts.flags.overlongLines = true;
+    return facts;
+}
+
+void ContentScanner::emit(const char* data, std::size_t size) {
+    if (_out && size) _out->append(data, size);
+}
+
+ContentScanner::Line ContentScanner::takeLine(std::string_view bytes, std::size_t begin, std::size_t end,
+                                              Piece piece) {
+    MessageFlags& flags = _facts.flags;
+    const char* base = bytes.data();
+    const std::size_t length = end - begin;
+    const bool atLineStart = _lineLength == 0;
+    const bool ended = piece == Piece::Line;
+    // The CR of a CRLF ending may sit in an earlier piece only if fewer than two bytes followed
+    // it there, which feed() never leaves.
+    const bool crlf = ended && length >= 2 && base[end - 2] == '\r';
+    Line kind = Line::Kept;
+    if (_dotStuffed && atLineStart && length >= 2 && base[begin] == '.' && isLineBreak(base[begin + 1])) {
+        if (ended && length == 3 && crlf && _afterCrlf) {
+            _done = true;
+            return Line::Terminator;
         }
-        if (dotStuffed && afterCrlf && !smugglingLine && lineLength > 0 && base[pos] == '.') {
-            // Unstuff: copy what came before, then continue after the dot.
-            if (out) out->append(base + runStart, pos - runStart);
+        // A lone dot ended by something other than a CRLF, or following a bare line end: the
+        // `\n.\n`, `\r\n.\n`, `\n.\r\n`, `\r\n.\r` family. Kept verbatim (not unstuffed).
+        flags.smuggling = true;
+    } else if (_dotStuffed && atLineStart && _afterCrlf && length > 0 && base[begin] == '.') {
+        kind = Line::Unstuffed;
+    }
+    if (ended && !crlf) flags.bareLf = true;
+    // Bare CRs inside the line (the CR of a CRLF ending excluded); `\r.\r` and `\r.\n` are
+    // smuggling attempts. The two bytes after a CR are always in `bytes` (see feed()).
+    const std::size_t bodyEnd = ended ? end - (crlf ? 2 : 1) : end;
+    for (const char* cr = static_cast<const char*>(std::memchr(base + begin, '\r', bodyEnd - begin)); cr;
+         cr = static_cast<const char*>(std::memchr(cr + 1, '\r', static_cast<std::size_t>(base + bodyEnd - cr - 1)))) {
+        flags.bareCr = true;
+        const std::size_t at = static_cast<std::size_t>(cr - base);
+        if (_dotStuffed && at + 2 < bytes.size() && base[at + 1] == '.' && isLineBreak(base[at + 2]))
+            flags.smuggling = true;
+    }
+    if (piece == Piece::Partial) {
+        _lineLength += length;
+        return kind;
+    }
+    if (_lineLength + length > flags.longestLine) flags.longestLine = _lineLength + length;
+    _lineLength = 0;
+    _afterCrlf = crlf;
+    return kind;
+}
+
+std::size_t ContentScanner::feed(std::string_view bytes) {
+    if (_done) return 0;
+    const char* base = bytes.data();
+    std::size_t pos = 0;
+    std::size_t runStart = 0; // bytes from here to `pos` go out as they are
+    while (pos < bytes.size()) {
+        const void* nl = std::memchr(base + pos, '\n', bytes.size() - pos);
+        std::size_t end;
+        Piece piece = Piece::Line;
+        if (nl) {
+            end = static_cast<std::size_t>(static_cast<const char*>(nl) - base) + 1;
+        } else {
+            // A line without its end yet: it waits for more unless it has grown long, and then
+            // its last two bytes still wait (a CR there may start a CRLF or `\r.\r`).
+            const std::size_t pending = bytes.size() - pos;
+            if (pending <= 2 || _lineLength + pending <= kLongLine) break;
+            end = bytes.size() - 2;
+            piece = Piece::Partial;
+        }
+        const Line line = takeLine(bytes, pos, end, piece);
+        if (line == Line::Terminator) {
+            emit(base + runStart, pos - runStart);
+            runStart = pos = end;
+            break;
+        }
+        if (line == Line::Unstuffed) {
+            emit(base + runStart, pos - runStart);
             runStart = pos + 1;
         }
-        afterCrlf = crlf;
         pos = end;
     }
-    if (out) out->append(base + runStart, s.size() - runStart);
-    if (lineLimit && flags.longestLine > lineLimit) flags.overlongLines = true;
-    return facts;
+    if (!_done) emit(base + runStart, pos - runStart);
+    // Whole-block facts in one pass each, not per line.
+    if (!_facts.eightBit) _facts.eightBit = hasHighBit(base, pos);
+    if (!_facts.flags.nulBytes) _facts.flags.nulBytes = std::memchr(base, '\0', pos) != nullptr;
+    return pos;
+}
+
+void ContentScanner::finish(std::string_view rest) {
+    if (_done) return;
+    const std::size_t taken = feed(rest);
+    if (_done || taken == rest.size()) return;
+    const std::string_view last = rest.substr(taken);
+    const Line line = takeLine(last, 0, last.size(), Piece::Last);
+    emit(last.data() + (line == Line::Unstuffed ? 1 : 0), last.size() - (line == Line::Unstuffed ? 1 : 0));
+    if (!_facts.eightBit) _facts.eightBit = hasHighBit(last.data(), last.size());
+    if (!_facts.flags.nulBytes) _facts.flags.nulBytes = std::memchr(last.data(), '\0', last.size()) != nullptr;
+}
+
+ContentFacts scanContent(std::string_view content, bool dotStuffed, std::size_t lineLimit, std::string* out) {
+    if (out) out->reserve(out->size() + content.size());
+    ContentScanner scanner(dotStuffed, lineLimit, out);
+    scanner.finish(content);
+    return scanner.facts();
 }
 
 } // namespace mailrig::fake::detail

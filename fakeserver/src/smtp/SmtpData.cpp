@@ -14,6 +14,8 @@ namespace mailrig::fake::detail {
 
 namespace {
 constexpr std::size_t kBlock = 64 * 1024;
+/// The most room reserved ahead for a message when no size limit is set.
+constexpr std::size_t kMaxRoom = 64 * 1024 * 1024;
 }
 
 bool SmtpSession::checkData(const CommandLine& c) {
@@ -34,39 +36,43 @@ void SmtpSession::proceedData(const CommandLine&) {
     notePipelining(true); // content sent before the 354
     reply(354, {}, "End data with <CR><LF>.<CR><LF>");
     const Limits& limits = _core.config().limits;
-    DataReceive data;
-    // Raw bytes may exceed the content by the dot-stuffing; allow some slack before giving up
-    // on keeping them (then only the terminator is searched for).
-    data.keepLimit = limits.messageSize ? limits.messageSize + limits.messageSize / 8 + kBlock : 0;
-    _data = data; // the content is read by continueData as it arrives
+    _data.emplace(limits.textLineLength); // the content is decoded by continueData as it arrives
+    // Room for the whole content at once: the declared SIZE, else the size of the session's
+    // last message. Room never written to costs no memory; a message that turns out much
+    // smaller is copied into an exact fit at the end.
+    std::size_t expected = _lastMessageSize;
+    const std::string declared = _transaction.mailFrom.param("SIZE");
+    if (!declared.empty() && declared.size() <= 19 && declared.find_first_not_of("0123456789") == std::string::npos)
+        expected = std::max<std::size_t>(expected, std::stoull(declared));
+    expected = std::min(expected, limits.messageSize ? limits.messageSize : kMaxRoom);
+    if (expected) _data->content.reserve(expected + expected / 16);
 }
 
 bool SmtpSession::continueData() {
     DataReceive& data = *_data;
-    std::string_view view = _in.view();
-    if (auto end = findDataEnd(view, data.scanFrom, data.dropped == 0)) {
-        // The whole message may arrive in one read: the scripted abort still comes first.
-        checkAbort(data.dropped + end->consumed);
-        _record->append('C', "<message data: " + std::to_string(data.dropped + end->consumed) + " bytes>");
-        std::string content;
-        ContentFacts facts;
-        const bool oversize = data.dropped > 0;
-        if (!oversize) facts = scanContent(view.substr(0, end->contentLength), true, _core.config().limits.textLineLength, &content);
-        _in.consume(end->consumed);
-        _in.shrinkIfIdle(kBlock);
-        _data.reset();
-        finishMessage(std::move(content), facts, false, oversize);
-        afterCommand();
-        return true;
+    const std::size_t taken = data.scanner.feed(_in.view());
+    data.received += taken;
+    _in.consume(taken);
+    // The whole message may arrive in one read: the scripted abort still comes first.
+    checkAbort(data.received + (data.scanner.done() ? 0 : _in.size()));
+    const Limits& limits = _core.config().limits;
+    if (!data.oversize && limits.messageSize && data.content.size() > limits.messageSize) {
+        data.oversize = true;
+        data.scanner.setOutput(nullptr);
+        std::string().swap(data.content);
     }
-    checkAbort(data.dropped + view.size());
-    data.scanFrom = view.size() >= 4 ? view.size() - 4 : 0;
-    if (data.keepLimit && view.size() > data.keepLimit) {
-        data.dropped += view.size() - 4;
-        _in.consume(view.size() - 4);
-        data.scanFrom = 0;
-    }
-    return false;
+    if (!data.scanner.done()) return false;
+    _record->append('C', "<message data: " + std::to_string(data.received) + " bytes>");
+    std::string content = std::move(data.content);
+    const bool oversize = data.oversize;
+    const ContentFacts facts = data.scanner.facts();
+    _data.reset();
+    if (!oversize) _lastMessageSize = content.size();
+    if (content.capacity() > content.size() + content.size() / 8) content.shrink_to_fit(); // held bytes ≈ stored bytes
+    _in.shrinkIfIdle(kBlock);
+    finishMessage(std::move(content), facts, false, oversize);
+    afterCommand();
+    return true;
 }
 
 bool SmtpSession::checkBdat(const CommandLine& c) {

@@ -120,9 +120,13 @@ private:
     enum class Step { NeedInput, NeedThread, Stop };
     /// Where the DATA content read so far stands (`continueData`).
     struct DataReceive {
-        std::size_t keepLimit = 0; ///< raw bytes kept before only the terminator is searched for
-        std::size_t scanFrom = 0;  ///< where the terminator search resumes
-        std::size_t dropped = 0;   ///< bytes thrown away after the size limit was passed
+        explicit DataReceive(std::size_t lineLimit) : scanner(true, lineLimit, &content) {}
+        DataReceive(const DataReceive&) = delete; // `scanner` writes into `content`
+        DataReceive& operator=(const DataReceive&) = delete;
+        std::string content;      ///< decoded so far (dropped once over the size limit)
+        ContentScanner scanner;   ///< decodes each block as it arrives
+        std::size_t received = 0; ///< raw bytes taken, the terminator included
+        bool oversize = false;    ///< over the size limit: the rest is only scanned
     };
     enum class Event { Begin, Readable, Writable };
 
@@ -221,6 +225,7 @@ private:
     bool _ending = false;            ///< over: only pending replies are still written
     std::optional<std::string> _held; ///< a line read on the loop, dispatched by `run`
     std::optional<DataReceive> _data; ///< between 354 and the end of the content
+    std::size_t _lastMessageSize = 0; ///< content bytes of this session's last DATA message
     bool _discarding = false;        ///< dropping a line over the limit up to its LF
     std::size_t _scanned = 0;        ///< bytes of `_in` already searched for LF
     Clock::time_point _lineDeadline; ///< the command timeout of the line being read
