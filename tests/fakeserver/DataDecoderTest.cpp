@@ -104,7 +104,7 @@ BOOST_AUTO_TEST_CASE(blockBoundariesChangeNothing) {
 BOOST_AUTO_TEST_CASE(aLongLineWithoutItsEndIsTakenAsItArrives) {
     std::string out;
     ContentScanner scanner(true, 1000, &out);
-    const std::string half(100 * 1024, 'x');
+    const std::string half(20 * 1024, 'x');
     const std::size_t taken = scanner.feed(half);
     BOOST_TEST(taken == half.size() - 2); // the last two bytes wait: they may start a CRLF
     std::string rest = half.substr(taken) + half + "\r.\rz\r\n.\r\n";
@@ -120,7 +120,7 @@ BOOST_AUTO_TEST_CASE(smugglingCrDotCrAtAPieceBoundaryOfALongLineIsFound) {
     for (std::size_t tail = 0; tail < 4; ++tail) {
         std::string out;
         ContentScanner scanner(true, 0, &out);
-        std::string pending = std::string(70 * 1024, 'x') + std::string("\r.\r").substr(0, tail);
+        std::string pending = std::string(10 * 1024, 'x') + std::string("\r.\r").substr(0, tail);
         pending.erase(0, scanner.feed(pending));
         pending += std::string("\r.\r").substr(tail) + "\r\n.\r\n";
         BOOST_TEST(scanner.feed(pending) == pending.size(), "tail " << tail);

@@ -7,8 +7,9 @@ namespace mailrig::fake::detail {
 
 namespace {
 
-/// A line without its end is taken in pieces once it is this long (its bytes need not wait).
-constexpr std::size_t kLongLine = 64 * 1024;
+/// A line without its end is taken in pieces once it is this long: its bytes need not wait,
+/// and a peer dripping a long line byte by byte does not get it rescanned each time.
+constexpr std::size_t kLongLine = 8 * 1024;
 
 // Whether any byte has its high bit set: OR-reduced in blocks the compiler vectorises, with
 // an exit after the first block that has one.

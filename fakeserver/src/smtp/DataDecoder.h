@@ -26,7 +26,7 @@ class ContentScanner {
 public:
     ContentScanner(bool dotStuffed, std::size_t lineLimit, std::string* out);
 
-    /// Takes the complete lines at the front of `bytes`, and of a line longer than 64 KiB whose
+    /// Takes the complete lines at the front of `bytes`, and of a line longer than 8 KiB whose
     /// end has not arrived yet all but its last two bytes; returns how many bytes it took (the
     /// caller keeps the rest and passes it again with more). Takes nothing after the terminator.
     std::size_t feed(std::string_view bytes);

@@ -9,6 +9,9 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdint>
+#include <sys/mman.h>
+#include <unistd.h>
 
 namespace mailrig::fake::detail {
 
@@ -16,6 +19,20 @@ namespace {
 constexpr std::size_t kBlock = 64 * 1024;
 /// The most room reserved ahead for a message when no size limit is set.
 constexpr std::size_t kMaxRoom = 64 * 1024 * 1024;
+
+/// Maps the whole pages of the first `expected` bytes at `data` in one system call instead of
+/// one page fault each (large messages only). A kernel without MADV_POPULATE_WRITE changes
+/// nothing but speed.
+void prefault(char* data, std::size_t expected) {
+    constexpr std::size_t kWorthIt = 1024 * 1024;
+    if (expected < kWorthIt) return;
+    const std::uintptr_t page = static_cast<std::uintptr_t>(::sysconf(_SC_PAGESIZE));
+    const auto begin = (reinterpret_cast<std::uintptr_t>(data) + page - 1) & ~(page - 1);
+    const auto end = (reinterpret_cast<std::uintptr_t>(data) + expected) & ~(page - 1);
+#ifdef MADV_POPULATE_WRITE
+    if (end > begin) ::madvise(reinterpret_cast<void*>(begin), end - begin, MADV_POPULATE_WRITE);
+#endif
+}
 }
 
 bool SmtpSession::checkData(const CommandLine& c) {
@@ -45,7 +62,10 @@ void SmtpSession::proceedData(const CommandLine&) {
     if (!declared.empty() && declared.size() <= 19 && declared.find_first_not_of("0123456789") == std::string::npos)
         expected = std::max<std::size_t>(expected, std::stoull(declared));
     expected = std::min(expected, limits.messageSize ? limits.messageSize : kMaxRoom);
-    if (expected) _data->content.reserve(expected + expected / 16);
+    if (expected) {
+        _data->content.reserve(expected + expected / 16);
+        prefault(_data->content.data(), expected);
+    }
 }
 
 bool SmtpSession::continueData() {
