@@ -2,12 +2,14 @@
 
 #include "smtp/DataDecoder.h"
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
 using mailrig::fake::detail::ContentFacts;
 using mailrig::fake::detail::ContentScanner;
 using mailrig::fake::detail::scanContent;
+using mailrig::fake::MessageFlags;
 
 namespace {
 std::string unstuffed(const std::string& raw, ContentFacts* facts = nullptr, std::size_t limit = 1000) {
@@ -47,9 +49,79 @@ Received receiveInBlocks(const std::string& raw, const std::vector<std::size_t>&
     r.facts = scanner.facts();
     return r;
 }
+/// The rules written the plain way, byte by byte: the oracle for the scanner.
+Received reference(const std::string& raw) {
+    Received r;
+    MessageFlags& f = r.facts.flags;
+    bool afterCrlf = true;
+    std::size_t pos = 0;
+    while (pos < raw.size()) {
+        const std::size_t nl = raw.find('\n', pos);
+        if (nl == std::string::npos) break; // never taken: the caller always ends with a terminator
+        const std::string line = raw.substr(pos, nl + 1 - pos);
+        const bool crlf = line.size() >= 2 && line[line.size() - 2] == '\r';
+        if (line == ".\r\n" && afterCrlf) {
+            r.done = true;
+            r.taken = nl + 1;
+            r.left = raw.substr(nl + 1);
+            break;
+        }
+        std::string kept = line;
+        if (line[0] == '.' && line.size() >= 2 && (line[1] == '\r' || line[1] == '\n')) f.smuggling = true;
+        else if (line[0] == '.' && afterCrlf) kept = line.substr(1);
+        for (std::size_t i = 0; i + 1 < line.size(); ++i)
+            if (line[i] == '\r' && line[i + 1] != '\n') {
+                f.bareCr = true;
+                if (i + 2 < line.size() && line[i + 1] == '.' && (line[i + 2] == '\r' || line[i + 2] == '\n'))
+                    f.smuggling = true;
+            }
+        if (!crlf) f.bareLf = true;
+        for (char c : line) {
+            if (c == '\0') f.nulBytes = true;
+            if (static_cast<unsigned char>(c) & 0x80) r.facts.eightBit = true;
+        }
+        f.longestLine = std::max(f.longestLine, line.size());
+        r.out += kept;
+        afterCrlf = crlf;
+        pos = nl + 1;
+    }
+    return r;
+}
 } // namespace
 
 BOOST_AUTO_TEST_SUITE(DataDecoder)
+
+BOOST_AUTO_TEST_CASE(agreesWithThePlainRulesOnRandomContentCutAnywhere) {
+    const std::vector<std::string> pieces{"a", "xyz", ".", "..", "\r", "\n", "\r\n", "\r\n.", std::string(1, '\0'),
+                                          "\xc3\xa9", std::string(70, 'L'), std::string(15, 'm'), "\r.\r", "\n.\n"};
+    unsigned seed = 12345;
+    auto next = [&](unsigned bound) {
+        seed = seed * 1103515245u + 12345u;
+        return (seed >> 8) % bound;
+    };
+    for (int round = 0; round < 3000; ++round) {
+        std::string raw;
+        const unsigned count = next(60);
+        for (unsigned k = 0; k < count; ++k) raw += pieces[next(static_cast<unsigned>(pieces.size()))];
+        raw += "\r\n.\r\nQU\rIT\r\n"; // a bare CR after the end is not the message's
+        const Received expected = reference(raw);
+        BOOST_REQUIRE(expected.done);
+        std::vector<std::size_t> cuts;
+        for (unsigned c = next(4); c > 0; --c) cuts.push_back(next(static_cast<unsigned>(raw.size())));
+        std::sort(cuts.begin(), cuts.end());
+        const Received got = receiveInBlocks(raw, cuts);
+        BOOST_REQUIRE_MESSAGE(got.done, "round " << round);
+        BOOST_TEST(got.out == expected.out, "round " << round);
+        BOOST_TEST(got.taken == expected.taken, "round " << round);
+        BOOST_TEST(got.left == expected.left, "round " << round);
+        BOOST_TEST(got.facts.flags.smuggling == expected.facts.flags.smuggling, "round " << round);
+        BOOST_TEST(got.facts.flags.bareCr == expected.facts.flags.bareCr, "round " << round);
+        BOOST_TEST(got.facts.flags.bareLf == expected.facts.flags.bareLf, "round " << round);
+        BOOST_TEST(got.facts.flags.nulBytes == expected.facts.flags.nulBytes, "round " << round);
+        BOOST_TEST(got.facts.eightBit == expected.facts.eightBit, "round " << round);
+        BOOST_TEST(got.facts.flags.longestLine == expected.facts.flags.longestLine, "round " << round);
+    }
+}
 
 BOOST_AUTO_TEST_CASE(stopsAtTheTerminatorAndLeavesPipelinedBytes) {
     const Received r = receiveInBlocks("Subject: x\r\n\r\nbody\r\n.\r\nQUIT\r\n", {});

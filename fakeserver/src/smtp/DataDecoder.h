@@ -46,6 +46,16 @@ private:
     enum class Line { Kept, Unstuffed, Terminator };
     /// Takes [begin, end) of `bytes` and notes what it shows.
     Line takeLine(std::string_view bytes, std::size_t begin, std::size_t end, Piece piece);
+    /// Takes the complete lines from `pos` (a line start) sixteen bytes at a time (SSE2), up to
+    /// the last 17 bytes or the terminator; returns where it stopped, a line start. Bytes from
+    /// `runStart` on go out as they are.
+    std::size_t takeLines(std::string_view bytes, std::size_t pos, std::size_t& runStart);
+    /// The line-start rules for a line (or its first piece) of `length` bytes at `p`.
+    Line classify(const char* p, std::size_t length, bool ended, bool crlf);
+    /// Notes the bare CR at `at` in `bytes`.
+    void noteBareCr(std::string_view bytes, std::size_t at);
+    /// Notes a line of `length` bytes in all that has just ended (with CRLF or a bare LF).
+    void endLine(std::size_t length, bool crlf);
     void emit(const char* data, std::size_t size);
 
     bool _dotStuffed;
