@@ -33,6 +33,17 @@ MailMessageCollection numbered(std::size_t n) {
     return messages;
 }
 
+/// A plain server that answers the end of "message 1" with `action`.
+ServerConfig atEndOfMessage1(const fake::Action& action) {
+    ServerConfig config = ServerConfig::plain();
+    fake::Rule rule;
+    rule.on = Phase::DataEnd;
+    rule.match = "*message 1*";
+    rule.action = action;
+    config.rules.push_back(rule);
+    return config;
+}
+
 std::multiset<std::string> capturedSubjects(const FakeSmtpServer& server) {
     std::multiset<std::string> out;
     for (const auto& m : server.store().messages()) out.insert(m.view().subject());
@@ -107,13 +118,9 @@ BOOST_AUTO_TEST_CASE(stopOnFirstFailureLeavesTheRestNotAttempted) {
 }
 
 BOOST_AUTO_TEST_CASE(droppedConnectionIsReopenedForTheNextMessage) {
-    ServerConfig config = ServerConfig::plain();
-    fake::Rule rule;
-    rule.on = Phase::DataEnd;
-    rule.match = "*message 1*";
-    rule.action.disconnect = true;
-    config.rules.push_back(rule);
-    Started s(config);
+    fake::Action drop;
+    drop.disconnect = true;
+    Started s(atEndOfMessage1(drop));
     SmtpClient client = test::plainClientFor(s.server);
     const SendReport report = client.send(numbered(4));
     BOOST_TEST((report.messages[1].status == MessageStatus::Failed));
@@ -209,13 +216,9 @@ BOOST_AUTO_TEST_CASE(multiConnectionWithDisableUsesOneConnection) {
 }
 
 BOOST_AUTO_TEST_CASE(close421AtEndOfDataIsReportedAndTheNextMessageGoesOnANewConnection) {
-    ServerConfig config = ServerConfig::plain();
-    fake::Rule rule;
-    rule.on = Phase::DataEnd;
-    rule.match = "*message 1*";
-    rule.action.close421 = true;
-    config.rules.push_back(rule);
-    Started s(config);
+    fake::Action close;
+    close.close421 = true;
+    Started s(atEndOfMessage1(close));
     SmtpClient client = test::plainClientFor(s.server);
     // Message 2's envelope goes out behind message 1's end of data, into a closing connection.
     const SendReport report = client.send(numbered(4));
