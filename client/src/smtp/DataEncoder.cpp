@@ -1,6 +1,29 @@
 #include "smtp/DataEncoder.h"
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 namespace mailrig::detail {
+
+namespace {
+
+/// The first CR or LF in [p, end), or `end`: sixteen bytes at a time with SSE2.
+const char* findLineBreak(const char* p, const char* end) {
+#if defined(__SSE2__)
+    const __m128i cr = _mm_set1_epi8('\r');
+    const __m128i lf = _mm_set1_epi8('\n');
+    for (; end - p >= 16; p += 16) {
+        const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+        const int hits = _mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(bytes, cr), _mm_cmpeq_epi8(bytes, lf)));
+        if (hits) return p + __builtin_ctz(static_cast<unsigned>(hits));
+    }
+#endif
+    while (p < end && *p != '\r' && *p != '\n') ++p;
+    return p;
+}
+
+} // namespace
 
 void DataEncoder::encode(const char* p, std::size_t size, std::string& out) {
     const char* const end = p + size;
@@ -28,8 +51,7 @@ void DataEncoder::encode(const char* p, std::size_t size, std::string& out) {
         }
         if (_lineStart && _dotStuff && c == '.') out.push_back('.');
         _lineStart = false;
-        const char* q = p + 1;
-        while (q < end && *q != '\r' && *q != '\n') ++q;
+        const char* q = findLineBreak(p + 1, end);
         out.append(p, static_cast<std::size_t>(q - p));
         p = q;
     }
