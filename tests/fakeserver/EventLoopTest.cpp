@@ -1,5 +1,6 @@
-// The server's threading: plain sessions share one event-loop thread, which must never wait for
-// any one peer; sessions that must wait mid-command move to a thread of their own and carry on.
+// The server's threading: plain sessions share the event-loop threads (`ServerConfig::eventLoops`),
+// which must never wait for any one peer; sessions that must wait mid-command move to a thread of
+// their own and carry on.
 #include <boost/test/unit_test.hpp>
 
 #include "mailrig/fakeserver/BoostFixture.h"
@@ -17,6 +18,7 @@
 #include <condition_variable>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <sstream>
 #include <thread>
 #include <time.h>
@@ -71,6 +73,57 @@ std::optional<SessionInfo> sessionSaying(const FakeSmtpServer& server, const std
     for (SessionInfo& s : server.store().sessions())
         if (s.transcriptText().find(text) != std::string::npos) return std::move(s);
     return std::nullopt;
+}
+/// Starts a server with `config` whose capture callback holds the message from
+/// slow@example.test until released. While it is held, `fast` messages on new connections must
+/// each get their 250 promptly and the slow one must still wait; released, it gets its 250.
+void checkABlockedCallbackHoldsUpOnlyItsOwnSession(const ServerConfig& config, int fast) {
+    FakeSmtpServer server(config);
+    std::mutex mutex;
+    std::condition_variable released;
+    bool release = false;
+    std::atomic<bool> slowInside{false};
+    server.store().addCaptureCallback([&](const CapturedMessage& message) {
+        if (message.mailFrom().address != "slow@example.test") return;
+        slowInside = true;
+        std::unique_lock<std::mutex> lock(mutex);
+        released.wait_for(lock, 10s, [&] { return release; });
+    });
+    server.start();
+    std::atomic<int> slowCode{0};
+    std::thread slow([&] { slowCode = sendOne(server.port(), "slow@example.test", "Subject: slow\r\n\r\nx\r\n"); });
+    const auto inside = Clock::now() + 5s;
+    while (!slowInside && Clock::now() < inside) std::this_thread::sleep_for(2ms);
+    BOOST_TEST(slowInside.load()); // its thread is now held in the callback
+    auto start = Clock::now();
+    for (int n = 0; n < fast; ++n)
+        BOOST_TEST(sendOne(server.port(), "fast@example.test", "Subject: fast\r\n\r\ny\r\n") == 250);
+    BOOST_TEST(since(start).count() < 2000);
+    BOOST_TEST(slowCode.load() == 0); // still waiting for its 250
+    {
+        std::lock_guard<std::mutex> lock(mutex);
+        release = true;
+    }
+    released.notify_all();
+    slow.join();
+    BOOST_TEST(slowCode.load() == 250);
+    BOOST_TEST(server.store().count() == static_cast<std::size_t>(fast) + 1);
+}
+
+/// Opens 20 idle sessions; `stop()` must end them all within a second, every record closed.
+void checkStopEndsIdleSessionsPromptly(FakeSmtpServer& server) {
+    std::vector<std::unique_ptr<SmtpWire>> idle;
+    for (int i = 0; i < 20; ++i) {
+        idle.push_back(std::make_unique<SmtpWire>(server.port()));
+        idle.back()->hello();
+    }
+    BOOST_TEST(server.activeConnections() == 20u);
+    auto start = Clock::now();
+    server.stop();
+    BOOST_TEST(since(start).count() < 1000);
+    BOOST_TEST(server.activeConnections() == 0u);
+    for (const SessionInfo& s : server.store().sessions()) BOOST_TEST(s.closed);
+    for (auto& wire : idle) BOOST_TEST(wire->closedWithin(2s));
 }
 } // namespace
 
@@ -179,31 +232,7 @@ BOOST_FIXTURE_TEST_CASE(bdatPipelinedAfterTheEnvelopeMovesToAThreadAndCapturesTh
 }
 
 BOOST_AUTO_TEST_CASE(withThreadPerConnectionABlockedCaptureCallbackHoldsUpOnlyItsOwnConnection) {
-    FakeSmtpServer server(withThreading(Threading::ThreadPerConnection));
-    std::mutex mutex;
-    std::condition_variable released;
-    bool release = false;
-    server.store().addCaptureCallback([&](const CapturedMessage& message) {
-        if (message.mailFrom().address != "slow@example.test") return;
-        std::unique_lock<std::mutex> lock(mutex);
-        released.wait_for(lock, 10s, [&] { return release; });
-    });
-    server.start();
-    std::atomic<int> slowCode{0};
-    std::thread slow([&] { slowCode = sendOne(server.port(), "slow@example.test", "Subject: slow\r\n\r\nx\r\n"); });
-    while (server.store().sessions().empty()) std::this_thread::sleep_for(5ms);
-    std::this_thread::sleep_for(100ms); // the slow message is (most likely) inside its callback
-    auto start = Clock::now();
-    BOOST_TEST(sendOne(server.port(), "fast@example.test", "Subject: fast\r\n\r\ny\r\n") == 250);
-    BOOST_TEST(since(start).count() < 2000);
-    BOOST_TEST(slowCode.load() == 0); // still waiting for its 250
-    {
-        std::lock_guard<std::mutex> lock(mutex);
-        release = true;
-    }
-    released.notify_all();
-    slow.join();
-    BOOST_TEST(slowCode.load() == 250);
+    checkABlockedCallbackHoldsUpOnlyItsOwnSession(withThreading(Threading::ThreadPerConnection), 1);
 }
 
 BOOST_AUTO_TEST_CASE(aDelayingRuleDelaysOnlyItsOwnSession) {
@@ -245,18 +274,60 @@ BOOST_FIXTURE_TEST_CASE(anIdleServerUsesNoCpuAfterABusyConversation, ServerFixtu
 }
 
 BOOST_FIXTURE_TEST_CASE(stopEndsIdleSessionsOnTheLoopPromptlyAndMarksThemClosed, ServerFixture) {
-    std::vector<std::unique_ptr<SmtpWire>> idle;
-    for (int i = 0; i < 20; ++i) {
-        idle.push_back(std::make_unique<SmtpWire>(server.port()));
-        idle.back()->hello();
-    }
-    BOOST_TEST(server.activeConnections() == 20u);
-    auto start = Clock::now();
-    server.stop();
-    BOOST_TEST(since(start).count() < 1000);
-    BOOST_TEST(server.activeConnections() == 0u);
-    for (const SessionInfo& s : server.store().sessions()) BOOST_TEST(s.closed);
-    for (auto& wire : idle) BOOST_TEST(wire->closedWithin(2s));
+    checkStopEndsIdleSessionsPromptly(server);
+}
+
+BOOST_AUTO_TEST_CASE(withTwoEventLoopsACaptureCallbackBlockingOneLoopDoesNotHoldUpNewConnections) {
+    ServerConfig config = ServerConfig::plain();
+    config.eventLoops = 2;
+    // While one loop is stuck in the callback, each new connection is served by the other.
+    checkABlockedCallbackHoldsUpOnlyItsOwnSession(config, 3);
+}
+
+BOOST_AUTO_TEST_CASE(withOneEventLoopEveryPlainSessionIsServedByTheSameThread) {
+    ServerConfig config = ServerConfig::plain();
+    config.eventLoops = 1;
+    FakeSmtpServer server(config);
+    std::mutex mutex;
+    std::set<std::thread::id> threads;
+    server.store().addCaptureCallback([&](const CapturedMessage&) {
+        std::lock_guard<std::mutex> lock(mutex);
+        threads.insert(std::this_thread::get_id());
+    });
+    server.start();
+    std::vector<std::thread> clients;
+    for (int c = 0; c < 4; ++c)
+        clients.emplace_back([&] {
+            for (int n = 0; n < 5; ++n) sendOne(server.port(), "a@example.test", "Subject: n\r\n\r\nx\r\n");
+        });
+    for (std::thread& t : clients) t.join();
+    BOOST_REQUIRE(server.store().waitForCount(20, 5s));
+    BOOST_TEST(threads.size() == 1u);
+    BOOST_TEST((threads.count(std::this_thread::get_id()) == 0u));
+}
+
+BOOST_AUTO_TEST_CASE(theAutomaticEventLoopCountIsOnePerHardwareThreadAtMostTwoAndAnExplicitOneIsKept) {
+    ServerConfig config = ServerConfig::plain();
+    const std::size_t hardware = std::max(1u, std::thread::hardware_concurrency());
+    BOOST_TEST(config.eventLoops == 0u);
+    BOOST_TEST(config.loopCount() == std::min<std::size_t>(hardware, ServerConfig::kAutomaticEventLoops));
+    BOOST_TEST(ServerConfig::kAutomaticEventLoops == 2u);
+    config.eventLoops = 5;
+    BOOST_TEST(config.loopCount() == 5u);
+    config.eventLoops = 64;
+    BOOST_CHECK_NO_THROW(config.validate());
+    config.eventLoops = 65;
+    BOOST_CHECK_EXCEPTION(config.validate(), std::invalid_argument, [](const std::invalid_argument& e) {
+        return std::string(e.what()).find("eventLoops") != std::string::npos;
+    });
+}
+
+BOOST_AUTO_TEST_CASE(stopEndsIdleSessionsOnEveryEventLoopPromptly) {
+    ServerConfig config = ServerConfig::plain();
+    config.eventLoops = 4;
+    FakeSmtpServer server(config);
+    server.start();
+    checkStopEndsIdleSessionsPromptly(server);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -71,7 +71,9 @@ void EventLoop::control(int operation, int fd, std::uint32_t events) {
 void EventLoop::addListener(int fd, bool implicitTls) {
     int flags = ::fcntl(fd, F_GETFL);
     if (flags < 0 || ::fcntl(fd, F_SETFL, flags | O_NONBLOCK) != 0) systemError("fcntl O_NONBLOCK on a listener");
-    control(EPOLL_CTL_ADD, fd, EPOLLIN);
+    // EPOLLEXCLUSIVE: when several loops sleep on this listener, a connection wakes one of them,
+    // not all (the others would find nothing to accept).
+    control(EPOLL_CTL_ADD, fd, EPOLLIN | EPOLLEXCLUSIVE);
     _listeners.push_back(Listener{fd, implicitTls});
 }
 
@@ -173,9 +175,11 @@ void EventLoop::acceptFrom(Listener& listener) {
     }
 }
 
+// An EPOLLEXCLUSIVE registration cannot be modified (EPOLL_CTL_MOD fails with EINVAL): a paused
+// listener is removed from the set and added again.
 void EventLoop::pauseAccepting() {
     for (Listener& listener : _listeners) {
-        if (listener.watched) control(EPOLL_CTL_MOD, listener.fd, 0);
+        if (listener.watched) control(EPOLL_CTL_DEL, listener.fd, 0);
         listener.watched = false;
     }
     _acceptResumes = Clock::now() + kAcceptPause;
@@ -183,7 +187,7 @@ void EventLoop::pauseAccepting() {
 
 void EventLoop::resumeAccepting() {
     for (Listener& listener : _listeners) {
-        if (!listener.watched) control(EPOLL_CTL_MOD, listener.fd, EPOLLIN);
+        if (!listener.watched) control(EPOLL_CTL_ADD, listener.fd, EPOLLIN | EPOLLEXCLUSIVE);
         listener.watched = true;
     }
     _acceptResumes = Clock::time_point::max();

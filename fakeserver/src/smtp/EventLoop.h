@@ -17,10 +17,14 @@ namespace mailrig::fake::detail {
 
 class ServerCore;
 
-/// The server's one event-loop thread: accepts on every listener (so a new connection costs no
-/// hand-off when it is served here), and serves the plain-text sessions the core lets it keep,
-/// with epoll over non-blocking reads and writes. A session that must wait mid-command, and
-/// every connection the core wants on a thread, is handed to the core's workers.
+/// One of the server's event-loop threads (`ServerConfig::eventLoops`): accepts on every
+/// listener (so a new connection costs no hand-off when it is served here), and serves the
+/// plain-text sessions it accepted and the core lets it keep, with epoll over non-blocking reads
+/// and writes; a session stays on the loop that accepted it. Several loops watch the same
+/// listeners with EPOLLEXCLUSIVE: a new connection wakes one sleeping loop (a loop that is busy
+/// or polling may take it first), so connections spread over the loops that have time for them.
+/// A session that must wait mid-command, and every connection the core wants on a thread, is
+/// handed to the core's workers.
 class EventLoop {
 public:
     /// Creates the epoll set and the wake-up descriptor; throws std::runtime_error naming the
@@ -31,8 +35,8 @@ public:
     EventLoop(const EventLoop&) = delete;
     EventLoop& operator=(const EventLoop&) = delete;
 
-    /// Watches a listening socket (made non-blocking here; still owned by the caller). Before
-    /// `start` only.
+    /// Watches a listening socket (made non-blocking here; still owned by the caller; other
+    /// loops may watch it too). Before `start` only.
     void addListener(int fd, bool implicitTls);
     /// Starts the loop's thread.
     void start();

@@ -49,7 +49,7 @@ void ServerCore::open(std::uint16_t port, bool implicitTls) {
         throw std::runtime_error("fake SMTP server cannot listen on " + where + ": " + e.displayText());
     }
     (implicitTls ? _tlsPort : _port) = socket.address().port();
-    _loop->addListener(static_cast<int>(socket.impl()->sockfd()), implicitTls);
+    for (auto& loop : _loops) loop->addListener(static_cast<int>(socket.impl()->sockfd()), implicitTls);
     _listeners.push_back(std::move(socket));
 }
 
@@ -65,11 +65,11 @@ void ServerCore::start() {
         _spool = std::make_unique<SpoolWriter>(_config.spoolDirectory);
         _spool->attach(_store);
     }
-    _loop = std::make_unique<EventLoop>(*this);
+    for (std::size_t i = _config.loopCount(); i > 0; --i) _loops.push_back(std::make_unique<EventLoop>(*this));
     open(_config.port, false);
     if (_config.implicitTlsPort) open(*_config.implicitTlsPort, true);
     _running = true;
-    _loop->start();
+    for (auto& loop : _loops) loop->start();
 }
 
 std::unique_ptr<Connection> ServerCore::admit(int fd, std::string peer, bool implicitTls) {
@@ -161,7 +161,7 @@ void ServerCore::stop() {
         _wake.notify_all();
         _jobReady.notify_all();
     }
-    if (_loop) _loop->stop(); // ends the sessions on the loop; nothing is accepted after this
+    for (auto& loop : _loops) loop->stop(); // ends the sessions on the loops; nothing is accepted after this
     for (auto& listener : _listeners) {
         try {
             listener.close();
