@@ -4,11 +4,15 @@
 #include <boost/test/unit_test.hpp>
 
 #include "mailrig/fakeserver/BoostFixture.h"
+#include "support/BackgroundProcess.h"
+#include "support/Process.h"
 #include "support/SmtpWire.h"
 
 #include <Poco/Base64Encoder.h>
 
+#include <dirent.h>
 #include <netinet/in.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -16,6 +20,8 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <cstdio>
+#include <map>
 #include <mutex>
 #include <optional>
 #include <set>
@@ -24,7 +30,9 @@
 #include <time.h>
 
 using namespace mailrig::fake;
+using mailrig::test::BackgroundProcess;
 using mailrig::test::SmtpWire;
+using mailrig::test::TempDir;
 using namespace std::chrono_literals;
 
 namespace {
@@ -284,6 +292,31 @@ BOOST_AUTO_TEST_CASE(withTwoEventLoopsACaptureCallbackBlockingOneLoopDoesNotHold
     checkABlockedCallbackHoldsUpOnlyItsOwnSession(config, 3);
 }
 
+BOOST_AUTO_TEST_CASE(sessionsOpenedTogetherAreSpreadEvenlyOverTheEventLoops) {
+    // Whichever loop accepts a connection, the one with the fewest sessions serves it: eight
+    // sessions opened one after another end up four on each of two loops.
+    ServerConfig config = ServerConfig::plain();
+    config.eventLoops = 2;
+    FakeSmtpServer server(config);
+    std::mutex mutex;
+    std::map<std::thread::id, int> messagesByThread;
+    server.store().addCaptureCallback([&](const CapturedMessage&) {
+        std::lock_guard<std::mutex> lock(mutex);
+        ++messagesByThread[std::this_thread::get_id()];
+    });
+    server.start();
+    std::vector<std::unique_ptr<SmtpWire>> wires;
+    for (int i = 0; i < 8; ++i) {
+        wires.push_back(std::make_unique<SmtpWire>(server.port()));
+        wires.back()->hello();
+    }
+    for (auto& wire : wires)
+        BOOST_TEST(wire->sendMail("a@example.test", {"b@example.test"}, "Subject: n\r\n\r\nx\r\n").code == 250);
+    std::lock_guard<std::mutex> lock(mutex);
+    BOOST_REQUIRE(messagesByThread.size() == 2u);
+    for (const auto& [thread, messages] : messagesByThread) BOOST_TEST(messages == 4);
+}
+
 BOOST_AUTO_TEST_CASE(withOneEventLoopEveryPlainSessionIsServedByTheSameThread) {
     ServerConfig config = ServerConfig::plain();
     config.eventLoops = 1;
@@ -328,6 +361,68 @@ BOOST_AUTO_TEST_CASE(stopEndsIdleSessionsOnEveryEventLoopPromptly) {
     FakeSmtpServer server(config);
     server.start();
     checkStopEndsIdleSessionsPromptly(server);
+}
+
+BOOST_AUTO_TEST_CASE(whenDescriptorsRunOutEveryEventLoopStopsAcceptingAndResumesOnceSomeAreFree) {
+    // Six connections from another process while this one may open only two more descriptors:
+    // the loops accept two, meet EMFILE, stop watching the listener (an EPOLLEXCLUSIVE
+    // registration is removed and added again), and serve the rest as earlier ones close.
+    ServerConfig config = ServerConfig::plain();
+    config.eventLoops = 2;
+    FakeSmtpServer server(config);
+    server.start();
+    TempDir dir;
+    const std::string go = dir.file("go");
+    BackgroundProcess client({"/usr/bin/python3", "-c", R"(
+import os, socket, sys, time
+port, go = int(sys.argv[1]), sys.argv[2]
+print("ready", flush=True)
+deadline = time.time() + 10
+while not os.path.exists(go) and time.time() < deadline:
+    time.sleep(0.01)
+socks = [socket.create_connection(("127.0.0.1", port), timeout=5) for _ in range(6)]
+def greeting(s, timeout):
+    s.settimeout(timeout)
+    try:
+        return s.recv(1000).startswith(b"220")
+    except socket.timeout:
+        return False
+first = [greeting(s, 5) for s in socks[:2]]
+third = greeting(socks[2], 0.3)
+greeted = 0
+for n, s in enumerate(socks):
+    if (first[n] if n < 2 else third if n == 2 else False) or greeting(s, 5):
+        greeted += 1
+    s.sendall(b"QUIT\r\n")
+    s.settimeout(5)
+    s.recv(1000)
+    s.close()
+print("first", first, "third waited", not third, "greeted", greeted, flush=True)
+)", std::to_string(server.port()), go});
+    auto ready = client.readLine(10s);
+    BOOST_REQUIRE(ready && *ready == "ready");
+    mailrig::test::writeFile(go + ".tmp", ""); // renamed into place below: that needs no descriptor
+    // RLIMIT_NOFILE bounds descriptor numbers: the limit goes just above the second free one.
+    std::set<int> used;
+    if (DIR* fds = ::opendir("/proc/self/fd")) {
+        while (dirent* entry = ::readdir(fds))
+            if (entry->d_name[0] != '.') used.insert(std::atoi(entry->d_name));
+        used.erase(::dirfd(fds));
+        ::closedir(fds);
+    }
+    int limit = 0;
+    for (int free = 0; free < 2; ++limit)
+        if (!used.count(limit)) ++free;
+    rlimit old{};
+    ::getrlimit(RLIMIT_NOFILE, &old);
+    rlimit low = old;
+    low.rlim_cur = static_cast<rlim_t>(limit);
+    BOOST_REQUIRE(::setrlimit(RLIMIT_NOFILE, &low) == 0);
+    BOOST_REQUIRE(std::rename((go + ".tmp").c_str(), go.c_str()) == 0);
+    auto said = client.readLine(20s);
+    ::setrlimit(RLIMIT_NOFILE, &old);
+    BOOST_REQUIRE(said.has_value());
+    BOOST_TEST(*said == "first [True, True] third waited True greeted 6");
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -106,6 +106,19 @@ std::unique_ptr<Connection> ServerCore::admit(int fd, std::string peer, bool imp
     return connection;
 }
 
+EventLoop& ServerCore::loopWithFewestSessions(EventLoop& self) {
+    EventLoop* best = &self;
+    std::size_t fewest = self.load();
+    for (auto& loop : _loops) {
+        const std::size_t load = loop->load();
+        if (load < fewest) {
+            best = loop.get();
+            fewest = load;
+        }
+    }
+    return *best;
+}
+
 void ServerCore::handOff(std::unique_ptr<Connection> connection) {
     std::lock_guard<std::mutex> lock(_mutex);
     _jobs.push_back(std::move(connection));
@@ -161,7 +174,11 @@ void ServerCore::stop() {
         _wake.notify_all();
         _jobReady.notify_all();
     }
-    for (auto& loop : _loops) loop->stop(); // ends the sessions on the loops; nothing is accepted after this
+    // Every loop's thread ends before any loop's sessions do: a running loop may still hand a
+    // connection to another. Nothing is accepted after this.
+    for (auto& loop : _loops) loop->requestStop();
+    for (auto& loop : _loops) loop->stop();
+    for (auto& loop : _loops) loop->endSessions();
     for (auto& listener : _listeners) {
         try {
             listener.close();

@@ -59,6 +59,8 @@ public:
     std::unique_ptr<Connection> admit(int fd, std::string peer, bool implicitTls);
     /// True when the event loop may serve this connection's session itself.
     bool servesOnLoop(const Connection& connection) const { return _sessionsOnLoop && !connection.implicitTls; }
+    /// The loop with the fewest sessions; `self` when none has fewer.
+    EventLoop& loopWithFewestSessions(EventLoop& self);
     /// Gives the connection a worker thread, which runs its session to the end.
     void handOff(std::unique_ptr<Connection> connection);
     /// Ends a connection: its session, its socket, and its record (`closed`).
