@@ -88,8 +88,8 @@ struct ServerConfig {
     std::string spoolDirectory;
     Threading threading = Threading::EventLoop;
     /// How many event-loop threads accept connections and serve plain sessions under
-    /// `Threading::EventLoop` (each session stays on the loop that accepted it; capture callbacks
-    /// of sessions on different loops may run at once). 0 = automatic: one per hardware thread,
+    /// `Threading::EventLoop` (a new session goes to the loop with the fewest sessions and stays
+    /// there; capture callbacks of sessions on different loops may run at once). 0 = automatic: one per hardware thread,
     /// at most `kAutomaticEventLoops`. 1 gives the single loop of earlier versions: every
     /// callback of a plain session on one thread. At most 64. An idle loop sleeps (no CPU).
     std::size_t eventLoops = 0;
