@@ -81,11 +81,15 @@ void EventLoop::start() {
     _thread = std::thread([this] { run(); });
 }
 
-void EventLoop::requestStop() {
-    _stopping = true;
+void EventLoop::wake() {
     std::uint64_t one = 1;
     ssize_t written = ::write(_wake, &one, sizeof one);
     (void)written; // the counter cannot overflow from this
+}
+
+void EventLoop::requestStop() {
+    _stopping = true;
+    wake();
 }
 
 void EventLoop::stop() {
@@ -111,9 +115,7 @@ void EventLoop::adopt(std::unique_ptr<Connection> connection) {
         _adopted.push_back(std::move(connection));
     }
     ++_load;
-    std::uint64_t one = 1;
-    ssize_t written = ::write(_wake, &one, sizeof one);
-    (void)written; // the counter cannot overflow from this
+    wake();
 }
 
 void EventLoop::takeAdopted() {

@@ -73,6 +73,8 @@ private:
     };
 
     void run();
+    /// Makes the loop's `epoll_wait` return (the wake-up descriptor becomes readable).
+    void wake();
     int wait(::epoll_event* events);
     void acceptFrom(Listener& listener);
     void serveNew(std::unique_ptr<Connection> connection);

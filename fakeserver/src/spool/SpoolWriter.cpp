@@ -41,8 +41,8 @@ std::uint64_t spoolNumber(const std::string& name) {
 }
 
 int openDirectory(const std::string& directory, SpoolDurability durability) {
-    // fsync needs a readable descriptor; renames alone work from a path-only one (which a
-    // directory without read permission still allows).
+    // fsync needs a readable descriptor; unnamed files, links and renames work from a path-only
+    // one (which a directory without read permission still allows).
     const int mode = durability == SpoolDurability::Fsync ? O_RDONLY : O_PATH;
     return ::open(directory.c_str(), mode | O_DIRECTORY | O_CLOEXEC);
 }

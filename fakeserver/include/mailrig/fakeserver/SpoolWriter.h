@@ -44,7 +44,7 @@ enum class SpoolDurability {
 enum class SpoolNaming {
     /// Created without a name (`open(dir, O_TMPFILE)`), written, then linked under its final
     /// name (`linkat(fd, "", dir, name, AT_EMPTY_PATH)`): one directory entry per file instead
-    /// of a temporary one and a rename (on tmpfs about 15% less kernel time per file), and a
+    /// of a temporary one and a rename (on tmpfs about 10% less kernel time per file), and a
     /// crash leaves no temporary file behind. Where the file system refuses unnamed files or
     /// the kernel refuses the link (Linux before 6.10 without CAP_DAC_READ_SEARCH), the writer
     /// switches to `TempAndRename` for good at the first message (`writesUnnamedFiles()`).
