@@ -65,7 +65,9 @@ void ServerCore::start() {
         _spool = std::make_unique<SpoolWriter>(_config.spoolDirectory);
         _spool->attach(_store);
     }
-    for (std::size_t i = _config.loopCount(); i > 0; --i) _loops.push_back(std::make_unique<EventLoop>(*this));
+    // Where every session gets a worker thread, one loop only accepts: more would add nothing.
+    const std::size_t loops = _sessionsOnLoop ? _config.loopCount() : 1;
+    for (std::size_t i = loops; i > 0; --i) _loops.push_back(std::make_unique<EventLoop>(*this));
     open(_config.port, false);
     if (_config.implicitTlsPort) open(*_config.implicitTlsPort, true);
     _running = true;

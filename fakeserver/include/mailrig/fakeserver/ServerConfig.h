@@ -89,9 +89,11 @@ struct ServerConfig {
     Threading threading = Threading::EventLoop;
     /// How many event-loop threads accept connections and serve plain sessions under
     /// `Threading::EventLoop` (a new session goes to the loop with the fewest sessions and stays
-    /// there; capture callbacks of sessions on different loops may run at once). 0 = automatic: one per hardware thread,
-    /// at most `kAutomaticEventLoops`. 1 gives the single loop of earlier versions: every
-    /// callback of a plain session on one thread. At most 64. An idle loop sleeps (no CPU).
+    /// there; capture callbacks of sessions on different loops may run at once). 0 = automatic:
+    /// one per hardware thread, at most `kAutomaticEventLoops`. 1 gives the single loop of
+    /// earlier versions: every callback of a plain session on one thread. At most 64. An idle
+    /// loop sleeps (no CPU). Where every session gets a thread of its own (`ThreadPerConnection`,
+    /// or rules that delay or tarpit) a single loop accepts, whatever this says.
     std::size_t eventLoops = 0;
     /// The most event loops `eventLoops = 0` starts. Two loops let a spooling server use a
     /// second core while the first waits for the file system (about 40 µs per message on tmpfs);
