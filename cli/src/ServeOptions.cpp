@@ -67,6 +67,8 @@ const char* serveUsage() {
            "                          each connection then gets its own thread)\n"
            "  --keep-in-memory        with --out, also hold every message in memory (default: a\n"
            "                          spooled message is dropped from memory once written)\n"
+           "  --event-loops N         threads that accept and serve plain sessions (default: one\n"
+           "                          per CPU, at most 2; 1 = every session on one thread)\n"
            "  --exit-after N          stop after N captured messages (for CI)\n"
            "  --quiet                 do not print a line per message\n"
            "  --help                  this text\n"
@@ -114,6 +116,10 @@ ServeOptions parseServeOptions(const std::vector<std::string>& args) {
         else if (name == "--keep-in-memory") options.keepInMemory = flag();
         else if (name == "--fsync") options.fsync = flag();
         else if (name == "--exit-after") options.exitAfter = parseCount(name, value());
+        else if (name == "--event-loops") {
+            options.eventLoops = parseCount(name, value());
+            if (*options.eventLoops > 64) throw UsageError("--event-loops: at most 64, got " + std::to_string(*options.eventLoops));
+        }
         else if (name == "--quiet" || name == "-q") options.quiet = flag();
         else throw UsageError("unknown option '" + args[i] + "' (see mailrig serve --help)");
     }
@@ -152,6 +158,7 @@ fake::ServerConfig buildServeConfig(ServeOptions& options) {
                          " needs --cert and --key, --self-signed, or `tls:` in the script");
     for (const auto& [user, password] : options.users) config.users[user] = password;
     if (options.allowInsecureAuth) config.allowInsecureAuth = true;
+    if (options.eventLoops) config.eventLoops = *options.eventLoops;
     if (options.outDirectory.empty()) options.outDirectory = config.spoolDirectory;
     config.spoolDirectory.clear();
     if (options.fsync && options.outDirectory.empty())

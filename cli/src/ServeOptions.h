@@ -44,6 +44,8 @@ struct ServeOptions {
     /// (`fake::SpoolDurability::Fsync`); otherwise it only renames (`RenameOnly`).
     bool fsync = false;
     std::size_t exitAfter = 0; ///< 0 = run until a signal
+    /// `--event-loops N` (1..64): `ServerConfig::eventLoops`; unset = the script's, else automatic.
+    std::optional<std::size_t> eventLoops;
     bool quiet = false;
 };
 

@@ -12,6 +12,7 @@
 #include <csignal>
 #include <filesystem>
 #include <fstream>
+#include <memory>
 #include <regex>
 
 using namespace mailrig::test;
@@ -85,7 +86,8 @@ BOOST_AUTO_TEST_CASE(helpDescribesEveryOption) {
     auto r = runMailrig({"serve", "--help"}, {}, std::chrono::seconds(30));
     BOOST_TEST(r.exitCode == 0);
     for (const char* option : {"--listen", "--tls-listen", "--starttls", "--cert", "--key", "--self-signed", "--auth",
-                               "--allow-insecure-auth", "--script", "--out", "--fsync", "--keep-in-memory", "--exit-after", "--quiet"})
+                               "--allow-insecure-auth", "--script", "--out", "--fsync", "--keep-in-memory", "--exit-after", "--quiet",
+                               "--event-loops"})
         BOOST_TEST(r.out.find(option) != std::string::npos, option);
     auto top = runMailrig({"--help"}, {}, std::chrono::seconds(30));
     BOOST_TEST(top.out.find("serve") != std::string::npos);
@@ -101,6 +103,8 @@ BOOST_AUTO_TEST_CASE(badOptionsExitWithStatus2AndSayWhy) {
     checkUsageError({"--tls-listen", "127.0.0.1:0"}, "--tls-listen needs");
     checkUsageError({"--self-signed", "--cert", "c.pem", "--key", "k.pem"}, "either --cert/--key or --self-signed");
     checkUsageError({"--exit-after", "0"}, "--exit-after: expected a positive whole number");
+    checkUsageError({"--event-loops", "0"}, "--event-loops: expected a positive whole number");
+    checkUsageError({"--event-loops", "65"}, "--event-loops: at most 64, got 65");
     checkUsageError({"--auth", "nopassword"}, "--auth: expected USER:PASS");
     checkUsageError({"--quiet=yes"}, "--quiet: takes no value");
     checkUsageError({"--fsync"}, "--fsync needs --out DIR");
@@ -193,6 +197,27 @@ BOOST_AUTO_TEST_CASE(defaultAndFsyncSpoolingBothWriteEveryMessageAsACompletePair
             BOOST_TEST(listing.out == "['000001.eml', '000001.json', '000002.eml', '000002.json', '000003.eml', "
                                       "'000003.json']\n[1, 2, 3]\n",
                        said(listing));
+        }
+    }
+}
+
+BOOST_AUTO_TEST_CASE(eventLoopsOptionServesSessionsSideBySideWithOneLoopOrThree) {
+    for (const char* loops : {"1", "3"}) {
+        BOOST_TEST_CONTEXT("--event-loops " << loops) {
+            TempDir dir;
+            Serve serve({"--quiet", "--event-loops", loops, "--out", dir.file("out"), "--exit-after", "6"});
+            std::vector<std::unique_ptr<SmtpWire>> wires;
+            for (int c = 0; c < 3; ++c) {
+                wires.push_back(std::make_unique<SmtpWire>(serve.port, std::chrono::seconds(20)));
+                wires.back()->hello();
+            }
+            for (int n = 0; n < 2; ++n)
+                for (auto& wire : wires) BOOST_TEST(wire->sendMail("a@example.com", {"b@example.com"}, kMessage).code == 250);
+            for (auto& wire : wires) wire->command("QUIT");
+            auto result = serve.process.wait(kStop);
+            BOOST_TEST(result.exitCode == 0, said(result));
+            BOOST_TEST(result.err.find("stopped after 6 message(s)") != std::string::npos, said(result));
+            for (int n = 1; n <= 6; ++n) BOOST_TEST(readFile(dir.file("out/00000" + std::to_string(n) + ".eml")) == kMessage);
         }
     }
 }

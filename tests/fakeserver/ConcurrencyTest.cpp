@@ -24,11 +24,10 @@ std::string makeMessage(int client, int n) {
     m += ".\r\n..end\r\n";
     return m;
 }
-} // namespace
 
-BOOST_FIXTURE_TEST_SUITE(Concurrency, ServerFixture)
-
-BOOST_AUTO_TEST_CASE(fiftyClientsTimesTwentyMessagesAreAllCapturedByteIdentical) {
+/// Fifty clients at once, twenty pipelined messages each, against `server`: every message is
+/// answered 250 and captured byte for byte, each with its own sequence number.
+void fiftyClientsTimesTwentyMessages(FakeSmtpServer& server) {
     constexpr int kClients = 50;
     constexpr int kMessages = 20;
     std::atomic<int> accepted{0};
@@ -72,6 +71,25 @@ BOOST_AUTO_TEST_CASE(fiftyClientsTimesTwentyMessagesAreAllCapturedByteIdentical)
     std::set<std::uint64_t> sequences;
     for (const CapturedMessage& m : server.store().messages()) sequences.insert(m.sequence());
     BOOST_TEST(sequences.size() == static_cast<std::size_t>(kClients * kMessages));
+}
+} // namespace
+
+BOOST_FIXTURE_TEST_SUITE(Concurrency, ServerFixture)
+
+BOOST_AUTO_TEST_CASE(fiftyClientsTimesTwentyMessagesAreAllCapturedByteIdentical) {
+    fiftyClientsTimesTwentyMessages(server);
+}
+
+BOOST_AUTO_TEST_CASE(fiftyClientsAreAllCapturedByteIdenticalWithOneEventLoopAndWithFour) {
+    for (std::size_t loops : {1u, 4u}) {
+        BOOST_TEST_CONTEXT("eventLoops = " << loops) {
+            ServerConfig config = ServerConfig::plain();
+            config.eventLoops = loops;
+            FakeSmtpServer loopServer(config);
+            loopServer.start();
+            fiftyClientsTimesTwentyMessages(loopServer);
+        }
+    }
 }
 
 BOOST_AUTO_TEST_CASE(severalServersRunSideBySideInOneProcess) {

@@ -127,6 +127,8 @@ BOOST_AUTO_TEST_CASE(unknownAndRepeatedServerKeysAreErrors) {
     checkError("capabilities: {auth: [PLAIN, NTLM]}\n", 1, "capabilities.auth", "unknown SASL mechanism `NTLM`");
     checkError("smuggling: ignore\n", 1, "smuggling", "flag or reject");
     checkError("threading: many\n", 1, "threading", "expected event-loop or thread-per-connection");
+    checkError("event_loops: 65\n", 1, "event_loops", "65 is above the maximum 64");
+    checkError("event_loops: two\n", 1, "event_loops", "expected a whole number 0..64");
     checkError("tls: {self_signed: stale}\n", 1, "tls.self_signed", "expected valid, expired or wrong_host");
     checkError("tls: {cert: a.pem}\n", 1, "tls", "both cert and key");
 }
@@ -147,6 +149,7 @@ limits: {message_size: 1000, recipients_per_message: 3, command_timeout_ms: 1500
 smuggling: reject
 record_transcript: false
 threading: thread-per-connection
+event_loops: 3
 rules:
   - {on: CONNECT, reply: 421 4.3.2 Not today}
   - {on: STARTTLS, reply: 454 4.7.0 TLS not available}
@@ -174,6 +177,7 @@ rules:
     BOOST_TEST((config.smuggling == SmugglingPolicy::Reject));
     BOOST_TEST(!config.recordTranscript);
     BOOST_TEST((config.threading == Threading::ThreadPerConnection));
+    BOOST_TEST(config.eventLoops == 3u);
     BOOST_REQUIRE(config.rules.size() == 2u);
     BOOST_TEST((config.rules[1].on == Phase::StartTls));
     BOOST_TEST(config.rules[1].action.reply->code == 454);

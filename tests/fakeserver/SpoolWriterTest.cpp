@@ -6,6 +6,8 @@
 
 #include <boost/test/unit_test.hpp>
 
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include <set>
 #include <thread>
@@ -152,7 +154,7 @@ BOOST_AUTO_TEST_CASE(failedJsonWriteLeavesNoHalfPair) {
     for (const auto durability : {SpoolDurability::Fsync, SpoolDurability::RenameOnly}) {
         BOOST_TEST_CONTEXT("durability " << static_cast<int>(durability)) {
             TempDir dir;
-            SpoolWriter writer(dir.path(), durability);
+            SpoolWriter writer(dir.path(), durability, SpoolNaming::TempAndRename);
             // A directory in the way of the temp name makes the .json write fail.
             fs::create_directory(dir.file(".000001.json.tmp"));
             BOOST_CHECK_EXCEPTION(writer.write(makeMessage("x\r\n")), std::runtime_error, [&](const std::runtime_error& e) {
@@ -167,6 +169,55 @@ BOOST_AUTO_TEST_CASE(failedJsonWriteLeavesNoHalfPair) {
                        boost::test_tools::per_element());
         }
     }
+}
+
+BOOST_AUTO_TEST_CASE(unnamedFilesNeverReplaceAFileAlreadyUnderTheFinalNameAndLeaveNoHalfPair) {
+    for (const auto durability : {SpoolDurability::Fsync, SpoolDurability::RenameOnly}) {
+        BOOST_TEST_CONTEXT("durability " << static_cast<int>(durability)) {
+            TempDir dir;
+            SpoolWriter writer(dir.path(), durability);
+            BOOST_TEST(writer.write(makeMessage("first\r\n")).number == 1u);
+            BOOST_REQUIRE_MESSAGE(writer.writesUnnamedFiles(), "this system refuses unnamed files: nothing to test");
+            // Another program's file where the next .json goes: the link must refuse, not replace it.
+            writeFile(dir.file("000002.json"), "someone else's");
+            BOOST_CHECK_EXCEPTION(writer.write(makeMessage("second\r\n")), std::runtime_error,
+                                  [&](const std::runtime_error& e) {
+                                      const std::string what = e.what();
+                                      return what.find(dir.file("000002.json")) != std::string::npos &&
+                                             what.find(std::strerror(EEXIST)) != std::string::npos;
+                                  });
+            BOOST_TEST(readFile(dir.file("000002.json")) == "someone else's");
+            BOOST_TEST(!fs::exists(dir.file("000002.eml")));
+            BOOST_TEST(writer.write(makeMessage("third\r\n")).number == 3u);
+            BOOST_TEST(namesIn(dir.path()) == (std::vector<std::string>{"000001.eml", "000001.json", "000002.json",
+                                                                        "000003.eml", "000003.json"}),
+                       boost::test_tools::per_element());
+            BOOST_TEST(readFile(dir.file("000003.eml")) == "third\r\n");
+            BOOST_TEST(writer.writesUnnamedFiles());
+        }
+    }
+}
+
+BOOST_AUTO_TEST_CASE(unnamedFilesAndTemporaryNamesWriteTheSameFilesAndTheUnnamedLeaveNoTraceWhenTheyFail) {
+    TempDir dir;
+    SpoolWriter unnamed(dir.file("unnamed"), SpoolDurability::RenameOnly);
+    SpoolWriter renamed(dir.file("renamed"), SpoolDurability::RenameOnly, SpoolNaming::TempAndRename);
+    BOOST_TEST(!renamed.writesUnnamedFiles());
+    const CapturedMessage message = makeMessage(awkwardBytes, sessionWithTranscript());
+    const SpoolEntry a = unnamed.write(message);
+    const SpoolEntry b = renamed.write(message);
+    BOOST_TEST(unnamed.writesUnnamedFiles()); // tmpfs and ext4 both allow it on this kernel
+    BOOST_TEST(readFile(a.emlPath) == awkwardBytes);
+    BOOST_TEST(readFile(b.emlPath) == awkwardBytes);
+    BOOST_TEST(readFile(a.jsonPath) == readFile(b.jsonPath));
+    // With temporary names a file in the way of the final name is replaced (rename semantics);
+    // the forced fallback keeps working message after message.
+    writeFile(dir.file("renamed/000002.eml"), "in the way");
+    BOOST_TEST(renamed.write(makeMessage("next\r\n")).number == 2u);
+    BOOST_TEST(readFile(dir.file("renamed/000002.eml")) == "next\r\n");
+    BOOST_TEST(!renamed.writesUnnamedFiles());
+    BOOST_TEST(namesIn(dir.file("unnamed")) == (std::vector<std::string>{"000001.eml", "000001.json"}),
+               boost::test_tools::per_element());
 }
 
 BOOST_AUTO_TEST_CASE(bothDurabilitiesWriteTheSameFiles) {
@@ -188,17 +239,22 @@ BOOST_AUTO_TEST_CASE(bothDurabilitiesWriteTheSameFiles) {
 }
 
 BOOST_AUTO_TEST_CASE(aRemovedDirectoryRefusesMessagesUntilItIsCreatedAgain) {
-    for (const auto durability : {SpoolDurability::Fsync, SpoolDurability::RenameOnly}) {
-        BOOST_TEST_CONTEXT("durability " << static_cast<int>(durability)) {
+    for (const auto durability : {SpoolDurability::Fsync, SpoolDurability::RenameOnly})
+    for (const auto naming : {SpoolNaming::Automatic, SpoolNaming::TempAndRename}) {
+        BOOST_TEST_CONTEXT("durability " << static_cast<int>(durability) << ", naming " << static_cast<int>(naming)) {
             TempDir dir;
-            SpoolWriter writer(dir.file("spool"), durability);
+            SpoolWriter writer(dir.file("spool"), durability, naming);
             BOOST_TEST(writer.write(makeMessage("first\r\n")).number == 1u);
+            const bool unnamed = writer.writesUnnamedFiles();
             fs::remove_all(dir.file("spool"));
+            // The error names the file the writer was creating: the final name itself for an
+            // unnamed file, the temporary name otherwise.
+            const std::string failed = dir.file(unnamed ? "spool/000002.eml" : "spool/.000002.eml.tmp");
             BOOST_CHECK_EXCEPTION(writer.write(makeMessage("lost\r\n")), std::runtime_error,
                                   [&](const std::runtime_error& e) {
-                                      return std::string(e.what()).find(dir.file("spool/.000002.eml.tmp")) !=
-                                             std::string::npos;
+                                      return std::string(e.what()).find(failed) != std::string::npos;
                                   });
+            BOOST_TEST(writer.writesUnnamedFiles() == unnamed); // a removed directory is no reason to fall back
             fs::create_directory(dir.file("spool"));
             const SpoolEntry entry = writer.write(makeMessage("third\r\n"));
             BOOST_TEST(entry.emlPath == dir.file("spool/000003.eml"));

@@ -142,7 +142,7 @@ void applyServerConfigYaml(ServerConfig& config, const YAML::Node& node, const s
     YamlFields f(node, source, "",
                  {"host", "port", "implicit_tls_port", "hostname", "tls", "users", "allow_insecure_auth",
                   "require_auth", "require_starttls", "capabilities", "limits", "rules", "smuggling",
-                  "record_transcript", "spool", "threading"});
+                  "record_transcript", "spool", "threading", "event_loops"});
     if (f.has("host")) config.host = f.text("host");
     if (f.has("port")) config.port = static_cast<std::uint16_t>(f.number("port", 65535));
     if (f.has("implicit_tls_port"))
@@ -173,6 +173,7 @@ void applyServerConfigYaml(ServerConfig& config, const YAML::Node& node, const s
         else if (threading == "thread-per-connection") config.threading = Threading::ThreadPerConnection;
         else f.fail("threading", "expected event-loop or thread-per-connection, found `" + threading + "`");
     }
+    if (f.has("event_loops")) config.eventLoops = static_cast<std::size_t>(f.number("event_loops", 64));
     if (f.has("record_transcript")) config.recordTranscript = f.boolean("record_transcript");
     if (f.has("spool")) config.spoolDirectory = resolve(f.text("spool"), baseDirectory);
 }

@@ -71,7 +71,9 @@ void EventLoop::control(int operation, int fd, std::uint32_t events) {
 void EventLoop::addListener(int fd, bool implicitTls) {
     int flags = ::fcntl(fd, F_GETFL);
     if (flags < 0 || ::fcntl(fd, F_SETFL, flags | O_NONBLOCK) != 0) systemError("fcntl O_NONBLOCK on a listener");
-    control(EPOLL_CTL_ADD, fd, EPOLLIN);
+    // EPOLLEXCLUSIVE: when several loops sleep on this listener, a connection wakes one of them,
+    // not all (the others would find nothing to accept).
+    control(EPOLL_CTL_ADD, fd, EPOLLIN | EPOLLEXCLUSIVE);
     _listeners.push_back(Listener{fd, implicitTls});
 }
 
@@ -79,14 +81,56 @@ void EventLoop::start() {
     _thread = std::thread([this] { run(); });
 }
 
-void EventLoop::stop() {
-    _stopping = true;
+void EventLoop::wake() {
     std::uint64_t one = 1;
     ssize_t written = ::write(_wake, &one, sizeof one);
     (void)written; // the counter cannot overflow from this
+}
+
+void EventLoop::requestStop() {
+    _stopping = true;
+    wake();
+}
+
+void EventLoop::stop() {
+    requestStop();
     if (_thread.joinable()) _thread.join();
+}
+
+void EventLoop::endSessions() {
     for (auto& [fd, watched] : _sessions) _core.finish(*watched.connection);
     _sessions.clear();
+    std::vector<std::unique_ptr<Connection>> adopted;
+    {
+        std::lock_guard<std::mutex> lock(_adoptMutex);
+        adopted.swap(_adopted);
+    }
+    for (auto& connection : adopted) _core.finish(*connection);
+    _load = 0;
+}
+
+void EventLoop::adopt(std::unique_ptr<Connection> connection) {
+    {
+        std::lock_guard<std::mutex> lock(_adoptMutex);
+        _adopted.push_back(std::move(connection));
+    }
+    ++_load;
+    wake();
+}
+
+void EventLoop::takeAdopted() {
+    std::uint64_t count = 0;
+    ssize_t got = ::read(_wake, &count, sizeof count); // re-arms the wake-up
+    (void)got;
+    std::vector<std::unique_ptr<Connection>> adopted;
+    {
+        std::lock_guard<std::mutex> lock(_adoptMutex);
+        adopted.swap(_adopted);
+    }
+    for (auto& connection : adopted) {
+        --_load; // counted again by serveNew
+        serveNew(std::move(connection));
+    }
 }
 
 void EventLoop::run() {
@@ -103,7 +147,10 @@ void EventLoop::run() {
         }
         for (int i = 0; i < ready && !_stopping; ++i) {
             int fd = events[i].data.fd;
-            if (fd == _wake) continue;
+            if (fd == _wake) {
+                takeAdopted();
+                continue;
+            }
             auto listener = std::find_if(_listeners.begin(), _listeners.end(), [fd](const Listener& l) { return l.fd == fd; });
             if (listener != _listeners.end()) acceptFrom(*listener);
             else serve(fd, events[i].events);
@@ -167,15 +214,25 @@ void EventLoop::acceptFrom(Listener& listener) {
             _core.handOff(std::move(connection));
             continue;
         }
-        Watched& watched = _sessions[fd];
-        watched.connection = std::move(connection);
-        settle(fd, watched, watched.connection->session->begin());
+        EventLoop& owner = _core.loopWithFewestSessions(*this);
+        if (&owner != this) owner.adopt(std::move(connection));
+        else serveNew(std::move(connection));
     }
 }
 
+void EventLoop::serveNew(std::unique_ptr<Connection> connection) {
+    const int fd = connection->channel->fd();
+    Watched& watched = _sessions[fd];
+    watched.connection = std::move(connection);
+    ++_load;
+    settle(fd, watched, watched.connection->session->begin());
+}
+
+// An EPOLLEXCLUSIVE registration cannot be modified (EPOLL_CTL_MOD fails with EINVAL): a paused
+// listener is removed from the set and added again.
 void EventLoop::pauseAccepting() {
     for (Listener& listener : _listeners) {
-        if (listener.watched) control(EPOLL_CTL_MOD, listener.fd, 0);
+        if (listener.watched) control(EPOLL_CTL_DEL, listener.fd, 0);
         listener.watched = false;
     }
     _acceptResumes = Clock::now() + kAcceptPause;
@@ -183,7 +240,7 @@ void EventLoop::pauseAccepting() {
 
 void EventLoop::resumeAccepting() {
     for (Listener& listener : _listeners) {
-        if (!listener.watched) control(EPOLL_CTL_MOD, listener.fd, EPOLLIN);
+        if (!listener.watched) control(EPOLL_CTL_ADD, listener.fd, EPOLLIN | EPOLLEXCLUSIVE);
         listener.watched = true;
     }
     _acceptResumes = Clock::time_point::max();
@@ -209,6 +266,7 @@ void EventLoop::settle(int fd, Watched& watched, SmtpSession::Next next) {
         if (watched.registered) control(EPOLL_CTL_DEL, fd, 0);
         std::unique_ptr<Connection> connection = std::move(watched.connection);
         _sessions.erase(fd);
+        --_load;
         if (next == Next::Thread) _core.handOff(std::move(connection));
         else _core.finish(*connection);
         return;

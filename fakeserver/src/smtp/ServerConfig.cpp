@@ -1,7 +1,9 @@
 #include "mailrig/fakeserver/ServerConfig.h"
 
+#include <algorithm>
 #include <stdexcept>
 #include <strings.h>
+#include <thread>
 
 namespace mailrig::fake {
 
@@ -47,6 +49,12 @@ ServerConfig ServerConfig::withAuth(std::string user, std::string password) {
     return c;
 }
 
+std::size_t ServerConfig::loopCount() const {
+    if (eventLoops != 0) return eventLoops;
+    const std::size_t hardware = std::thread::hardware_concurrency();
+    return std::clamp<std::size_t>(hardware, 1, kAutomaticEventLoops);
+}
+
 namespace {
 [[noreturn]] void invalid(const std::string& field, const std::string& cause) {
     throw std::invalid_argument("server configuration: " + field + ": " + cause);
@@ -73,6 +81,7 @@ void ServerConfig::validate() const {
     if (limits.dataBlockTimeout.count() <= 0) invalid("limits.dataBlockTimeout", "must be positive");
     if (limits.idleTimeout.count() <= 0) invalid("limits.idleTimeout", "must be positive");
     if (limits.maxConnections == 0) invalid("limits.maxConnections", "must be at least 1");
+    if (eventLoops > 64) invalid("eventLoops", "at most 64 (0 = automatic)");
     for (const std::string& mechanism : capabilities.authMechanisms) {
         static const char* const known[] = {"PLAIN", "LOGIN", "CRAM-MD5", "XOAUTH2"};
         bool ok = false;

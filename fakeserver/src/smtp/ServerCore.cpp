@@ -49,7 +49,7 @@ void ServerCore::open(std::uint16_t port, bool implicitTls) {
         throw std::runtime_error("fake SMTP server cannot listen on " + where + ": " + e.displayText());
     }
     (implicitTls ? _tlsPort : _port) = socket.address().port();
-    _loop->addListener(static_cast<int>(socket.impl()->sockfd()), implicitTls);
+    for (auto& loop : _loops) loop->addListener(static_cast<int>(socket.impl()->sockfd()), implicitTls);
     _listeners.push_back(std::move(socket));
 }
 
@@ -65,11 +65,13 @@ void ServerCore::start() {
         _spool = std::make_unique<SpoolWriter>(_config.spoolDirectory);
         _spool->attach(_store);
     }
-    _loop = std::make_unique<EventLoop>(*this);
+    // Where every session gets a worker thread, one loop only accepts: more would add nothing.
+    const std::size_t loops = _sessionsOnLoop ? _config.loopCount() : 1;
+    for (std::size_t i = loops; i > 0; --i) _loops.push_back(std::make_unique<EventLoop>(*this));
     open(_config.port, false);
     if (_config.implicitTlsPort) open(*_config.implicitTlsPort, true);
     _running = true;
-    _loop->start();
+    for (auto& loop : _loops) loop->start();
 }
 
 std::unique_ptr<Connection> ServerCore::admit(int fd, std::string peer, bool implicitTls) {
@@ -104,6 +106,19 @@ std::unique_ptr<Connection> ServerCore::admit(int fd, std::string peer, bool imp
     _store.addSession(connection->record);
     connection->session = std::make_unique<SmtpSession>(*this, *connection->channel, implicitTls, connection->record);
     return connection;
+}
+
+EventLoop& ServerCore::loopWithFewestSessions(EventLoop& self) {
+    EventLoop* best = &self;
+    std::size_t fewest = self.load();
+    for (auto& loop : _loops) {
+        const std::size_t load = loop->load();
+        if (load < fewest) {
+            best = loop.get();
+            fewest = load;
+        }
+    }
+    return *best;
 }
 
 void ServerCore::handOff(std::unique_ptr<Connection> connection) {
@@ -161,7 +176,11 @@ void ServerCore::stop() {
         _wake.notify_all();
         _jobReady.notify_all();
     }
-    if (_loop) _loop->stop(); // ends the sessions on the loop; nothing is accepted after this
+    // Every loop's thread ends before any loop's sessions do: a running loop may still hand a
+    // connection to another. Nothing is accepted after this.
+    for (auto& loop : _loops) loop->requestStop();
+    for (auto& loop : _loops) loop->stop();
+    for (auto& loop : _loops) loop->endSessions();
     for (auto& listener : _listeners) {
         try {
             listener.close();

@@ -26,8 +26,8 @@ namespace mailrig::fake::detail {
 class Channel;
 class EventLoop;
 
-/// The running machinery behind `FakeSmtpServer`: the listeners, the event loop that accepts on
-/// them and serves plain sessions, the worker threads for sessions that need one, the rule
+/// The running machinery behind `FakeSmtpServer`: the listeners, the event loops that accept on
+/// them and serve plain sessions, the worker threads for sessions that need one, the rule
 /// engine, the TLS context and the store. Sessions call back into it (`pause`, `stopping`).
 class ServerCore {
 public:
@@ -51,7 +51,7 @@ public:
     bool pause(std::chrono::milliseconds duration);
     bool stopping() const { return _stopping.load(); }
 
-    // Used by the event loop.
+    // Used by the event loops (any of them: each call is thread-safe).
 
     /// Takes an accepted socket (`peer` is its address as text): refuses it with `421` and
     /// closes it (returning null) when `Limits::maxConnections` are open; otherwise records the
@@ -59,6 +59,8 @@ public:
     std::unique_ptr<Connection> admit(int fd, std::string peer, bool implicitTls);
     /// True when the event loop may serve this connection's session itself.
     bool servesOnLoop(const Connection& connection) const { return _sessionsOnLoop && !connection.implicitTls; }
+    /// The loop with the fewest sessions; `self` when none has fewer.
+    EventLoop& loopWithFewestSessions(EventLoop& self);
     /// Gives the connection a worker thread, which runs its session to the end.
     void handOff(std::unique_ptr<Connection> connection);
     /// Ends a connection: its session, its socket, and its record (`closed`).
@@ -74,7 +76,7 @@ private:
     Poco::Net::Context::Ptr _tlsContext;
     std::unique_ptr<SpoolWriter> _spool; ///< when `spoolDirectory` is set; a capture callback
     std::vector<Poco::Net::ServerSocket> _listeners;
-    std::unique_ptr<EventLoop> _loop;
+    std::vector<std::unique_ptr<EventLoop>> _loops; ///< `ServerConfig::loopCount()` of them
     bool _sessionsOnLoop = false;
     std::uint16_t _port = 0;
     std::uint16_t _tlsPort = 0;

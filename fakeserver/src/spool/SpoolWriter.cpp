@@ -1,4 +1,5 @@
-// SpoolWriter: NNNNNN.eml + NNNNNN.json per message, written under temp names and renamed.
+// SpoolWriter: NNNNNN.eml + NNNNNN.json per message, each created unnamed and linked into place
+// (or written under a temporary name and renamed where unnamed files are refused).
 #include "mailrig/fakeserver/SpoolWriter.h"
 #include "spool/MessageJson.h"
 
@@ -40,8 +41,8 @@ std::uint64_t spoolNumber(const std::string& name) {
 }
 
 int openDirectory(const std::string& directory, SpoolDurability durability) {
-    // fsync needs a readable descriptor; renames alone work from a path-only one (which a
-    // directory without read permission still allows).
+    // fsync needs a readable descriptor; unnamed files, links and renames work from a path-only
+    // one (which a directory without read permission still allows).
     const int mode = durability == SpoolDurability::Fsync ? O_RDONLY : O_PATH;
     return ::open(directory.c_str(), mode | O_DIRECTORY | O_CLOEXEC);
 }
@@ -86,24 +87,26 @@ private:
     }
 };
 
-// Writes `bytes` to `name` in the directory `directoryFd` via `temp` and a rename; nothing is
-// left under `name` or `temp` when this throws FileError.
-void writeAtomically(int directoryFd, const char* temp, const char* name, const std::string& bytes,
-                     SpoolDurability durability) {
-    const int fd = ::openat(directoryFd, temp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    if (fd < 0) throw FileError{"create", temp, errno};
+/// Writes all of `bytes` to `fd` (and fsyncs it with `SpoolDurability::Fsync`); 0 or errno.
+int writeAll(int fd, const std::string& bytes, SpoolDurability durability) {
     std::size_t done = 0;
-    int error = 0;
     while (done < bytes.size()) {
         const ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
         if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) {
-            error = n < 0 ? errno : EIO;
-            break;
-        }
+        if (n <= 0) return n < 0 ? errno : EIO;
         done += static_cast<std::size_t>(n);
     }
-    if (!error && durability == SpoolDurability::Fsync && ::fsync(fd) != 0) error = errno;
+    if (durability == SpoolDurability::Fsync && ::fsync(fd) != 0) return errno;
+    return 0;
+}
+
+// Writes `bytes` to `name` in the directory `directoryFd` via `temp` and a rename; nothing is
+// left under `name` or `temp` when this throws FileError.
+void writeRenamed(int directoryFd, const char* temp, const char* name, const std::string& bytes,
+                  SpoolDurability durability) {
+    const int fd = ::openat(directoryFd, temp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0) throw FileError{"create", temp, errno};
+    int error = writeAll(fd, bytes, durability);
     if (::close(fd) != 0 && !error) error = errno;
     if (!error && ::renameat(directoryFd, temp, directoryFd, name) != 0) error = errno;
     if (error) {
@@ -112,26 +115,86 @@ void writeAtomically(int directoryFd, const char* temp, const char* name, const 
     }
 }
 
+/// Whether the directory behind `directoryFd` was removed (a removed directory has no links).
+bool directoryRemoved(int directoryFd) {
+    struct stat status {};
+    return ::fstatat(directoryFd, "", &status, AT_EMPTY_PATH) != 0 || status.st_nlink == 0;
+}
+
+/// What became of an attempt to write a file unnamed.
+enum class Unnamed { Written, Refused };
+
+// Creates an unnamed file in the directory, writes `bytes` and links it under `name`. Returns
+// Refused (with nothing written) when this system does not allow it: the file system has no
+// O_TMPFILE, or the kernel refuses linking an unnamed file without CAP_DAC_READ_SEARCH (before
+// Linux 6.10). A removed directory is an error of the file, as for a named one: FileError with
+// ENOENT. Nothing is left under `name` when this throws. Linking via "/proc/self/fd/N" instead
+// of AT_EMPTY_PATH works without privileges on older kernels too, but costs more than the
+// rename it replaces (about 9 µs against 7 on tmpfs), so a refused link falls back to renames.
+Unnamed writeUnnamed(int directoryFd, const char* name, const std::string& bytes, SpoolDurability durability) {
+    const int fd = ::openat(directoryFd, ".", O_TMPFILE | O_WRONLY | O_CLOEXEC, 0644);
+    if (fd < 0) {
+        const int error = errno;
+        // A removed directory gives ENOENT on tmpfs, EPERM on ext4: asked first, whatever errno.
+        if (directoryRemoved(directoryFd)) throw FileError{"create", name, ENOENT};
+        if (error == EOPNOTSUPP || error == EISDIR || error == EINVAL || error == ENOENT || error == EPERM)
+            return Unnamed::Refused;
+        throw FileError{"create", name, error};
+    }
+    int error = writeAll(fd, bytes, durability);
+    if (!error && ::linkat(fd, "", directoryFd, name, AT_EMPTY_PATH) != 0) {
+        error = errno;
+        if (error != EEXIST && directoryRemoved(directoryFd)) {
+            ::close(fd);
+            throw FileError{"create", name, ENOENT};
+        }
+        if (error == ENOENT || error == EPERM || error == EOPNOTSUPP || error == EINVAL) {
+            ::close(fd);
+            return Unnamed::Refused;
+        }
+    }
+    if (::close(fd) != 0 && !error) {
+        error = errno;
+        ::unlinkat(directoryFd, name, 0); // linked already: take the name back
+    }
+    if (error) throw FileError{"write", name, error};
+    return Unnamed::Written;
+}
+
+// One file of a message: unnamed and linked while `unnamed` holds (cleared for good when the
+// system refuses), else via `temp` and a rename. Throws FileError with nothing left behind.
+void writeFile(int directoryFd, const char* temp, const char* name, const std::string& bytes,
+               SpoolDurability durability, std::atomic<bool>& unnamed) {
+    if (unnamed.load(std::memory_order_relaxed)) {
+        if (writeUnnamed(directoryFd, name, bytes, durability) == Unnamed::Written) return;
+        unnamed.store(false, std::memory_order_relaxed);
+    }
+    writeRenamed(directoryFd, temp, name, bytes, durability);
+}
+
 // Writes both files of one message, the .json last (its presence marks a complete pair), then
-// (with Fsync) syncs the directory. Throws FileError with nothing left under a final name.
+// (with Fsync) syncs the directory. Throws FileError with nothing of this message left under a
+// final name (a file that was there before, e.g. written by another program, stays).
 void writePair(int directoryFd, const SpoolNames& names, const std::string& eml, const std::string& json,
-               SpoolDurability durability) {
-    writeAtomically(directoryFd, names.emlTemp, names.eml, eml, durability);
+               SpoolDurability durability, std::atomic<bool>& unnamed) {
+    writeFile(directoryFd, names.emlTemp, names.eml, eml, durability, unnamed);
+    bool jsonWritten = false;
     try {
-        writeAtomically(directoryFd, names.jsonTemp, names.json, json, durability);
+        writeFile(directoryFd, names.jsonTemp, names.json, json, durability, unnamed);
+        jsonWritten = true;
         if (durability == SpoolDurability::Fsync && ::fsync(directoryFd) != 0)
             throw FileError{"fsync directory for", names.json, errno};
     } catch (...) {
         ::unlinkat(directoryFd, names.eml, 0);
-        ::unlinkat(directoryFd, names.json, 0);
+        if (jsonWritten) ::unlinkat(directoryFd, names.json, 0);
         throw;
     }
 }
 
 } // namespace
 
-SpoolWriter::SpoolWriter(std::string directory, SpoolDurability durability)
-    : _directory(std::move(directory)), _durability(durability) {
+SpoolWriter::SpoolWriter(std::string directory, SpoolDurability durability, SpoolNaming naming)
+    : _directory(std::move(directory)), _durability(durability), _unnamed(naming == SpoolNaming::Automatic) {
     if (_directory.empty()) throw std::runtime_error("spool: no directory given");
     while (_directory.size() > 1 && _directory.back() == '/') _directory.pop_back();
     std::error_code ec;
@@ -180,7 +243,7 @@ SpoolEntry SpoolWriter::write(const CapturedMessage& message) {
     int directoryFd = _directoryFd.load();
     for (bool retried = false;; retried = true) {
         try {
-            writePair(directoryFd, names, message.data(), json, _durability);
+            writePair(directoryFd, names, message.data(), json, _durability, _unnamed);
             break;
         } catch (const FileError& e) {
             // ENOENT on create: the directory was removed; when one was made again under the

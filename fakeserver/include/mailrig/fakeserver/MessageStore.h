@@ -31,8 +31,9 @@ enum class Retention {
 /// bytes are shared). Owned by `FakeSmtpServer`; outlives the connections.
 class MessageStore {
 public:
-    /// Called on the thread serving the session (under `Threading::EventLoop` usually the
-    /// loop's, shared by every plain session: see `ServerConfig::threading`) for every message, after it is in the store and before
+    /// Called on the thread serving the session (under `Threading::EventLoop` usually an event
+    /// loop's, shared by the plain sessions it serves: see `ServerConfig::threading` and
+    /// `ServerConfig::eventLoops`) for every message, after it is in the store and before
     /// the `250` is written. If it throws, the client gets `451 4.3.0` and the message is removed
     /// again (so nothing acknowledged is lost from a spool). Keep it fast.
     using CaptureCallback = std::function<void(const CapturedMessage&)>;

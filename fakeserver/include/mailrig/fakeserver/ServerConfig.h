@@ -41,12 +41,13 @@ enum class SmugglingPolicy {
 
 /// How the server shares threads among connections.
 enum class Threading {
-    /// One event-loop thread accepts every connection and serves every plain-text session; a
-    /// session moves to a thread of its own when it starts TLS (STARTTLS or the implicit-TLS
-    /// listener), AUTH or BDAT, and every session gets its own thread when a rule delays or
-    /// tarpits. The default: thousands of commands per second cost one thread and few context
-    /// switches. Capture callbacks of a session on the loop run on the loop's thread: while one
-    /// runs, the other sessions on the loop wait.
+    /// A few event-loop threads (`eventLoops`) accept the connections and serve the plain-text
+    /// sessions, each session on the loop that accepted it; a session moves to a thread of its
+    /// own when it starts TLS (STARTTLS or the implicit-TLS listener), AUTH or BDAT, and every
+    /// session gets its own thread when a rule delays or tarpits. The default: thousands of
+    /// commands per second cost one or two threads and few context switches. Capture callbacks
+    /// of a session on a loop run on the loop's thread: while one runs, the other sessions on
+    /// that loop wait (those on other loops go on).
     EventLoop,
     /// Every connection gets its own thread from its first byte (reused for later connections):
     /// choose this when a capture callback blocks (waits for a disk, a lock or another thread).
@@ -86,6 +87,21 @@ struct ServerConfig {
     /// memory only.
     std::string spoolDirectory;
     Threading threading = Threading::EventLoop;
+    /// How many event-loop threads accept connections and serve plain sessions under
+    /// `Threading::EventLoop` (a new session goes to the loop with the fewest sessions and stays
+    /// there; capture callbacks of sessions on different loops may run at once). 0 = automatic:
+    /// one per hardware thread, at most `kAutomaticEventLoops`. 1 gives the single loop of
+    /// earlier versions: every callback of a plain session on one thread. At most 64. An idle
+    /// loop sleeps (no CPU). Where every session gets a thread of its own (`ThreadPerConnection`,
+    /// or rules that delay or tarpit) a single loop accepts, whatever this says.
+    std::size_t eventLoops = 0;
+    /// The most event loops `eventLoops = 0` starts. Two loops let a spooling server use a
+    /// second core while the first waits for the file system (about 40 µs per message on tmpfs);
+    /// more were not measured to help a single client.
+    static constexpr std::size_t kAutomaticEventLoops = 2;
+    /// The number of event loops the server starts: `eventLoops`, or when 0 the automatic count
+    /// (never less than 1, also where the hardware thread count is unknown).
+    std::size_t loopCount() const;
 
     /// Plain SMTP on an ephemeral loopback port, every extension but STARTTLS/AUTH offered.
     static ServerConfig plain();
