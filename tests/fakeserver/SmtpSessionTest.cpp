@@ -5,6 +5,7 @@
 #include "support/SmtpWire.h"
 
 #include <chrono>
+#include <fstream>
 #include <functional>
 #include <memory>
 #include <thread>
@@ -458,6 +459,41 @@ BOOST_AUTO_TEST_CASE(messagesOfVeryDifferentSizesInOneSessionAreCapturedByteForB
     }
     BOOST_TEST(messages[2].flags().smuggling); // the `\r.\r` inside the 300 KB line
     BOOST_TEST(!messages[0].flags().smuggling);
+}
+
+BOOST_AUTO_TEST_CASE(aDeclaredSizeCommitsNoMemoryBeforeTheDataArrives) {
+    auto started = startServer([](ServerConfig&) {});
+    FakeSmtpServer& server = *started;
+    auto residentKiB = [] {
+        std::ifstream status("/proc/self/status");
+        std::string key;
+        long kib = -1;
+        while (status >> key)
+            if (key == "VmRSS:") status >> kib;
+            else status.ignore(1 << 20, '\n');
+        return kib;
+    };
+    const long before = residentKiB();
+    // Four sessions each announce the largest message allowed and send only its first line.
+    std::vector<std::unique_ptr<SmtpWire>> wires;
+    for (int i = 0; i < 4; ++i) {
+        wires.push_back(std::make_unique<SmtpWire>(server.port()));
+        wires.back()->hello();
+        wires.back()->send("MAIL FROM:<a@b.c> SIZE=" + std::to_string(64 * 1024 * 1024) +
+                           "\r\nRCPT TO:<x@d.e>\r\nDATA\r\n");
+        BOOST_TEST(wires.back()->reply().code == 250);
+        BOOST_TEST(wires.back()->reply().code == 250);
+        BOOST_TEST(wires.back()->reply().code == 354);
+        wires.back()->send("Subject: promised much\r\n");
+    }
+    std::this_thread::sleep_for(200ms);
+    BOOST_TEST(residentKiB() - before < 32 * 1024, "resident grew by " << residentKiB() - before << " KiB");
+    for (auto& wire : wires) {
+        wire->send("\r\nsmall after all\r\n.\r\n");
+        BOOST_TEST(wire->reply().code == 250);
+    }
+    BOOST_REQUIRE(server.store().waitForCount(4, 5s));
+    BOOST_TEST(server.store().last().data() == "Subject: promised much\r\n\r\nsmall after all\r\n");
 }
 
 BOOST_AUTO_TEST_CASE(stopInterruptsAScriptedDelay) {

@@ -127,6 +127,8 @@ private:
         ContentScanner scanner;   ///< decodes each block as it arrives
         std::size_t received = 0; ///< raw bytes taken, the terminator included
         bool oversize = false;    ///< over the size limit: the rest is only scanned
+        const char* populatedBase = nullptr; ///< `content.data()` when pages were last mapped
+        std::size_t populatedTo = 0;         ///< pages of `content` mapped up to here
     };
     enum class Event { Begin, Readable, Writable };
 
@@ -186,6 +188,8 @@ private:
     bool checkData(const CommandLine& c);
     void proceedData(const CommandLine& c);
     bool continueData();
+    /// Maps the pages just ahead of a large message's content in one call (SmtpData.cpp).
+    void populateAhead(DataReceive& data);
     bool checkBdat(const CommandLine& c);
     void proceedBdat(const CommandLine& c);
     void readChunk(std::size_t size, std::string* destination);
