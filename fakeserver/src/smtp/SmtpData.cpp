@@ -37,6 +37,15 @@ void populate(char* data, std::size_t from, std::size_t to) {
     (void)data, (void)from, (void)to;
 #endif
 }
+
+/// Gives back the whole pages in [from, to) of `data` (mapped ahead but never written: room
+/// past the end of a message that is kept).
+void release(char* data, std::size_t from, std::size_t to) {
+    static const std::uintptr_t page = static_cast<std::uintptr_t>(::sysconf(_SC_PAGESIZE));
+    const auto begin = (reinterpret_cast<std::uintptr_t>(data + from) + page - 1) & ~(page - 1);
+    const auto end = reinterpret_cast<std::uintptr_t>(data + to) & ~(page - 1);
+    if (end > begin) ::madvise(reinterpret_cast<void*>(begin), end - begin, MADV_DONTNEED);
+}
 }
 
 bool SmtpSession::checkData(const CommandLine& c) {
@@ -104,9 +113,15 @@ bool SmtpSession::continueData() {
     std::string content = std::move(data.content);
     const bool oversize = data.oversize;
     const ContentFacts facts = data.scanner.facts();
+    const bool mappedAhead = data.populatedBase == content.data(); // std::string moves keep the buffer
+    const std::size_t mappedTo = data.populatedTo;
     _data.reset();
     if (!oversize) _lastMessageSize = content.size();
-    if (content.capacity() > content.size() + content.size() / 8) content.shrink_to_fit(); // held bytes ≈ stored bytes
+    if (content.capacity() > content.size() + content.size() / 8) {
+        content.shrink_to_fit(); // held bytes ≈ stored bytes
+    } else if (mappedAhead && mappedTo > content.size() + 1) {
+        release(&content[0], content.size() + 1, mappedTo); // past the terminating NUL
+    }
     _in.shrinkIfIdle(kBlock);
     finishMessage(std::move(content), facts, false, oversize);
     afterCommand();
