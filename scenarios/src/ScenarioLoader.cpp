@@ -79,6 +79,7 @@ ClientSpec readClient(const YAML::Node& node, const NodePlace& place) {
         client.dsn.ret = d.choice("ret", {"full", "headers"}).value_or("");
         client.dsn.envelopeId = d.text("envid").value_or("");
         client.dsn.notify = d.list("notify");
+        client.dsn.orcpt = d.flag("orcpt").value_or(false);
         for (const auto& value : client.dsn.notify)
             if (value != "success" && value != "failure" && value != "delay" && value != "never")
                 failAt(dsn, d.child("notify"), "unknown NOTIFY value '" + value + "' (success, failure, delay, never)");

@@ -117,6 +117,40 @@ BOOST_FIXTURE_TEST_CASE(dsnParametersAreSentWhenAsked, fake::ServerFixture) {
     BOOST_TEST(captured.recipients().front().param("NOTIFY") == "FAILURE,DELAY");
 }
 
+BOOST_FIXTURE_TEST_CASE(orcptNamesEachRecipientAsRfc822OrInRfc6533Form, fake::ServerFixture) {
+    SmtpClient client = test::plainClientFor(server);
+    DsnOptions dsn;
+    dsn.originalRecipient = true;
+    client.setDsn(dsn);
+    MailMessage m = test::sampleMessage();
+    m.clearRecipients();
+    m.addTo(MailAddress("carol+news@example.com"));
+    m.addCc(MailAddress("zo\xc3\xab\\x@example.com"));
+    m.addBcc(MailAddress("\xe6\x97\xa5\xf0\x9f\x98\x80@example.com"));
+    client.send(m);
+    BOOST_REQUIRE(waitForMessages(1));
+    const fake::CapturedMessage captured = server.store().last();
+    BOOST_REQUIRE(captured.recipients().size() == 3u);
+    BOOST_TEST(captured.recipients()[0].param("ORCPT") == "rfc822;carol+2Bnews@example.com");
+    BOOST_TEST(captured.recipients()[1].param("ORCPT") == "utf-8;zo\\x{EB}\\x{5C}x@example.com");
+    BOOST_TEST(captured.recipients()[2].param("ORCPT") == "utf-8;\\x{65E5}\\x{1F600}@example.com");
+    BOOST_TEST(captured.recipients()[0].param("NOTIFY").empty()); // ORCPT alone asks for nothing else
+}
+
+BOOST_AUTO_TEST_CASE(orcptIsNotSentWhenDsnIsNotOffered) {
+    ServerConfig config = ServerConfig::plain();
+    config.capabilities.dsn = false;
+    FakeSmtpServer server(config);
+    server.start();
+    SmtpClient client = test::plainClientFor(server);
+    DsnOptions dsn;
+    dsn.originalRecipient = true;
+    client.setDsn(dsn);
+    client.send(test::sampleMessage());
+    BOOST_REQUIRE(server.store().waitForCount(1, std::chrono::seconds(10)));
+    BOOST_TEST(!server.store().last().recipients().front().hasParam("ORCPT"));
+}
+
 BOOST_FIXTURE_TEST_CASE(eightBitBodyUsesBody8BitMimeWhenOffered, fake::ServerFixture) {
     const std::string eml = "From: alice@example.org\r\nTo: bob@example.org\r\nSubject: s\r\n"
                             "MIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n"
@@ -231,6 +265,9 @@ BOOST_FIXTURE_TEST_CASE(invalidEnvelopeIsRefusedWithoutConnecting, fake::ServerF
     MailMessage injected = test::sampleMessage();
     injected.addTo(MailAddress("x@example.org>\r\nRCPT TO:<evil@example.org"));
     BOOST_CHECK_THROW(client.send(injected), std::invalid_argument);
+    MailMessage latin1 = test::sampleMessage();
+    latin1.addTo(MailAddress("j\xfcrgen@example.org"));
+    BOOST_CHECK_THROW(client.send(latin1), std::invalid_argument);
     BOOST_TEST(server.store().sessions().empty());
 }
 

@@ -100,6 +100,8 @@ BOOST_AUTO_TEST_CASE(refusesBadSyntax501AndUnknownParameters555) {
     BOOST_TEST(wire.command("MAIL FROM:<j\xc3\xb6rg@b.c>").code == 553);
     BOOST_TEST(wire.command("MAIL FROM:<j\xc3\xb6rg@b.c> SMTPUTF8").code == 250);
     BOOST_TEST(wire.command("RCPT TO:<b@c.d> NOTIFY=SOMETIMES").code == 501);
+    BOOST_TEST(wire.command("RCPT TO:<b@c.d> ORCPT=b@c.d").code == 501);
+    BOOST_TEST(wire.command("RCPT TO:<\xc3\xbc@c.d> ORCPT=utf-8;\xc3\xbc@c.d").code == 250); // after SMTPUTF8
     BOOST_TEST(wire.command("RCPT TO:<b@c.d> XYZ=1").code == 555);
     BOOST_TEST(wire.command("RCPT TO:<>").code == 501);
     BOOST_TEST(wire.command("RCPT TO:<\xc3\xbc@c.d>").code == 250);

@@ -100,6 +100,36 @@ SecurityOptions parseSecurityOptions(const std::string& text) {
 
 namespace detail {
 
+namespace {
+
+/// Whether `text` is well-formed UTF-8 (RFC 3629: no overlong forms, no surrogates, at most
+/// U+10FFFF).
+bool isUtf8(const std::string& text) {
+    for (std::size_t i = 0; i < text.size();) {
+        const auto lead = static_cast<unsigned char>(text[i]);
+        if (lead < 0x80) {
+            ++i;
+            continue;
+        }
+        std::size_t length = lead >= 0xC2 && lead <= 0xDF ? 2 : lead >= 0xE0 && lead <= 0xEF ? 3
+                           : lead >= 0xF0 && lead <= 0xF4 ? 4 : 0;
+        if (length == 0 || i + length > text.size()) return false;
+        char32_t code = lead & (0x7F >> length);
+        for (std::size_t k = 1; k < length; ++k) {
+            const auto next = static_cast<unsigned char>(text[i + k]);
+            if ((next & 0xC0) != 0x80) return false;
+            code = (code << 6) | (next & 0x3F);
+        }
+        if ((length == 3 && (code < 0x800 || (code >= 0xD800 && code <= 0xDFFF))) ||
+            (length == 4 && (code < 0x10000 || code > 0x10FFFF)))
+            return false;
+        i += length;
+    }
+    return true;
+}
+
+} // namespace
+
 void validateAddress(const std::string& address, const std::string& role, bool allowEmpty) {
     if (address.empty()) {
         if (allowEmpty) return;
@@ -117,6 +147,8 @@ void validateAddress(const std::string& address, const std::string& role, bool a
     }
     if (address.find('@') == std::string::npos)
         throw std::invalid_argument(role + " address '" + address + "' has no @");
+    if (!isUtf8(address))
+        throw std::invalid_argument(role + " address '" + address + "' is not valid UTF-8");
 }
 
 namespace {

@@ -20,7 +20,8 @@ struct PreparedMessage {
 };
 
 /// Throws std::invalid_argument naming `role` when `address` holds a control character, a
-/// space outside quotes or angle brackets, or (unless `allowEmpty`) no `@`.
+/// space outside quotes or angle brackets, bytes that are not UTF-8, or (unless `allowEmpty`)
+/// no `@`.
 void validateAddress(const std::string& address, const std::string& role, bool allowEmpty);
 
 /// The envelope and bytes for send(message). Throws std::invalid_argument for a message without

@@ -33,6 +33,34 @@ std::string xtext(const std::string& value) {
     return out;
 }
 
+/// RFC 3461 4.2 and RFC 6533 3: the ORCPT value naming `address` itself: `rfc822;` and its
+/// xtext for an ASCII address; else `utf-8;` and the 7-bit utf-8-addr-xtext form, which any
+/// server accepts: each non-ASCII character, and `+`, `=` and `\`, as `\x{HEX}` (its code point
+/// in upper-case hex without leading zeros). The address is valid UTF-8 (checked before).
+std::string originalRecipient(const std::string& address) {
+    const bool ascii = std::none_of(address.begin(), address.end(), [](char c) { return c & 0x80; });
+    if (ascii) return "rfc822;" + xtext(address);
+    static const char hex[] = "0123456789ABCDEF";
+    std::string out = "utf-8;";
+    for (std::size_t i = 0; i < address.size();) {
+        const auto lead = static_cast<unsigned char>(address[i]);
+        const std::size_t length = lead < 0x80 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4;
+        char32_t code = length == 1 ? lead : lead & (0x3F >> (length - 1));
+        for (std::size_t k = 1; k < length && i + k < address.size(); ++k)
+            code = (code << 6) | (static_cast<unsigned char>(address[i + k]) & 0x3F);
+        i += length;
+        if (code > 0x20 && code < 0x7F && code != '+' && code != '=' && code != '\\') {
+            out.push_back(static_cast<char>(code));
+            continue;
+        }
+        std::string digits;
+        for (; code; code >>= 4) digits.insert(digits.begin(), hex[code & 15]);
+        if (digits.size() < 2) digits.insert(digits.begin(), 2 - digits.size(), '0');
+        out += "\\x{" + digits + "}";
+    }
+    return out;
+}
+
 /// The error for a transaction whose commands went out behind a deferred end of data when the
 /// reply to that ended the connection (`previous` holds it): a 421 applies to this transaction
 /// too, as does a failed connection. Transient either way.
@@ -301,6 +329,7 @@ std::string SmtpSession::rcptCommand(const std::string& address) const {
         }
         line += " NOTIFY=" + notify;
     }
+    if (_caps.dsn && dsn.originalRecipient) line += " ORCPT=" + originalRecipient(address);
     return line;
 }
 

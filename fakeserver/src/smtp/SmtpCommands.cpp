@@ -1,6 +1,7 @@
 #include "smtp/SmtpSession.h"
 
 #include "smtp/Channel.h"
+#include "smtp/DsnParams.h"
 #include "smtp/ServerCore.h"
 #include "store/SessionRecord.h"
 
@@ -173,23 +174,10 @@ bool SmtpSession::checkRcpt(const CommandLine& c) {
     if (_path.address.empty()) return refuse(501, "5.1.3", "Null recipient not allowed"), false;
     for (const auto& [key, value] : _path.params) {
         if (key == "NOTIFY" && caps.dsn) {
-            bool ok = value == "NEVER";
-            if (!ok) {
-                ok = true;
-                std::size_t start = 0;
-                while (start <= value.size()) {
-                    std::size_t comma = value.find(',', start);
-                    std::string item = value.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
-                    ok = ok && (item == "SUCCESS" || item == "FAILURE" || item == "DELAY");
-                    if (comma == std::string::npos) break;
-                    start = comma + 1;
-                }
-            }
-            if (!ok) return refuse(501, "5.5.4", "Syntax: NOTIFY=NEVER|SUCCESS,FAILURE,DELAY"), false;
+            if (!isNotify(value)) return refuse(501, "5.5.4", "Syntax: NOTIFY=NEVER|SUCCESS,FAILURE,DELAY"), false;
         } else if (key == "ORCPT" && caps.dsn) {
-            std::size_t semi = value.find(';');
-            if (semi == std::string::npos || semi == 0 || !isXtext(value.substr(semi + 1)))
-                return refuse(501, "5.5.4", "Syntax: ORCPT=<addr-type>;<xtext>"), false;
+            if (!isOriginalRecipient(value, _transaction.mailFrom.hasParam("SMTPUTF8")))
+                return refuse(501, "5.5.4", "Syntax: ORCPT=<addr-type>;<xtext> (utf-8;<utf-8-addr-xtext>)"), false;
         } else {
             return refuse(555, "5.5.4", "Unsupported parameter " + key), false;
         }

@@ -43,11 +43,12 @@ SmtpClient makeClient(const ClientSpec& spec, std::uint16_t port) {
     client.setAddResentHeaders(spec.resentHeaders);
     client.setStopOnFirstFailure(spec.stopOnFirstFailure);
     client.setUseTnef(spec.tnef);
-    if (!spec.dsn.ret.empty() || !spec.dsn.envelopeId.empty() || !spec.dsn.notify.empty()) {
+    if (!spec.dsn.ret.empty() || !spec.dsn.envelopeId.empty() || !spec.dsn.notify.empty() || spec.dsn.orcpt) {
         DsnOptions dsn;
         if (spec.dsn.ret == "full") dsn.ret = DsnOptions::Return::Full;
         if (spec.dsn.ret == "headers") dsn.ret = DsnOptions::Return::Headers;
         dsn.envelopeId = spec.dsn.envelopeId;
+        dsn.originalRecipient = spec.dsn.orcpt;
         for (const auto& notify : spec.dsn.notify) {
             dsn.notifySuccess = dsn.notifySuccess || notify == "success";
             dsn.notifyFailure = dsn.notifyFailure || notify == "failure";

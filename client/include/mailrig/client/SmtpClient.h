@@ -45,10 +45,15 @@ struct DsnOptions {
     bool notifyFailure = false;       ///< NOTIFY=FAILURE
     bool notifyDelay = false;         ///< NOTIFY=DELAY
     bool notifyNever = false;         ///< NOTIFY=NEVER (excludes the three above)
+    /// `ORCPT=` on each RCPT TO, naming that recipient as the original one, so that a report
+    /// about it names the address as sent even after the receiving side rewrote it:
+    /// `rfc822;` and the xtext of an ASCII address, `utf-8;` and the RFC 6533 utf-8-addr-xtext
+    /// form (`\x{E9}` for é) of an internationalized one.
+    bool originalRecipient = false;
     /// True when any parameter is set.
     bool any() const {
         return ret != Return::Unspecified || !envelopeId.empty() || notifySuccess ||
-               notifyFailure || notifyDelay || notifyNever;
+               notifyFailure || notifyDelay || notifyNever || originalRecipient;
     }
 };
 

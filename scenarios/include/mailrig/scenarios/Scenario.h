@@ -34,6 +34,7 @@ struct DsnSpec {
     std::string ret;                 ///< `full` | `headers` | "" (no RET=)
     std::string envelopeId;          ///< ENVID= value, "" for none
     std::vector<std::string> notify; ///< `success`, `failure`, `delay`, or just `never`
+    bool orcpt = false;              ///< ORCPT= naming each recipient on its RCPT TO
 };
 
 /// The `client:` section: how the SmtpClient is set up for every step.
