@@ -4,6 +4,7 @@
 
 #include <cctype>
 #include <cstdint>
+#include <string>
 
 namespace mailrig::fake::detail {
 
@@ -11,14 +12,6 @@ namespace {
 
 /// RFC 3461 4.2: the whole ORCPT value is at most this long.
 constexpr std::size_t kMaxOriginalRecipient = 500;
-
-bool equalsIgnoringCase(std::string_view a, std::string_view b) {
-    if (a.size() != b.size()) return false;
-    for (std::size_t i = 0; i < a.size(); ++i)
-        if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i])))
-            return false;
-    return true;
-}
 
 bool isUpperHex(char c) { return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'F'); }
 
@@ -100,9 +93,12 @@ bool isOriginalRecipient(std::string_view value, bool smtpUtf8) {
     if (semicolon == std::string_view::npos || semicolon == 0) return false;
     const std::string_view type = value.substr(0, semicolon);
     const std::string_view address = value.substr(semicolon + 1);
-    for (char c : type)
+    std::string lowerType;
+    for (char c : type) {
         if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-') return false;
-    if (equalsIgnoringCase(type, "utf-8")) return isUtf8AddrText(address, smtpUtf8);
+        lowerType.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+    }
+    if (lowerType == "utf-8") return isUtf8AddrText(address, smtpUtf8);
     return !address.empty() && isXtext(address);
 }
 
