@@ -67,6 +67,14 @@ struct Props {
         ++count;
         return *this;
     }
+    Props& sysTime(std::uint16_t id, std::uint64_t fileTime) {
+        u16(body, 0x0040);
+        u16(body, id);
+        u32(body, static_cast<std::uint32_t>(fileTime));
+        u32(body, static_cast<std::uint32_t>(fileTime >> 32));
+        ++count;
+        return *this;
+    }
     std::string bytes() const {
         std::string out;
         u32(out, count);
@@ -275,6 +283,54 @@ BOOST_AUTO_TEST_CASE(reportsAMalformedPropertyList) {
     const auto v = mailrig::fake::decodeTnef(s.bytes);
     BOOST_TEST(mentions(v, "attMsgProps: offset"));
     BOOST_TEST(v.subject == "subject"); // what could be read is kept
+}
+
+// attDateSent's value: year, month, day, hour, minute, second, weekday (16 bits each).
+std::string tnefDate(std::uint16_t year, std::uint16_t month, std::uint16_t day) {
+    std::string d;
+    for (std::uint16_t v : {year, month, day, std::uint16_t(3), std::uint16_t(4), std::uint16_t(5), std::uint16_t(0)})
+        u16(d, v);
+    return d;
+}
+
+BOOST_AUTO_TEST_CASE(takesTheSubmitTimeWhenThereIsNoAttDateSent) {
+    Stream s;
+    // 2026-01-02T03:04:05.5Z: 100 ns ticks since 1601.
+    const std::uint64_t ticks = (1767323045ULL + 11644473600ULL) * 10'000'000ULL + 5'000'000ULL;
+    s.att(1, 0x00089006, version())
+        .att(1, 0x00069003, Props().unicode(0x001A, u"IPM.Note").sysTime(0x0039, ticks).bytes());
+    const auto v = mailrig::fake::decodeTnef(s.bytes);
+    BOOST_TEST(v.valid(), (v.problems.empty() ? "" : v.problems.front()));
+    BOOST_REQUIRE(v.dateSent.has_value());
+    const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(v.dateSent->time_since_epoch());
+    BOOST_TEST(ms.count() == 1767323045500LL);
+}
+
+BOOST_AUTO_TEST_CASE(aDateBeyondWhatTheClockHoldsIsLeftOutNotWrapped) {
+    // The largest FILETIME is in the year 60056; system_clock ends in 2262.
+    Stream s;
+    s.att(1, 0x00089006, version())
+        .att(1, 0x00069003, Props().unicode(0x001A, u"IPM.Note").sysTime(0x0039, ~0ULL).bytes());
+    const auto v = mailrig::fake::decodeTnef(s.bytes);
+    BOOST_TEST(v.valid(), (v.problems.empty() ? "" : v.problems.front()));
+    BOOST_TEST(!v.dateSent.has_value());
+    BOOST_TEST(v.messageClass == "IPM.Note");
+
+    Stream far;
+    far.att(1, 0x00089006, version())
+        .att(1, 0x00038005, tnefDate(9999, 12, 31))
+        .att(1, 0x00069003, Props().unicode(0x001A, u"IPM.Note").bytes());
+    const auto w = mailrig::fake::decodeTnef(far.bytes);
+    BOOST_TEST(!w.dateSent.has_value());
+    BOOST_TEST(mentions(w, "attDateSent"));
+
+    Stream near;
+    near.att(1, 0x00089006, version())
+        .att(1, 0x00038005, tnefDate(2026, 1, 2))
+        .att(1, 0x00069003, Props().unicode(0x001A, u"IPM.Note").bytes());
+    const auto x = mailrig::fake::decodeTnef(near.bytes);
+    BOOST_REQUIRE(x.dateSent.has_value());
+    BOOST_TEST(std::chrono::duration_cast<std::chrono::seconds>(x.dateSent->time_since_epoch()).count() == 1767323045LL);
 }
 
 BOOST_AUTO_TEST_CASE(decodesUtf8LegacyStringsUnderCodepage65001) {

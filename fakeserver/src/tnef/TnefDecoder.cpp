@@ -198,7 +198,7 @@ private:
             break;
         case attDateSent:
             _view.dateSent = tnefDateValue(data);
-            if (!_view.dateSent) problem(a.offset, "attDateSent is not a valid date");
+            if (!_view.dateSent) problem(a.offset, "attDateSent is not a valid date in the years 1678 to 2261");
             break;
         case attPriority:
             if (data.size() >= 2) _view.priority = static_cast<int>(le(data, 0, 2));
