@@ -14,10 +14,6 @@
 
 namespace mailrig::fake::detail {
 
-namespace {
-constexpr std::size_t kReadBlock = 64 * 1024;
-}
-
 // ---------------------------------------------------------------------------------------------
 // Both ways: what has been read is answered as far as it goes.
 
@@ -159,8 +155,9 @@ bool SmtpSession::receiveBlocking() {
 
 std::size_t SmtpSession::receiveMore(std::chrono::milliseconds timeout) {
     flush(); // answer everything read so far before blocking: one write per pipelined group
-    char* at = _in.prepare(kReadBlock);
-    std::size_t got = _channel.receive(at, std::max(_in.room(), kReadBlock), timeout);
+    const std::size_t block = readBlock();
+    char* at = _in.prepare(block);
+    std::size_t got = _channel.receive(at, std::max(_in.room(), block), timeout);
     _in.commit(got);
     return got;
 }
@@ -176,13 +173,18 @@ SmtpSession::Next SmtpSession::begin() noexcept {
     return drive(Event::Begin);
 }
 
+std::size_t SmtpSession::readBlock() const {
+    return _data && _data->received >= kCommandReadBlock ? kContentReadBlock : kCommandReadBlock;
+}
+
 SmtpSession::Next SmtpSession::readable() noexcept { return drive(Event::Readable); }
 
 SmtpSession::Next SmtpSession::writable() noexcept { return drive(Event::Writable); }
 
 void SmtpSession::receiveNow() {
-    char* at = _in.prepare(kReadBlock);
-    std::optional<std::size_t> got = _channel.receiveNow(at, std::max(_in.room(), kReadBlock));
+    const std::size_t block = readBlock();
+    char* at = _in.prepare(block);
+    std::optional<std::size_t> got = _channel.receiveNow(at, std::max(_in.room(), block));
     if (!got) return; // woken without data
     _in.commit(*got);
     if (*got == 0) peerClosed();

@@ -16,7 +16,6 @@
 namespace mailrig::fake::detail {
 
 namespace {
-constexpr std::size_t kBlock = 64 * 1024;
 /// The most room reserved ahead for a message when no size limit is set.
 constexpr std::size_t kMaxRoom = 64 * 1024 * 1024;
 
@@ -122,7 +121,7 @@ bool SmtpSession::continueData() {
     } else if (mappedAhead && mappedTo > content.size() + 1) {
         release(&content[0], content.size() + 1, mappedTo); // past the terminating NUL
     }
-    _in.shrinkIfIdle(kBlock);
+    _in.shrinkIfIdle(kContentReadBlock); // a session sending large messages keeps its buffer
     finishMessage(std::move(content), facts, false, oversize);
     afterCommand();
     return true;
@@ -173,7 +172,7 @@ void SmtpSession::readChunk(std::size_t size, std::string* destination) {
     }
     while (left > 0) {
         flush();
-        char* buffer = _in.prepare(kBlock);
+        char* buffer = _in.prepare(kCommandReadBlock);
         std::size_t got = _channel.receive(buffer, std::min(left, _in.room()), limits.dataBlockTimeout);
         if (got == 0) hangUp("peer closed during BDAT");
         left -= got;

@@ -140,6 +140,8 @@ private:
     bool receiveBlocking();
     std::size_t receiveMore(std::chrono::milliseconds timeout);
     void receiveNow();
+    /// How many bytes the next read asks for: `kContentReadBlock` inside a large message.
+    std::size_t readBlock() const;
     void peerClosed();
     void waitForNextLine();
     std::string timeoutText(Clock::time_point now) const;
