@@ -268,11 +268,8 @@ ScenarioResult runScenario(const Scenario& scenario, const RunOptions& options) 
     try {
         Execution(scenario, options, result).run();
         result.verdict = result.mismatches.empty() ? Verdict::Passed : Verdict::Failed;
-    } catch (const ScenarioError& e) {
-        result.verdict = Verdict::Error;
-        result.invalid = true;
-        result.error = e.what();
     } catch (const std::exception& e) {
+        // The file was checked when it was loaded: what goes wrong now means it could not run.
         result.verdict = Verdict::Error;
         result.error = e.what();
     }

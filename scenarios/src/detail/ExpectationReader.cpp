@@ -1,5 +1,6 @@
 #include "detail/ExpectationReader.h"
 
+#include <map>
 #include <regex>
 
 namespace mailrig::scenario::detail {
@@ -98,6 +99,26 @@ CalendarCheck readCalendar(const YAML::Node& node, const NodePlace& place) {
     if (map.has("attendees")) check.attendees = map.list("attendees");
     map.finish();
     return check;
+}
+
+int lineOf(const YAML::Node& node) { return node.Mark().line >= 0 ? node.Mark().line + 1 : 0; }
+
+/// Records the line of every key and list item below `node` (at `path`) by its full key path,
+/// so that a mismatch points at the key that failed rather than at its message entry.
+void recordKeyLines(const YAML::Node& node, const std::string& path, std::map<std::string, int>& lines) {
+    if (node.IsMap()) {
+        for (const auto& entry : node) {
+            const std::string keyPath = path + "." + entry.first.Scalar();
+            lines[keyPath] = lineOf(entry.first);
+            recordKeyLines(entry.second, keyPath, lines);
+        }
+    } else if (node.IsSequence()) {
+        for (std::size_t i = 0; i < node.size(); ++i) {
+            const std::string itemPath = path + "[" + std::to_string(i) + "]";
+            lines[itemPath] = lineOf(node[i]);
+            recordKeyLines(node[i], itemPath, lines);
+        }
+    }
 }
 
 const std::vector<std::string> kFlagNames = {"bare_lf", "bare_cr", "smuggling", "eight_bit_without_8bitmime",
@@ -234,8 +255,7 @@ OutcomeSpec readOutcome(const YAML::Node& node, const NodePlace& place) {
 Expectations readExpectations(const YAML::Node& node, const NodePlace& place, const ReadContext& context) {
     MapReader map(node, place);
     Expectations expect;
-    for (const auto& entry : node)
-        expect.lines[entry.first.Scalar()] = entry.first.Mark().line >= 0 ? entry.first.Mark().line + 1 : 0;
+    recordKeyLines(node, place.path, expect.lines);
     auto [client, clientPlace] = map.take("client");
     if (client.IsDefined()) expect.client = readOutcome(client, clientPlace);
     auto [report, reportPlace] = map.take("report");

@@ -5,8 +5,28 @@
 
 namespace mailrig::scenario::detail {
 
+MismatchSink MismatchSink::sub(const std::string& key) const {
+    MismatchSink child(_out, join(_prefix, key), _line);
+    child._lines = _lines;
+    child._linePath = join(_linePath, key);
+    return child;
+}
+
 void MismatchSink::add(const std::string& key, const std::string& expected, const std::string& actual) const {
-    _out.push_back(Mismatch{join(_prefix, key), _line, expected, actual});
+    _out.push_back(Mismatch{join(_prefix, key), lineOf(key), expected, actual});
+}
+
+int MismatchSink::lineOf(const std::string& key) const {
+    if (!_lines) return _line;
+    // `a.b[1].c` → `a.b[1]` → `a.b` → `a`: the nearest key that was written in the file.
+    for (std::string path = join(_linePath, key); !path.empty();) {
+        const auto it = _lines->find(path);
+        if (it != _lines->end() && it->second > 0) return it->second;
+        const auto cut = path.find_last_of(".[");
+        if (cut == std::string::npos) break;
+        path.erase(cut);
+    }
+    return _line;
 }
 
 std::string MismatchSink::join(const std::string& prefix, const std::string& key) {

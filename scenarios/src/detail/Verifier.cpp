@@ -37,13 +37,15 @@ std::string subjectsOf(const std::vector<CapturedMail>& mails) {
 /// applies to all messages; each message is linted once: by its own check when it has one, else
 /// by `every`, else with no findings allowed.
 void checkMessageList(const std::vector<MessageCheck>& checks, const std::optional<MessageCheck>& every,
-                      const std::vector<CapturedMail>& mails, const std::string& key, std::vector<Mismatch>& out) {
+                      const std::vector<CapturedMail>& mails, const std::string& key, const KeyLines& lines,
+                      std::vector<Mismatch>& out) {
     std::vector<std::unique_ptr<fake::MessageView>> views;
     for (const auto& mail : mails) views.push_back(viewOf(mail, MismatchSink(out, key, 0)));
     std::vector<bool> used(mails.size(), false);
     for (std::size_t i = 0; i < checks.size(); ++i) {
         const auto& check = checks[i];
-        const MismatchSink sink(out, key + "[" + std::to_string(i) + "]", check.where.line);
+        const std::string checkKey = key + "[" + std::to_string(i) + "]";
+        const MismatchSink sink(out, checkKey, lines, checkKey, check.where.line);
         std::size_t chosen = mails.size();
         if (check.select) {
             for (std::size_t m = 0; m < mails.size() && chosen == mails.size(); ++m)
@@ -66,7 +68,7 @@ void checkMessageList(const std::vector<MessageCheck>& checks, const std::option
     for (std::size_t m = 0; m < mails.size(); ++m) {
         if (!views[m]) continue;
         if (every) {
-            checkMessage(*every, mails[m], *views[m], MismatchSink(out, "expect.every (" + mails[m].label + ")", every->where.line),
+            checkMessage(*every, mails[m], *views[m], MismatchSink(out, "expect.every (" + mails[m].label + ")", lines, "expect.every", every->where.line),
                          !used[m]);
         } else if (!used[m]) {
             checkMessage(MessageCheck{}, mails[m], *views[m], MismatchSink(out, key + " (" + mails[m].label + ")", 0));
@@ -79,7 +81,7 @@ void checkMessageList(const std::vector<MessageCheck>& checks, const std::option
 void verify(const Scenario& scenario, const RunEvidence& evidence, std::vector<Mismatch>& out) {
     const Expectations& expect = scenario.expect;
     auto lineOf = [&](const std::string& key) {
-        const auto it = expect.lines.find(key);
+        const auto it = expect.lines.find("expect." + key);
         return it == expect.lines.end() ? 0 : it->second;
     };
     const std::size_t captured = evidence.captured.size();
@@ -91,14 +93,14 @@ void verify(const Scenario& scenario, const RunEvidence& evidence, std::vector<M
                            (captured ? ":\n  " + subjectsOf(evidence.captured) : std::string())});
     }
     checkMessageList(expect.messages.value_or(std::vector<MessageCheck>{}), expect.every, evidence.captured,
-                     "expect.messages", out);
+                     "expect.messages", expect.lines, out);
     if (expect.pickup) {
         if (expect.pickup->size() != evidence.pickedUp.size())
             out.push_back({"expect.pickup", lineOf("pickup"), std::to_string(expect.pickup->size()) + " file(s) in the pickup directory",
                            std::to_string(evidence.pickedUp.size()) + " file(s)"});
-        checkMessageList(*expect.pickup, std::nullopt, evidence.pickedUp, "expect.pickup", out);
+        checkMessageList(*expect.pickup, std::nullopt, evidence.pickedUp, "expect.pickup", expect.lines, out);
     }
-    checkText(expect.transcript, evidence.transcript, MismatchSink(out, "expect.transcript", lineOf("transcript")));
+    checkText(expect.transcript, evidence.transcript, MismatchSink(out, "expect.transcript", expect.lines, "expect.transcript"));
     if (expect.sessions && *expect.sessions != evidence.sessions)
         out.push_back({"expect.sessions", lineOf("sessions"), std::to_string(*expect.sessions) + " connection(s)",
                        std::to_string(evidence.sessions) + " connection(s)"});
@@ -107,13 +109,13 @@ void verify(const Scenario& scenario, const RunEvidence& evidence, std::vector<M
                        std::to_string(evidence.sessions) + " connection(s)"});
     if (!expect.recipients.empty()) {
         if (evidence.lastResult)
-            checkRecipients(expect.recipients, evidence.lastResult->recipients, MismatchSink(out, "expect.recipients", lineOf("recipients")));
+            checkRecipients(expect.recipients, evidence.lastResult->recipients, MismatchSink(out, "expect.recipients", expect.lines, "expect.recipients"));
         else
             out.push_back({"expect.recipients", lineOf("recipients"), "a send result", "no send step returned a result"});
     }
     if (expect.report) {
         if (evidence.lastReport)
-            checkReport(*expect.report, *evidence.lastReport, MismatchSink(out, "expect.report", lineOf("report")));
+            checkReport(*expect.report, *evidence.lastReport, MismatchSink(out, "expect.report", expect.lines, "expect.report"));
         else
             out.push_back({"expect.report", lineOf("report"), "a bulk report", "no bulk step returned a report"});
     }

@@ -33,7 +33,7 @@ struct ScenarioResult {
     std::chrono::milliseconds duration{0};
     std::vector<Mismatch> mismatches;      ///< for Failed
     std::string error;                     ///< for Error: the cause (a ScenarioError's what())
-    bool invalid = false;                  ///< for Error: the cause is in the scenario file itself
+    bool invalid = false;                  ///< for Error: the scenario file did not load (runScenarioFile())
     std::vector<std::string> keptFiles;    ///< EML/JSON files written with RunOptions::keepDirectory
     std::string transcript;                ///< every session's transcript (for reports)
 };
