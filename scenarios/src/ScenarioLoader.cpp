@@ -1,5 +1,6 @@
 #include "mailrig/scenarios/ScenarioLoader.h"
 
+#include "detail/AddressReader.h"
 #include "detail/ExpectationReader.h"
 #include "detail/MessageReader.h"
 #include "detail/ReadContext.h"
@@ -7,6 +8,8 @@
 #include "mailrig/scenarios/SuiteLocation.h"
 
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -156,8 +159,8 @@ Step readStep(const YAML::Node& node, const NodePlace& place, const ReadContext&
     case StepKind::ForwardStream:
     case StepKind::SendRaw: {
         MapReader f(body, bodyPlace);
-        step.sender = f.requiredText("from");
-        step.recipients = f.list("to");
+        step.sender = detail::envelopeAddress(f, "from");
+        step.recipients = detail::envelopeAddressList(f, "to");
         if (step.recipients.empty()) failAt(body, f.child("to"), "a forward needs at least one recipient in `to`");
         if (step.kind == StepKind::ForwardStream || step.kind == StepKind::SendRaw) {
             if (!f.has("eml")) failAt(body, f.child("eml"), "this key is required (the fixture to stream)");
@@ -193,16 +196,30 @@ Scenario readScenario(const YAML::Node& root, const ReadContext& context) {
     scenario.file = context.file;
     scenario.directory = context.baseDirectory;
     scenario.name = map.requiredText("name");
+    const YAML::Node nameNode = root["name"];
+    if (nameNode.Mark().line >= 0) {
+        scenario.nameLine = nameNode.Mark().line + 1;
+        scenario.nameColumn = nameNode.Mark().column + 1;
+    }
     scenario.description = map.requiredText("description");
     scenario.covers = map.list("covers");
     scenario.tags = map.list("tags");
     auto [server, serverPlace] = map.take("server");
+    bool implicitTlsListener = false;
     if (server.IsDefined()) {
-        (void)detail::readServerSection(server, serverPlace, context.baseDirectory);
+        implicitTlsListener = detail::readServerSection(server, serverPlace, context.baseDirectory).implicitTlsPort.has_value();
         scenario.server = server;
     }
     auto [client, clientPlace] = map.take("client");
-    if (client.IsDefined()) scenario.client = readClient(client, clientPlace);
+    if (client.IsDefined()) {
+        scenario.client = readClient(client, clientPlace);
+        const bool implicit = scenario.client.port ? *scenario.client.port == "tls" : scenario.client.security == "tls";
+        if (implicit && !implicitTlsListener) {
+            const std::string key = scenario.client.port ? "port" : "security";
+            failAt(client[key], {context.file, clientPlace.path + "." + key},
+                   "implicit TLS needs an implicit-TLS listener in `server:` (implicit_tls_port)");
+        }
+    }
     auto [steps, stepsPlace] = map.take("steps");
     if (!steps.IsDefined()) failAt(root, stepsPlace, "this key is required");
     for (const auto& [item, itemPlace] : detail::listItems(steps, stepsPlace))
@@ -214,15 +231,33 @@ Scenario readScenario(const YAML::Node& root, const ReadContext& context) {
     return scenario;
 }
 
+/// The encoding a byte order mark at the start of `text` announces, other than UTF-8
+/// (`UTF-16 text (byte order mark FF FE)`); empty when there is none.
+std::string foreignByteOrderMark(const std::string& text) {
+    static const std::vector<std::pair<std::string, std::string>> kMarks = {
+        // UTF-32 LE starts like UTF-16 LE: test it first.
+        {std::string("\xFF\xFE\0\0", 4), "UTF-32 text (byte order mark FF FE 00 00)"},
+        {std::string("\0\0\xFE\xFF", 4), "UTF-32 text (byte order mark 00 00 FE FF)"},
+        {"\xFF\xFE", "UTF-16 text (byte order mark FF FE)"},
+        {"\xFE\xFF", "UTF-16 text (byte order mark FE FF)"},
+    };
+    for (const auto& [mark, description] : kMarks)
+        if (text.compare(0, mark.size(), mark) == 0) return description;
+    return {};
+}
+
 } // namespace
 
 Scenario parseScenario(const std::string& yaml, const std::string& name, const std::string& baseDirectory,
                        const std::string& fixturesDirectory) {
     ReadContext context{name, baseDirectory,
                         fixturesDirectory.empty() ? defaultFixturesDirectory() : fixturesDirectory};
+    const std::string foreign = foreignByteOrderMark(yaml);
+    if (!foreign.empty()) throw ScenarioError(name, 0, 0, "", foreign + "; scenario files are UTF-8");
     YAML::Node root;
     try {
-        root = YAML::Load(yaml);
+        const bool utf8Mark = yaml.compare(0, 3, "\xEF\xBB\xBF") == 0;
+        root = YAML::Load(utf8Mark ? yaml.substr(3) : yaml);
     } catch (const YAML::Exception& e) {
         throw ScenarioError(name, e.mark.line + 1, e.mark.column + 1, "", "not valid YAML: " + e.msg);
     }
@@ -235,7 +270,7 @@ Scenario parseScenario(const std::string& yaml, const std::string& name, const s
 
 Scenario loadScenario(const std::string& path, const std::string& fixturesDirectory) {
     std::ifstream in(path, std::ios::binary);
-    if (!in) throw ScenarioError(path, 0, 0, "", "cannot read the file");
+    if (!in) throw ScenarioError(path, 0, 0, "", std::string("cannot read the file: ") + std::strerror(errno));
     std::ostringstream text;
     text << in.rdbuf();
     const std::string base = fs::absolute(fs::path(path)).parent_path().string();

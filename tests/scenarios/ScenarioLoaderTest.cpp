@@ -5,6 +5,8 @@
 #include <boost/test/unit_test.hpp>
 
 #include <string>
+#include <utility>
+#include <vector>
 
 using namespace mailrig::scenario;
 using mailrig::test::TempDir;
@@ -179,6 +181,48 @@ BOOST_AUTO_TEST_CASE(yamlSyntaxErrorsCarryTheirLine) {
     const auto e = errorOf(kHeader + "steps: [\n  {wait: {count: 1}\n", dir);
     BOOST_TEST(e.line() >= 3);
     BOOST_TEST(e.cause().find("not valid YAML") == 0);
+}
+
+BOOST_AUTO_TEST_CASE(badAddressesAreLoadErrorsAtTheirValue) {
+    TempDir dir;
+    const auto from = errorOf(kHeader + "steps:\n  - send: {from: \"not an address\", to: [bob@example.com]}\n", dir);
+    BOOST_TEST(std::string(from.what()).find("case.yaml:4:18: steps[0].send.from: no mailbox address") == 0, from.what());
+
+    const auto to = errorOf(kHeader + "steps:\n  - send:\n      from: a@b.c\n      to: [bob@example.com, nobody]\n", dir);
+    BOOST_TEST(to.line() == 6);
+    BOOST_TEST(to.column() == 29);
+    BOOST_TEST(to.key() == "steps[0].send.to[1]");
+
+    BOOST_TEST(errorOf(kHeader + "steps:\n  - send: {from: a@b.c, bcc: x}\n", dir).key() == "steps[0].send.bcc");
+    BOOST_TEST(errorOf(kHeader + "steps:\n  - send: {from: a@b.c, to: a@b.c, reply_to: [x]}\n", dir).key() == "steps[0].send.reply_to[0]");
+    BOOST_TEST(errorOf(kHeader + "steps:\n  - bulk: {messages: [{from: a@b.c, cc: \"@x\"}]}\n", dir).key() == "steps[0].bulk.messages[0].cc");
+
+    const auto envelope = errorOf(kHeader + "steps:\n  - forward: {from: \"Relay <r@b.c>\", to: [x@y.z], eml: x}\n", dir);
+    BOOST_TEST(envelope.key() == "steps[0].forward.from");
+    BOOST_TEST(envelope.cause().find("not an envelope address") != std::string::npos);
+    BOOST_TEST(errorOf(kHeader + "steps:\n  - send_raw: {from: r@b.c, to: [x], eml: x}\n", dir).key() == "steps[0].send_raw.to[0]");
+}
+
+BOOST_AUTO_TEST_CASE(implicitTlsWithoutItsListenerIsALoadError) {
+    TempDir dir;
+    const auto e = errorOf(kHeader + "client: {security: tls}\nsteps: [{wait: {count: 0}}]\n", dir);
+    BOOST_TEST(e.key() == "client.security");
+    BOOST_TEST(e.line() == 3);
+    BOOST_TEST(e.cause().find("implicit-TLS listener") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(utf16And32FilesAreNamedByTheirByteOrderMark) {
+    TempDir dir;
+    const std::string yaml = kHeader + "steps: [{wait: {count: 0}}]\n";
+    const std::vector<std::pair<std::string, std::string>> marks = {
+        {"\xFF\xFE", "UTF-16 text (byte order mark FF FE)"},
+        {"\xFE\xFF", "UTF-16 text (byte order mark FE FF)"},
+        {std::string("\xFF\xFE\0\0", 4), "UTF-32 text (byte order mark FF FE 00 00)"},
+        {std::string("\0\0\xFE\xFF", 4), "UTF-32 text (byte order mark 00 00 FE FF)"},
+    };
+    for (const auto& [mark, description] : marks)
+        BOOST_TEST(std::string(errorOf(mark + yaml, dir).what()) == "case.yaml: " + description + "; scenario files are UTF-8");
+    BOOST_TEST(parseScenario("\xEF\xBB\xBF" + yaml, "case.yaml", dir.path(), dir.path()).name == "t");
 }
 
 BOOST_AUTO_TEST_CASE(unreadableFileIsAnError) {

@@ -1,5 +1,6 @@
 #include "detail/MessageReader.h"
 
+#include "detail/AddressReader.h"
 #include "detail/TimeText.h"
 
 namespace mailrig::scenario::detail {
@@ -65,16 +66,18 @@ AppointmentSpec readAppointment(const YAML::Node& node, const NodePlace& place) 
         (std::string(key) == "start" ? spec.start : spec.end) = text;
     }
     spec.timeZone = map.text("time_zone").value_or("");
-    spec.organizer = map.requiredText("organizer");
+    if (!map.has("organizer")) failAt(node, map.child("organizer"), "this key is required");
+    spec.organizer = *mailbox(map, "organizer");
     auto [attendees, attendeesPlace] = map.take("attendees");
     if (attendees.IsDefined()) {
         for (const auto& [item, itemPlace] : listItems(attendees, attendeesPlace)) {
             AttendeeSpec attendee;
             if (item.IsScalar()) {
-                attendee.mailbox = item.Scalar();
+                attendee.mailbox = mailboxAt(item, itemPlace);
             } else {
                 MapReader a(item, itemPlace);
-                attendee.mailbox = a.requiredText("mailbox");
+                if (!a.has("mailbox")) failAt(item, a.child("mailbox"), "this key is required");
+                attendee.mailbox = *mailbox(a, "mailbox");
                 attendee.role = a.choice("role", {"chair", "required", "optional", "non-participant"}).value_or("required");
                 attendee.rsvp = a.flag("rsvp").value_or(true);
                 a.finish();
@@ -89,7 +92,7 @@ AppointmentSpec readAppointment(const YAML::Node& node, const NodePlace& place) 
             spec.remindersMinutes.push_back(static_cast<int>(scalarInteger(item, itemPlace, 0, 100000)));
     spec.status = map.choice("status", {"tentative", "confirmed", "cancelled"}).value_or("");
     spec.icsAttachment = map.flag("ics_attachment").value_or(false);
-    spec.replyFrom = map.text("reply_from").value_or("");
+    spec.replyFrom = mailbox(map, "reply_from").value_or("");
     spec.replyStatus = map.choice("reply_status", {"accepted", "declined", "tentative"}).value_or("accepted");
     map.finish();
     if (spec.method == "reply" && spec.replyFrom.empty())
@@ -109,12 +112,12 @@ MessageSpec readMessage(const YAML::Node& node, const NodePlace& place, const Re
         map.finish();
         return spec;
     }
-    spec.from = map.text("from").value_or("");
-    spec.sender = map.text("sender").value_or("");
-    spec.replyTo = map.list("reply_to");
-    spec.to = map.list("to");
-    spec.cc = map.list("cc");
-    spec.bcc = map.list("bcc");
+    spec.from = mailbox(map, "from").value_or("");
+    spec.sender = mailbox(map, "sender").value_or("");
+    spec.replyTo = mailboxList(map, "reply_to");
+    spec.to = mailboxList(map, "to");
+    spec.cc = mailboxList(map, "cc");
+    spec.bcc = mailboxList(map, "bcc");
     spec.subject = map.text("subject").value_or("");
     spec.text = map.text("text").value_or("");
     spec.html = map.text("html").value_or("");

@@ -251,7 +251,9 @@ struct Expectations {
     std::optional<std::vector<MessageCheck>> pickup; ///< files in the pickup directory
     TextCheck transcript;            ///< every session's transcript, joined
     std::optional<std::size_t> sessions, minSessions;
-    std::map<std::string, int> lines; ///< line of each key present (`count`, `transcript`, ...)
+    /// Line of every key and list item of this section by its full key path (`expect.count`,
+    /// `expect.messages[0]`, `expect.messages[0].mime[1].type`): where a mismatch points.
+    std::map<std::string, int> lines;
 };
 
 /// A whole scenario file.
@@ -259,6 +261,8 @@ struct Scenario {
     std::string file;                ///< the path it was read from
     std::string directory;           ///< the directory relative paths in it are resolved against
     std::string name;
+    int nameLine = 0;                ///< 1-based line of the `name` value; 0 when unknown
+    int nameColumn = 0;              ///< 1-based column of the `name` value; 0 when unknown
     std::string description;
     std::vector<std::string> covers;
     std::vector<std::string> tags;

@@ -11,8 +11,10 @@ namespace mailrig::scenario {
 /// Reads and checks one scenario file. Fixture paths (`eml`, `file`, `golden`, attachments) are
 /// resolved against the scenario file's directory first, then against `fixturesDirectory`
 /// (default: defaultFixturesDirectory()), and must name existing files. Throws ScenarioError
-/// (file, line, column, key path) for unreadable files, YAML syntax errors, unknown keys, values
-/// of the wrong type, missing required keys, missing fixtures and invalid `server:` sections.
+/// (file, line, column, key path) for unreadable files, files in UTF-16 or UTF-32 (a UTF-8 byte
+/// order mark is accepted), YAML syntax errors, unknown keys, values of the wrong type or range,
+/// bad mailbox or envelope addresses, missing required keys, missing fixtures, invalid `server:`
+/// sections and `client.security: tls` without an implicit-TLS listener.
 /// Thread-safe: may be called from several threads at once.
 Scenario loadScenario(const std::string& path, const std::string& fixturesDirectory = {});
 
