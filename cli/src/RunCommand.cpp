@@ -11,10 +11,14 @@
 #include <fnmatch.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
+#include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <thread>
@@ -44,7 +48,8 @@ are checked against the expectations.
   -h, --help         show this help
 
 Exit status: 0 every scenario passed, 1 a scenario failed (or could not run), 2 invalid input
-(bad options, unreadable or invalid scenario files, nothing selected).
+(bad options, unreadable or invalid scenario files, duplicate scenario names, nothing selected,
+a --keep directory or --junit file that cannot be written; all checked before anything runs).
 )";
 
 struct RunArguments {
@@ -120,6 +125,28 @@ bool matchesFilter(const std::string& pattern, const scenario::Scenario& s) {
     return false;
 }
 
+/// Checks, before anything runs, that `--keep` can hold the captured messages and that
+/// `--junit` can be written (the stream is returned open); throws std::invalid_argument naming
+/// the option, the path and the system's reason.
+std::unique_ptr<std::ofstream> prepareOutputs(const RunArguments& arguments) {
+    if (!arguments.keep.empty()) {
+        std::error_code ec;
+        std::filesystem::create_directories(arguments.keep, ec);
+        if (!ec && !std::filesystem::is_directory(arguments.keep, ec))
+            ec = std::make_error_code(std::errc::not_a_directory);
+        if (ec) throw std::invalid_argument("--keep " + arguments.keep + ": cannot create the directory: " + ec.message());
+        if (access(arguments.keep.c_str(), W_OK | X_OK) != 0)
+            throw std::invalid_argument("--keep " + arguments.keep + ": " + std::strerror(errno));
+    }
+    if (arguments.junit.empty()) return nullptr;
+    errno = 0;
+    auto junit = std::make_unique<std::ofstream>(arguments.junit, std::ios::binary | std::ios::trunc);
+    if (!*junit)
+        throw std::invalid_argument("--junit " + arguments.junit + ": cannot write the file: " +
+                                    (errno ? std::strerror(errno) : "cannot open it"));
+    return junit;
+}
+
 void printList(const std::vector<scenario::Scenario>& scenarios) {
     for (const auto& s : scenarios) {
         std::cout << s.name << "  (" << s.file << ")\n    " << s.description << "\n";
@@ -139,7 +166,7 @@ int runRun(const std::vector<std::string>& args) {
     try {
         parsed = parseArguments(args);
     } catch (const std::invalid_argument& e) {
-        std::cerr << "mailrig run: " << e.what() << "\n\n" << kRunUsage;
+        std::cerr << "mailrig run: " << e.what() << " (see mailrig run --help)\n";
         return Invalid;
     }
     if (!parsed) {
@@ -159,7 +186,7 @@ int runRun(const std::vector<std::string>& args) {
 
     // Load everything first: an invalid file is reported with its place before anything runs.
     std::vector<scenario::Scenario> scenarios;
-    std::vector<std::string> invalid;
+    std::vector<std::string> invalid, duplicates;
     for (const auto& file : files) {
         try {
             scenarios.push_back(scenario::loadScenario(file, parsed->fixtures));
@@ -168,17 +195,23 @@ int runRun(const std::vector<std::string>& args) {
         }
     }
     // Names key the --keep directories and the JUnit test cases: they must be unique.
-    std::map<std::string, std::string> fileByName;
-    for (auto it = scenarios.begin(); it != scenarios.end();) {
-        const auto [previous, fresh] = fileByName.emplace(it->name, it->file);
-        if (fresh) {
-            ++it;
-            continue;
-        }
-        invalid.push_back(it->file + ": name: '" + it->name + "' is already the name of " + previous->second);
-        it = scenarios.erase(it);
+    std::map<std::string, const scenario::Scenario*> firstByName;
+    std::vector<scenario::Scenario> unique;
+    for (auto& s : scenarios) {
+        const auto [previous, fresh] = firstByName.emplace(s.name, &s);
+        if (fresh) continue;
+        const scenario::Scenario& first = *previous->second;
+        duplicates.push_back(scenario::ScenarioError(s.file, s.nameLine, s.nameColumn, "name",
+                                                     "'" + s.name + "' is already the name of " + first.file +
+                                                         (first.nameLine ? ":" + std::to_string(first.nameLine) : ""))
+                                 .what());
     }
+    for (auto& s : scenarios)
+        if (firstByName.at(s.name) == &s) unique.push_back(std::move(s));
+    scenarios = std::move(unique);
     for (const auto& message : invalid) std::cerr << "mailrig run: " << message << "\n";
+    for (const auto& message : duplicates) std::cerr << "mailrig run: " << message << "\n";
+    const bool inputProblems = !invalid.empty() || !duplicates.empty();
     if (!parsed->filters.empty()) {
         std::vector<scenario::Scenario> selected;
         for (auto& s : scenarios) {
@@ -188,13 +221,20 @@ int runRun(const std::vector<std::string>& args) {
         }
         scenarios = std::move(selected);
     }
+    if (scenarios.empty()) {
+        if (!inputProblems || !parsed->filters.empty())
+            std::cerr << "mailrig run: no scenario selected" << (parsed->filters.empty() ? "" : " by --filter") << "\n";
+        return Invalid;
+    }
     if (parsed->list) {
         printList(scenarios);
-        return invalid.empty() ? Success : Invalid;
+        return inputProblems ? Invalid : Success;
     }
-    if (scenarios.empty() && !invalid.empty()) return Invalid;
-    if (scenarios.empty()) {
-        std::cerr << "mailrig run: no scenario selected" << (parsed->filters.empty() ? "" : " by --filter") << "\n";
+    std::unique_ptr<std::ofstream> junit;
+    try {
+        junit = prepareOutputs(*parsed);
+    } catch (const std::invalid_argument& e) {
+        std::cerr << "mailrig run: " << e.what() << "\n";
         return Invalid;
     }
 
@@ -220,22 +260,25 @@ int runRun(const std::vector<std::string>& args) {
     scenario::writeFailureDetails(std::cout, results);
     if (!parsed->keep.empty()) std::cout << "captured messages kept under " << parsed->keep << "\n";
 
-    bool anyInvalid = !invalid.empty(), anyFailed = false;
+    bool anyInvalid = inputProblems, anyFailed = false;
     for (const auto& r : results) {
         anyInvalid = anyInvalid || r.invalid;
         anyFailed = anyFailed || r.verdict != scenario::Verdict::Passed;
     }
-    if (!parsed->junit.empty()) {
-        std::ofstream junit(parsed->junit, std::ios::binary | std::ios::trunc);
-        scenario::writeJUnit(junit, results);
-        junit.flush();
-        if (!junit) {
-            std::cerr << "mailrig run: cannot write the JUnit report to " << parsed->junit << "\n";
+    if (junit) {
+        errno = 0;
+        scenario::writeJUnit(*junit, results);
+        junit->flush();
+        if (!*junit) {
+            std::cerr << "mailrig run: cannot write the JUnit report to " << parsed->junit << ": "
+                      << (errno ? std::strerror(errno) : "write failed") << "\n";
             return Invalid;
         }
         std::cout << "JUnit report written to " << parsed->junit << "\n";
     }
     if (!invalid.empty()) std::cout << invalid.size() << " scenario file(s) could not be read (see above)\n";
+    if (!duplicates.empty())
+        std::cout << duplicates.size() << " scenario file(s) not run: their name is already taken (see above)\n";
     if (anyInvalid) return Invalid;
     return anyFailed ? Failed : Success;
 }

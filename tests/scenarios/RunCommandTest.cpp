@@ -78,13 +78,70 @@ BOOST_AUTO_TEST_CASE(invalidScenarioExitsTwoNamingFileAndLine) {
     BOOST_TEST(r.out.find("2 passed") != std::string::npos); // the valid ones still ran
 }
 
-BOOST_AUTO_TEST_CASE(duplicateNamesAreInvalidInput) {
+BOOST_AUTO_TEST_CASE(duplicateNamesAreInvalidInputAtTheirLine) {
     TempDir dir;
     writeSuite(dir, false);
-    writeFile(dir.file("copy.yaml"), named(kPassing, "alpha"));
+    writeFile(dir.file("copy.yaml"), "# a copy\n" + named(kPassing, "alpha"));
     const auto r = runMailrig({"run", dir.path()});
     BOOST_TEST(r.exitCode == 2, r.out + r.err);
-    BOOST_TEST(r.err.find("'alpha' is already the name of " + dir.file("alpha.yaml")) != std::string::npos, r.err);
+    BOOST_TEST(r.err.find(dir.file("copy.yaml") + ":2:7: name: 'alpha' is already the name of " + dir.file("alpha.yaml") +
+                          ":1") != std::string::npos,
+               r.err);
+    BOOST_TEST(r.out.find("could not be read") == std::string::npos, r.out);
+    BOOST_TEST(r.out.find("1 scenario file(s) not run: their name is already taken") != std::string::npos, r.out);
+}
+
+BOOST_AUTO_TEST_CASE(badAddressIsInvalidInputFoundBeforeAnythingRuns) {
+    TempDir dir;
+    writeFile(dir.file("badaddr.yaml"), "name: badaddr\ndescription: d\nsteps:\n  - send: {from: \"not an address\", to: [bob@example.com]}\n");
+    const auto r = runMailrig({"run", dir.file("badaddr.yaml")});
+    BOOST_TEST(r.exitCode == 2, r.out + r.err);
+    BOOST_TEST(r.err.find(dir.file("badaddr.yaml") + ":4:18: steps[0].send.from: no mailbox address") != std::string::npos, r.err);
+    BOOST_TEST(r.out.find("ERROR") == std::string::npos, r.out);
+}
+
+BOOST_AUTO_TEST_CASE(unusableKeepDirectoryIsAUsageErrorBeforeAnythingRuns) {
+    TempDir dir;
+    writeSuite(dir, false);
+    writeFile(dir.file("plain-file"), "");
+    const std::string keep = dir.file("plain-file/kept");
+    const auto r = runMailrig({"run", dir.path(), "--keep", keep});
+    BOOST_TEST(r.exitCode == 2, r.out + r.err);
+    BOOST_TEST(r.err.find("mailrig run: --keep " + keep + ": cannot create the directory: Not a directory") !=
+                   std::string::npos,
+               r.err);
+    BOOST_TEST(r.out.empty(), r.out);
+}
+
+BOOST_AUTO_TEST_CASE(unwritableJUnitFileIsAUsageErrorBeforeAnythingRuns) {
+    TempDir dir;
+    writeSuite(dir, false);
+    const std::string junit = dir.file("missing-dir/j.xml");
+    const auto r = runMailrig({"run", dir.path(), "--junit", junit});
+    BOOST_TEST(r.exitCode == 2, r.out + r.err);
+    BOOST_TEST(r.err.find("mailrig run: --junit " + junit + ": cannot write the file: No such file or directory") !=
+                   std::string::npos,
+               r.err);
+    BOOST_TEST(r.out.empty(), r.out);
+}
+
+BOOST_AUTO_TEST_CASE(listWithNothingSelectedExitsTwo) {
+    TempDir dir;
+    writeSuite(dir, false);
+    const auto r = runMailrig({"run", dir.path(), "--filter", "nothing-matches", "--list"});
+    BOOST_TEST(r.exitCode == 2, r.out + r.err);
+    BOOST_TEST(r.err == "mailrig run: no scenario selected by --filter\n");
+    BOOST_TEST(r.out.empty(), r.out);
+}
+
+BOOST_AUTO_TEST_CASE(optionErrorsAreOneLineNamingTheOption) {
+    const auto unknown = runMailrig({"run", "--frobnicate"});
+    BOOST_TEST(unknown.exitCode == 2);
+    BOOST_TEST(unknown.err == "mailrig run: unknown option '--frobnicate' (see mailrig run --help)\n");
+    const auto jobs = runMailrig({"run", "-j", "zero"});
+    BOOST_TEST(jobs.err == "mailrig run: -j expects a number from 1 to 256, got 'zero' (see mailrig run --help)\n");
+    const auto missing = runMailrig({"run", "--junit"});
+    BOOST_TEST(missing.err == "mailrig run: --junit needs a value (see mailrig run --help)\n");
 }
 
 BOOST_AUTO_TEST_CASE(filterAndListSelectByNameOrGlob) {
