@@ -148,7 +148,10 @@ void writeJUnit(std::ostream& out, const std::vector<ScenarioResult>& results, c
     out << "  <testsuite name=\"" << xmlEscape(suiteName) << "\" tests=\"" << results.size() << "\" failures=\""
         << failures << "\" errors=\"" << errors << "\" skipped=\"0\" time=\"" << seconds(total) << "\">\n";
     for (const auto& r : results) {
-        const std::string classname = std::filesystem::path(r.file).parent_path().filename().string();
+        // The name of the directory holding the file, also for a relative path like `hello.yaml`.
+        std::error_code ec;
+        const std::string classname =
+            std::filesystem::absolute(r.file, ec).lexically_normal().parent_path().filename().string();
         out << "    <testcase classname=\"" << xmlEscape(classname.empty() ? suiteName : classname) << "\" name=\""
             << xmlEscape(r.name) << "\" file=\"" << xmlEscape(r.file) << "\" time=\"" << seconds(r.duration) << "\"";
         if (r.verdict == Verdict::Passed) {

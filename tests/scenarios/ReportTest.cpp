@@ -4,6 +4,7 @@
 
 #include <boost/test/unit_test.hpp>
 
+#include <filesystem>
 #include <sstream>
 
 using namespace mailrig::scenario;
@@ -87,6 +88,23 @@ print(suite.find('testcase[2]/failure').text.splitlines()[0])
                              "bad <&> \"quoted\" 1.500 failure\n"
                              "broken 0.000 error\n"
                              "suite/bad.yaml:9: expect.messages[0].headers.equal.Subject\n");
+}
+
+BOOST_AUTO_TEST_CASE(junitClassnameIsTheDirectoryNameAlsoForAFileInTheCurrentDirectory) {
+    mailrig::test::TempDir dir;
+    const std::string before = std::filesystem::current_path().string();
+    std::filesystem::current_path(dir.path());
+    ScenarioResult result;
+    result.file = "hello.yaml";
+    result.name = "hello";
+    result.verdict = Verdict::Passed;
+    std::ostringstream out;
+    writeJUnit(out, {result}, "mailrig");
+    std::filesystem::current_path(before);
+    const std::string directory = std::filesystem::path(dir.path()).filename().string();
+    BOOST_TEST(out.str().find("<testcase classname=\"" + directory + "\" name=\"hello\" file=\"hello.yaml\"") !=
+                   std::string::npos,
+               out.str());
 }
 
 BOOST_AUTO_TEST_CASE(junitStaysWellFormedWithBytesThatAreNotUtf8) {
