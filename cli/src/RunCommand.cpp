@@ -125,26 +125,32 @@ bool matchesFilter(const std::string& pattern, const scenario::Scenario& s) {
     return false;
 }
 
-/// Checks, before anything runs, that `--keep` can hold the captured messages and that
-/// `--junit` can be written (the stream is returned open); throws std::invalid_argument naming
-/// the option, the path and the system's reason.
-std::unique_ptr<std::ofstream> prepareOutputs(const RunArguments& arguments) {
+/// Checks, before anything runs, that `--keep` can hold the captured messages (creating the
+/// directory) and that `--junit` can be written, without touching an existing report (it is
+/// replaced only once the run is over); throws std::invalid_argument naming the option, the
+/// path and the system's reason.
+void checkOutputs(const RunArguments& arguments) {
+    namespace fs = std::filesystem;
     if (!arguments.keep.empty()) {
         std::error_code ec;
-        std::filesystem::create_directories(arguments.keep, ec);
-        if (!ec && !std::filesystem::is_directory(arguments.keep, ec))
+        fs::create_directories(arguments.keep, ec);
+        if (!ec && !fs::is_directory(arguments.keep, ec))
             ec = std::make_error_code(std::errc::not_a_directory);
         if (ec) throw std::invalid_argument("--keep " + arguments.keep + ": cannot create the directory: " + ec.message());
         if (access(arguments.keep.c_str(), W_OK | X_OK) != 0)
             throw std::invalid_argument("--keep " + arguments.keep + ": " + std::strerror(errno));
     }
-    if (arguments.junit.empty()) return nullptr;
-    errno = 0;
-    auto junit = std::make_unique<std::ofstream>(arguments.junit, std::ios::binary | std::ios::trunc);
-    if (!*junit)
-        throw std::invalid_argument("--junit " + arguments.junit + ": cannot write the file: " +
-                                    (errno ? std::strerror(errno) : "cannot open it"));
-    return junit;
+    if (arguments.junit.empty()) return;
+    std::error_code ec;
+    const std::string where = "--junit " + arguments.junit + ": cannot write the file: ";
+    if (fs::is_directory(arguments.junit, ec)) throw std::invalid_argument(where + std::strerror(EISDIR));
+    if (fs::exists(arguments.junit, ec)) {
+        if (access(arguments.junit.c_str(), W_OK) != 0) throw std::invalid_argument(where + std::strerror(errno));
+        return;
+    }
+    fs::path parent = fs::path(arguments.junit).parent_path();
+    if (parent.empty()) parent = ".";
+    if (access(parent.c_str(), W_OK | X_OK) != 0) throw std::invalid_argument(where + std::strerror(errno));
 }
 
 void printList(const std::vector<scenario::Scenario>& scenarios) {
@@ -230,9 +236,8 @@ int runRun(const std::vector<std::string>& args) {
         printList(scenarios);
         return inputProblems ? Invalid : Success;
     }
-    std::unique_ptr<std::ofstream> junit;
     try {
-        junit = prepareOutputs(*parsed);
+        checkOutputs(*parsed);
     } catch (const std::invalid_argument& e) {
         std::cerr << "mailrig run: " << e.what() << "\n";
         return Invalid;
@@ -265,11 +270,12 @@ int runRun(const std::vector<std::string>& args) {
         anyInvalid = anyInvalid || r.invalid;
         anyFailed = anyFailed || r.verdict != scenario::Verdict::Passed;
     }
-    if (junit) {
+    if (!parsed->junit.empty()) {
         errno = 0;
-        scenario::writeJUnit(*junit, results);
-        junit->flush();
-        if (!*junit) {
+        std::ofstream junit(parsed->junit, std::ios::binary | std::ios::trunc);
+        if (junit) scenario::writeJUnit(junit, results);
+        junit.flush();
+        if (!junit) {
             std::cerr << "mailrig run: cannot write the JUnit report to " << parsed->junit << ": "
                       << (errno ? std::strerror(errno) : "write failed") << "\n";
             return Invalid;
