@@ -189,7 +189,7 @@ void SmtpSession::proceedBdat(const CommandLine&) {
         if (refused) {
             Reply scripted = *_pending.reply;
             _pending.reply.reset();
-            writeReply(scripted.code, {}, scripted.text);
+            writeScripted(scripted, true);
             resetTransaction();
             return;
         }
