@@ -356,4 +356,72 @@ BOOST_AUTO_TEST_CASE(subjectIsOptional) {
     BOOST_TEST(s.server.store().last().view().subject() == "");
 }
 
+BOOST_AUTO_TEST_CASE(pickupCreatesTheDirectoryAndItsParents) {
+    test::TempDir dir;
+    const std::string pickup = dir.file("a/b/pickup");
+    const test::ProcessResult r = test::runMailrig(
+        {"send", "--pickup", pickup, "--from", "a@b.example", "--to", "c@d.example", "--subject", "p"});
+    BOOST_TEST(r.exitCode == 0, r.err);
+    std::size_t emls = 0;
+    for (const auto& entry : std::filesystem::directory_iterator(pickup)) emls += entry.path().extension() == ".eml";
+    BOOST_TEST(emls == 1u);
+    test::writeFile(dir.file("file"), "x");
+    const test::ProcessResult blocked = test::runMailrig(
+        {"send", "--pickup", dir.file("file/sub"), "--from", "a@b.example", "--to", "c@d.example"});
+    BOOST_TEST(blocked.exitCode == 2);
+    BOOST_TEST(blocked.err.find("mailrig send: --pickup: cannot create '" + dir.file("file/sub") + "': ") == 0,
+               blocked.err);
+}
+
+BOOST_AUTO_TEST_CASE(dsnOptionsGoOnMailAndRcpt) {
+    Started s;
+    const std::vector<std::string> dsn{"--dsn-ret", "headers", "--dsn-envid", "env 42+x", "--dsn-notify",
+                                       "success,delay", "--dsn-orcpt"};
+    const test::ProcessResult sent = test::runMailrig(
+        s.connection("send") + std::vector<std::string>{"--from", "a@b.example", "--to", "c@d.example", "--subject", "d"} +
+        dsn);
+    BOOST_TEST(sent.exitCode == 0, sent.err);
+    test::TempDir dir;
+    test::writeFile(dir.file("in.eml"), "From: a@b.example\r\nSubject: f\r\n\r\nbody\r\n");
+    const test::ProcessResult forwarded = test::runMailrig(
+        s.connection("forward") +
+        std::vector<std::string>{"--from", "fw@b.example", "--to", "c@d.example", "--dsn-notify", "never"} +
+        std::vector<std::string>{dir.file("in.eml")});
+    BOOST_TEST(forwarded.exitCode == 0, forwarded.err);
+    BOOST_REQUIRE(s.server.store().waitForCount(2, std::chrono::seconds(5)));
+    const auto messages = s.server.store().messages();
+    BOOST_REQUIRE(messages.size() == 2u);
+    const fake::CapturedMessage& m = messages[0];
+    BOOST_TEST(m.mailFrom().param("RET") == "HDRS");
+    BOOST_TEST(m.mailFrom().param("ENVID") == "env+2042+2Bx");
+    BOOST_REQUIRE(m.recipients().size() == 1u);
+    BOOST_TEST(m.recipients()[0].param("NOTIFY") == "SUCCESS,DELAY");
+    BOOST_TEST(m.recipients()[0].param("ORCPT") == "rfc822;c@d.example");
+    const fake::CapturedMessage& f = messages[1];
+    BOOST_TEST(f.mailFrom().param("RET") == "");
+    BOOST_TEST(f.recipients()[0].param("NOTIFY") == "NEVER");
+    BOOST_TEST(f.recipients()[0].param("ORCPT") == "");
+}
+
+BOOST_AUTO_TEST_CASE(badDsnOptionsExit2NamingTheOption) {
+    const std::vector<std::string> base{"send", "--host", "127.0.0.1", "--port", "25", "--from", "a@example.org",
+                                        "--to", "b@example.org"};
+    const std::pair<std::vector<std::string>, std::string> cases[] = {
+        {{"--dsn-ret", "all"}, "--dsn-ret needs full or headers"},
+        {{"--dsn-notify", "never,success"}, "--dsn-notify needs never or a list"},
+        {{"--dsn-notify", "sometimes"}, "unknown value 'sometimes'"},
+        {{"--dsn-notify", "success,"}, "--dsn-notify"},
+        {{"--dsn-envid", ""}, "--dsn-envid needs 1 to 100 characters"},
+        {{"--dsn-envid", "caf\xc3\xa9"}, "--dsn-envid takes printable US-ASCII only"},
+        {{"--dsn-ret"}, "--dsn-ret needs a value"},
+    };
+    for (const auto& [args, expected] : cases) {
+        const test::ProcessResult r = test::runMailrig(base + args);
+        BOOST_TEST_CONTEXT(expected) {
+            BOOST_TEST(r.exitCode == 2);
+            BOOST_TEST(r.err.find(expected) != std::string::npos, r.err);
+        }
+    }
+}
+
 BOOST_AUTO_TEST_SUITE_END()
