@@ -2,7 +2,9 @@
 
 #include "Command.h"
 
+#include <filesystem>
 #include <iostream>
+#include <sstream>
 #include <stdexcept>
 
 namespace mailrig::cli {
@@ -21,6 +23,52 @@ long parseNumber(const std::string& option, const std::string& text, long min, l
         throw std::invalid_argument(option + " needs a number from " + std::to_string(min) + " to " +
                                     std::to_string(max) + ", not '" + text + "'");
     return value;
+}
+
+DsnOptions::Return parseDsnReturn(const std::string& text) {
+    if (text == "full") return DsnOptions::Return::Full;
+    if (text == "headers") return DsnOptions::Return::Headers;
+    throw std::invalid_argument("--dsn-ret needs full or headers, not '" + text + "'");
+}
+
+/// `never`, or a comma-separated list of success, failure and delay (RFC 3461 4.1).
+void parseDsnNotify(const std::string& text, DsnOptions& dsn) {
+    dsn.notifyNever = dsn.notifySuccess = dsn.notifyFailure = dsn.notifyDelay = false;
+    auto bad = [&](const std::string& why) {
+        throw std::invalid_argument("--dsn-notify needs never or a list of success, failure, delay (" + why +
+                                    "), not '" + text + "'");
+    };
+    std::istringstream items(text);
+    std::string item;
+    std::size_t count = 0;
+    while (std::getline(items, item, ',')) {
+        ++count;
+        if (item == "never") dsn.notifyNever = true;
+        else if (item == "success") dsn.notifySuccess = true;
+        else if (item == "failure") dsn.notifyFailure = true;
+        else if (item == "delay") dsn.notifyDelay = true;
+        else bad("unknown value '" + item + "'");
+    }
+    if (count == 0 || text.back() == ',') bad("empty value");
+    if (dsn.notifyNever && count > 1) bad("never excludes the others");
+}
+
+/// RFC 3461 4.4: up to 100 printable US-ASCII characters (spaces too; xtext-encoded on the wire).
+std::string parseDsnEnvelopeId(const std::string& text) {
+    if (text.empty() || text.size() > 100)
+        throw std::invalid_argument("--dsn-envid needs 1 to 100 characters, not '" + text + "'");
+    for (const unsigned char c : text)
+        if (c < 0x20 || c > 0x7E)
+            throw std::invalid_argument("--dsn-envid takes printable US-ASCII only, not '" + text + "'");
+    return text;
+}
+
+void preparePickupDirectory(const std::string& directory) {
+    std::error_code error;
+    std::filesystem::create_directories(directory, error);
+    if (error) throw std::invalid_argument("--pickup: cannot create '" + directory + "': " + error.message());
+    if (!std::filesystem::is_directory(directory, error))
+        throw std::invalid_argument("--pickup: '" + directory + "' is not a directory");
 }
 
 } // namespace
@@ -50,6 +98,10 @@ bool takeClientOption(const std::vector<std::string>& args, std::size_t& i, Clie
     else if (a == "--resent") o.resent = true;
     else if (a == "--pickup") o.pickupDirectory = optionValue(args, i);
     else if (a == "--quiet" || a == "-q") o.quiet = true;
+    else if (a == "--dsn-ret") o.dsn.ret = parseDsnReturn(optionValue(args, i));
+    else if (a == "--dsn-envid") o.dsn.envelopeId = parseDsnEnvelopeId(optionValue(args, i));
+    else if (a == "--dsn-notify") parseDsnNotify(optionValue(args, i), o.dsn);
+    else if (a == "--dsn-orcpt") o.dsn.originalRecipient = true;
     else return false;
     return true;
 }
@@ -82,7 +134,11 @@ SmtpClient makeClient(const ClientOptions& o) {
     }
     client.setUseTnef(o.tnef);
     client.setAddResentHeaders(o.resent);
-    if (!o.pickupDirectory.empty()) client.setDeliveryMethod(DeliveryMethod::pickupDirectory(o.pickupDirectory));
+    client.setDsn(o.dsn);
+    if (!o.pickupDirectory.empty()) {
+        preparePickupDirectory(o.pickupDirectory);
+        client.setDeliveryMethod(DeliveryMethod::pickupDirectory(o.pickupDirectory));
+    }
     return client;
 }
 
@@ -102,7 +158,17 @@ const char* clientOptionsUsage() {
            "  --no-pipelining       never pipeline commands\n"
            "  --attempts N          retry transient failures, N tries in all (default 1)\n"
            "  --pickup DIR          write NAME.eml + NAME.envelope.json into DIR, no connection\n"
-           "  --quiet, -q           print nothing but errors\n";
+           "                        (DIR and its parents are created when missing)\n"
+           "  --quiet, -q           print nothing but errors\n"
+           "\n"
+           "delivery status notifications (RFC 3461; sent only when the server offers DSN):\n"
+           "  --dsn-ret full|headers\n"
+           "                        RET= on MAIL FROM: a failure report returns the whole\n"
+           "                        message or only its headers\n"
+           "  --dsn-envid ID        ENVID= on MAIL FROM (1-100 printable ASCII characters)\n"
+           "  --dsn-notify WHEN     NOTIFY= on each RCPT TO: never, or a comma-separated list\n"
+           "                        of success, failure, delay\n"
+           "  --dsn-orcpt           ORCPT= on each RCPT TO, naming that recipient\n";
 }
 
 int exitCodeFor(const SmtpException& e) {

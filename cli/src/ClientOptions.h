@@ -29,6 +29,7 @@ struct ClientOptions {
     bool resent = false;
     std::string pickupDirectory;
     bool quiet = false;
+    DsnOptions dsn;
 };
 
 /// Takes the option at `args[i]` (and its value) when it is a client option; returns false for
@@ -36,7 +37,9 @@ struct ClientOptions {
 bool takeClientOption(const std::vector<std::string>& args, std::size_t& i, ClientOptions& options);
 /// Throws std::invalid_argument when required options are missing or contradict each other.
 void checkClientOptions(const ClientOptions& options);
-/// A configured client for the options.
+/// A configured client for the options. Creates the --pickup directory (and its parents) when
+/// it does not exist yet; throws std::invalid_argument naming it and the system's reason when
+/// that fails or it is not a directory.
 SmtpClient makeClient(const ClientOptions& options);
 /// The `--help` lines for the shared options.
 const char* clientOptionsUsage();

@@ -1,6 +1,7 @@
 // `mailrig forward`: redirect an EML file (streamed, any size) to a new envelope.
 #include "ClientOptions.h"
 #include "Command.h"
+#include "InputFile.h"
 
 #include <fstream>
 #include <iostream>
@@ -15,8 +16,11 @@ const char* kUsage =
     "\n"
     "Redirects FILE.eml (or - for stdin) to new recipients: MAIL FROM A, RCPT TO each --to; the\n"
     "message bytes are streamed unchanged (Bcc, Resent-Bcc and Return-Path removed) in bounded\n"
-    "memory, whatever the size. Exit 0 when every recipient accepted it, 1 when any refused,\n"
-    "2 for usage or connection errors.\n"
+    "memory, whatever the size. Before connecting, the start is checked: FILE must begin with a\n"
+    "header field (Name: value) and its header block must end with a blank line within the\n"
+    "first 1 MiB, else `FILE: not a message: CAUSE` and exit 2. Exit 0 when every recipient\n"
+    "accepted it, 1 when any refused, 2 for usage, unreadable or non-message input, and\n"
+    "connection errors.\n"
     "\n"
     "  --from A              envelope sender (\"\" for the null sender <>)\n"
     "  --to B                envelope recipient (repeatable)\n"
@@ -54,15 +58,15 @@ int runForward(const std::vector<std::string>& args) {
     if (to.empty()) throw std::invalid_argument("at least one --to is required");
     if (file.empty()) throw std::invalid_argument("the EML file to forward is missing");
     std::ifstream in;
-    if (file != "-") {
-        in.open(file, std::ios::binary);
-        if (!in) throw std::invalid_argument("cannot open '" + file + "'");
-    }
+    if (file != "-") openInputFile(in, file);
     SmtpClient smtp = makeClient(client);
     try {
         const SendResult result = smtp.forward(from, to, file == "-" ? std::cin : in);
         if (!client.quiet || !result.allAccepted()) printResult(result);
         return result.allAccepted() ? Success : Failed;
+    } catch (const NotAMessageError& e) {
+        std::cerr << "mailrig forward: " << (file == "-" ? "<stdin>" : file) << ": " << e.what() << "\n";
+        return Invalid;
     } catch (const SmtpException& e) {
         std::cerr << "mailrig forward: " << e.what() << "\n";
         return exitCodeFor(e);

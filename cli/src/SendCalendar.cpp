@@ -1,6 +1,7 @@
 #include "SendCalendar.h"
 
 #include "ClientOptions.h"
+#include "InputFile.h"
 
 #include "mailrig/client/Appointment.h"
 
@@ -30,8 +31,12 @@ std::chrono::system_clock::time_point parseTime(const std::string& option, const
 }
 
 std::string readIcs(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw std::invalid_argument("--ical: cannot read '" + path + "'");
+    std::ifstream in;
+    try {
+        openInputFile(in, path);
+    } catch (const std::invalid_argument& e) {
+        throw std::invalid_argument(std::string("--ical: ") + e.what());
+    }
     std::ostringstream text;
     text << in.rdbuf();
     return text.str();

@@ -14,7 +14,7 @@ namespace {
 
 const char* kUsage =
     "usage: mailrig send --host H --port P [options] (--eml FILE... | --from A --to B [--cc C]\n"
-    "                    [--bcc D] --subject S [--text T] [--html H] [--attach FILE]...)\n"
+    "                    [--bcc D] [--subject S] [--text T] [--html H] [--attach FILE]...)\n"
     "\n"
     "Sends one message, or several --eml files as a bulk send (one connection, or --connections N\n"
     "in parallel). Exit 0 when every message was accepted for every recipient, 1 when any was\n"
@@ -22,8 +22,10 @@ const char* kUsage =
     "\n"
     "message:\n"
     "  --eml FILE            send FILE as it is (repeatable: a bulk send)\n"
-    "  --from A --to B       compose: sender and recipient (--to, --cc, --bcc repeatable)\n"
+    "  --from A --to B       compose: sender and recipient (--to, --cc, --bcc repeatable);\n"
+    "                        an address is a@b or Name <a@b>, anything else is refused\n"
     "  --subject S --text T --html H --attach FILE\n"
+    "                        all optional (no --subject: an empty Subject:)\n"
     "  --tnef                send as TNEF (winmail.dat)\n"
     "  --connections N       parallel connections for a bulk send (default 1)\n";
 
@@ -35,6 +37,50 @@ struct SendOptions {
     CalendarOptions calendar;
     bool help = false;
 };
+
+/// `text` as one address, `a@b` or `Name <a@b>`. The parser is lenient (it drops stray
+/// characters such as a trailing `>`), so the text must also read back as what was parsed.
+/// Throws std::invalid_argument naming the option and the text.
+MailAddress addressOption(const std::string& option, const std::string& text) {
+    auto refuse = [&](const std::string& why) {
+        throw std::invalid_argument(option + " '" + text + "': " + why);
+    };
+    MailAddress parsed;
+    try {
+        parsed = MailAddress::parse(text);
+    } catch (const std::invalid_argument& e) {
+        refuse(e.what());
+    }
+    std::size_t open = std::string::npos, close = std::string::npos, opens = 0, closes = 0;
+    bool quoted = false;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        const char c = text[i];
+        if (c == '\\' && quoted) {
+            ++i;
+        } else if (c == '"') {
+            quoted = !quoted;
+        } else if (!quoted && c == '<') {
+            open = i;
+            ++opens;
+        } else if (!quoted && c == '>') {
+            close = i;
+            ++closes;
+        }
+    }
+    const std::string form = "not an address of the form a@b or Name <a@b>";
+    const auto trimmed = [](const std::string& t) {
+        const auto first = t.find_first_not_of(" \t");
+        return first == std::string::npos ? std::string() : t.substr(first, t.find_last_not_of(" \t") - first + 1);
+    };
+    if (opens == 0 && closes == 0) {
+        if (trimmed(text) != parsed.address) refuse(form);
+        return parsed;
+    }
+    if (opens != 1 || closes != 1 || close < open || !trimmed(text.substr(close + 1)).empty() ||
+        trimmed(text.substr(open + 1, close - open - 1)) != parsed.address)
+        refuse(form);
+    return parsed;
+}
 
 SendOptions parse(const std::vector<std::string>& args) {
     SendOptions o;
@@ -63,15 +109,23 @@ SendOptions parse(const std::vector<std::string>& args) {
         throw std::invalid_argument("composing needs --from and at least one --to, --cc or --bcc");
     if (!composing && o.calendar.wanted())
         throw std::invalid_argument("--ical and --meeting-* go with --from/--to, not with --eml");
+    if (composing) {
+        // Checked here so that a bad address stops the command before anything is prepared.
+        addressOption("--from", o.from);
+        const std::pair<const char*, const std::vector<std::string>*> lists[] = {
+            {"--to", &o.to}, {"--cc", &o.cc}, {"--bcc", &o.bcc}};
+        for (const auto& [option, list] : lists)
+            for (const auto& a : *list) addressOption(option, a);
+    }
     return o;
 }
 
 MailMessage compose(const SendOptions& o) {
     MailMessage m;
-    m.setFrom(MailAddress::parse(o.from));
-    for (const auto& a : o.to) m.addTo(MailAddress::parse(a));
-    for (const auto& a : o.cc) m.addCc(MailAddress::parse(a));
-    for (const auto& a : o.bcc) m.addBcc(MailAddress::parse(a));
+    m.setFrom(addressOption("--from", o.from));
+    for (const auto& a : o.to) m.addTo(addressOption("--to", a));
+    for (const auto& a : o.cc) m.addCc(addressOption("--cc", a));
+    for (const auto& a : o.bcc) m.addBcc(addressOption("--bcc", a));
     m.setSubject(o.subject);
     m.setTextBody(o.text);
     m.setHtmlBody(o.html);

@@ -109,7 +109,16 @@ BOOST_AUTO_TEST_CASE(badOptionsExitWithStatus2AndSayWhy) {
     checkUsageError({"--quiet=yes"}, "--quiet: takes no value");
     checkUsageError({"--fsync"}, "--fsync needs --out DIR");
     checkUsageError({"--fsync=always", "--out", "x"}, "--fsync: takes no value");
-    checkUsageError({"--script", "/nonexistent/s.yaml"}, "/nonexistent/s.yaml: cannot read");
+    checkUsageError({"--script", "/nonexistent/s.yaml"}, "/nonexistent/s.yaml: cannot read: No such file or directory");
+    TempDir dir;
+    checkUsageError({"--script", dir.path()}, dir.path() + ": cannot read: is a directory");
+}
+
+BOOST_AUTO_TEST_CASE(unreadableTlsFilesOfAScriptAreNamedByTheirResolvedPathWithTheReason) {
+    TempDir dir;
+    writeFile(dir.file("tls.yaml"), "tls: {cert: nope.pem, key: nope-key.pem}\n");
+    checkUsageError({"--script", dir.file("tls.yaml")},
+                    "TLS certificate file " + dir.file("nope.pem") + ": cannot read: No such file or directory");
 }
 
 BOOST_AUTO_TEST_CASE(badScriptNamesFileLineAndKey) {

@@ -6,10 +6,14 @@
 #include "mailrig/fakeserver/MessageView.h"
 #include "support/Process.h"
 #include "support/SmtpClientTesting.h"
+#include "support/UnansweredListener.h"
+
+#include <filesystem>
 
 using namespace mailrig;
 using mailrig::fake::FakeSmtpServer;
 using mailrig::fake::ServerConfig;
+using namespace std::string_literals;
 
 namespace {
 
@@ -23,6 +27,12 @@ struct Started : test::StartedServer {
 std::vector<std::string> operator+(std::vector<std::string> a, const std::vector<std::string>& b) {
     a.insert(a.end(), b.begin(), b.end());
     return a;
+}
+
+/// A port on 127.0.0.1 where nothing listens (a server's, after it stopped).
+std::uint16_t closedPort() {
+    Started s;
+    return s.server.port();
 }
 
 /// A plain server that refuses RCPT TO:<nobody@...> with 550.
@@ -229,6 +239,189 @@ BOOST_AUTO_TEST_CASE(forwardWithARefusedRecipientExits1AndPrintsEachRecipient) {
     BOOST_TEST(r.out.find("nobody@example.org: rejected 550") != std::string::npos, r.out);
     BOOST_REQUIRE(s.server.store().waitForCount(1, std::chrono::seconds(5)));
     BOOST_TEST(s.server.store().last().recipientAddresses() == std::vector<std::string>{"c@example.org"});
+}
+
+BOOST_AUTO_TEST_CASE(forwardRefusesAFileWithoutAHeaderBlock) {
+    // Checked before connecting: nothing listens on the port, yet the error is about the file.
+    const std::vector<std::string> base{"forward", "--host", "127.0.0.1", "--port", std::to_string(closedPort()),
+                                        "--security", "none", "--from", "a@b.example", "--to", "c@d.example"};
+    test::TempDir dir;
+    std::string binary;
+    for (int i = 0; i < 3000; ++i) binary += static_cast<char>((i * 7919) % 256);
+    const std::pair<std::string, std::string> cases[] = {
+        {std::string(600, 'A'), "no header block (the data does not start with a header field)"},
+        {binary, "no header block (the data does not start with a header field)"},
+        {"Subject: x\nX-Bin: a\0b\n\nbody\n"s, "binary data (a NUL byte) in the header block"},
+        {"", "the stream is empty"},
+        // 1.1 MB of header fields and no blank line: where would the header block end?
+        {[] {
+             std::string h;
+             while (h.size() < 1100 * 1024) h += "X-Filler: " + std::string(60, 'f') + "\n";
+             return h + "\nbody\n";
+         }(),
+         "no blank line ends the header block within the first 1 MiB (1048576 bytes)"},
+    };
+    for (const auto& [bytes, cause] : cases) {
+        test::writeFile(dir.file("in.eml"), bytes);
+        const test::ProcessResult r = test::runMailrig(base + std::vector<std::string>{dir.file("in.eml")});
+        BOOST_TEST_CONTEXT(cause) {
+            BOOST_TEST(r.exitCode == 2, r.err);
+            BOOST_TEST(r.err == "mailrig forward: " + dir.file("in.eml") + ": not a message: " + cause + "\n");
+        }
+    }
+    const test::ProcessResult fromStdin = test::runMailrig(base + std::vector<std::string>{"-"}, std::string(600, 'A'));
+    BOOST_TEST(fromStdin.exitCode == 2);
+    BOOST_TEST(fromStdin.err.find("mailrig forward: <stdin>: not a message: ") == 0, fromStdin.err);
+}
+
+BOOST_AUTO_TEST_CASE(forwardTakesAHeaderOnlyMessageAndAHeaderBlockEndingNearTheBound) {
+    Started s;
+    test::TempDir dir;
+    std::string large;
+    while (large.size() < 1000 * 1024) large += "X-Filler: " + std::string(60, 'f') + "\r\n";
+    large += "\r\nbody\r\n";
+    for (const std::string& bytes : {std::string("From: a@example.org\r\nSubject: headers only\r\n"), large}) {
+        test::writeFile(dir.file("in.eml"), bytes);
+        const test::ProcessResult r = test::runMailrig(
+            s.connection("forward") + std::vector<std::string>{"--from", "fw@example.org", "--to", "c@example.org",
+                                                               dir.file("in.eml")});
+        BOOST_TEST(r.exitCode == 0, r.err);
+    }
+    BOOST_REQUIRE(s.server.store().waitForCount(2, std::chrono::seconds(5)));
+    BOOST_TEST(s.server.store().last().data() == large);
+}
+
+BOOST_AUTO_TEST_CASE(unreadableFilesAreNamedWithTheSystemsReason) {
+    const std::vector<std::string> forward{"forward", "--host", "127.0.0.1", "--port", "25", "--from", "a@b.example",
+                                           "--to", "c@d.example"};
+    test::TempDir dir;
+    const test::ProcessResult missing = test::runMailrig(forward + std::vector<std::string>{"/nonexistent/x.eml"});
+    BOOST_TEST(missing.exitCode == 2);
+    BOOST_TEST(missing.err == "mailrig forward: cannot read '/nonexistent/x.eml': No such file or directory\n");
+    const test::ProcessResult directory = test::runMailrig(forward + std::vector<std::string>{dir.path()});
+    BOOST_TEST(directory.exitCode == 2);
+    BOOST_TEST(directory.err == "mailrig forward: cannot read '" + dir.path() + "': is a directory\n");
+    const std::vector<std::string> send{"send", "--host", "127.0.0.1", "--port", "25", "--from", "a@b.example",
+                                        "--to", "c@d.example", "--subject", "x", "--ical"};
+    const test::ProcessResult ical = test::runMailrig(send + std::vector<std::string>{"/nonexistent/x.ics"});
+    BOOST_TEST(ical.exitCode == 2);
+    BOOST_TEST(ical.err == "mailrig send: --ical: cannot read '/nonexistent/x.ics': No such file or directory\n");
+    const test::ProcessResult icalDirectory = test::runMailrig(send + std::vector<std::string>{dir.path()});
+    BOOST_TEST(icalDirectory.exitCode == 2);
+    BOOST_TEST(icalDirectory.err == "mailrig send: --ical: cannot read '" + dir.path() + "': is a directory\n");
+}
+
+BOOST_AUTO_TEST_CASE(sendNamesTheServerAndTheTimeWhenConnectingTimesOut) {
+    test::UnansweredListener listener;
+    const test::ProcessResult r = test::runMailrig(
+        {"send", "--host", "127.0.0.1", "--port", std::to_string(listener.port()), "--security", "none", "--timeout",
+         "1", "--from", "a@example.org", "--to", "b@example.org", "--subject", "x"});
+    BOOST_TEST(r.exitCode == 2);
+    BOOST_TEST(r.err == "mailrig send: connecting to 127.0.0.1:" + std::to_string(listener.port()) +
+                            " timed out after 1 s\n");
+}
+
+BOOST_AUTO_TEST_CASE(sendRefusesAnAddressWithStrayCharacters) {
+    Started s;
+    const std::pair<std::string, std::string> cases[] = {
+        {"--to", "c@d.example>"}, {"--to", "<c@d.example"}, {"--cc", "C <c@d.example>>"},
+        {"--bcc", "c@d.example x"}, {"--from", "A <a@b.example> trailing"}};
+    for (const auto& [option, value] : cases) {
+        std::vector<std::string> args = s.connection("send") +
+                                        std::vector<std::string>{"--from", "a@b.example", "--to", "ok@d.example"};
+        if (option == "--from") args[args.size() - 3] = value;
+        else args.insert(args.end(), {option, value});
+        const test::ProcessResult r = test::runMailrig(args);
+        BOOST_TEST_CONTEXT(option << " " << value) {
+            BOOST_TEST(r.exitCode == 2);
+            BOOST_TEST(r.err.find("mailrig send: " + option + " '" + value + "': ") == 0, r.err);
+        }
+    }
+    BOOST_TEST(s.server.store().count() == 0u);
+    // The forms the usage names still work.
+    const test::ProcessResult good = test::runMailrig(
+        s.connection("send") + std::vector<std::string>{"--from", "\"Doe, A\" <a@b.example>", "--to", "<c@d.example>",
+                                                        "--cc", "C <c@d.example>", "--bcc", " e@f.example "});
+    BOOST_TEST(good.exitCode == 0, good.err);
+}
+
+BOOST_AUTO_TEST_CASE(subjectIsOptional) {
+    Started s;
+    const test::ProcessResult help = test::runMailrig({"send", "--help"});
+    BOOST_TEST(help.out.find("[--subject S]") != std::string::npos, help.out);
+    const test::ProcessResult r = test::runMailrig(
+        s.connection("send") + std::vector<std::string>{"--from", "a@b.example", "--to", "c@d.example", "--text", "hi"});
+    BOOST_TEST(r.exitCode == 0, r.err);
+    BOOST_REQUIRE(s.server.store().waitForCount(1, std::chrono::seconds(5)));
+    BOOST_TEST(s.server.store().last().view().subject() == "");
+}
+
+BOOST_AUTO_TEST_CASE(pickupCreatesTheDirectoryAndItsParents) {
+    test::TempDir dir;
+    const std::string pickup = dir.file("a/b/pickup");
+    const test::ProcessResult r = test::runMailrig(
+        {"send", "--pickup", pickup, "--from", "a@b.example", "--to", "c@d.example", "--subject", "p"});
+    BOOST_TEST(r.exitCode == 0, r.err);
+    std::size_t emls = 0;
+    for (const auto& entry : std::filesystem::directory_iterator(pickup)) emls += entry.path().extension() == ".eml";
+    BOOST_TEST(emls == 1u);
+    test::writeFile(dir.file("file"), "x");
+    const test::ProcessResult blocked = test::runMailrig(
+        {"send", "--pickup", dir.file("file/sub"), "--from", "a@b.example", "--to", "c@d.example"});
+    BOOST_TEST(blocked.exitCode == 2);
+    BOOST_TEST(blocked.err.find("mailrig send: --pickup: cannot create '" + dir.file("file/sub") + "': ") == 0,
+               blocked.err);
+}
+
+BOOST_AUTO_TEST_CASE(dsnOptionsGoOnMailAndRcpt) {
+    Started s;
+    const std::vector<std::string> dsn{"--dsn-ret", "headers", "--dsn-envid", "env 42+x", "--dsn-notify",
+                                       "success,delay", "--dsn-orcpt"};
+    const test::ProcessResult sent = test::runMailrig(
+        s.connection("send") + std::vector<std::string>{"--from", "a@b.example", "--to", "c@d.example", "--subject", "d"} +
+        dsn);
+    BOOST_TEST(sent.exitCode == 0, sent.err);
+    test::TempDir dir;
+    test::writeFile(dir.file("in.eml"), "From: a@b.example\r\nSubject: f\r\n\r\nbody\r\n");
+    const test::ProcessResult forwarded = test::runMailrig(
+        s.connection("forward") +
+        std::vector<std::string>{"--from", "fw@b.example", "--to", "c@d.example", "--dsn-notify", "never"} +
+        std::vector<std::string>{dir.file("in.eml")});
+    BOOST_TEST(forwarded.exitCode == 0, forwarded.err);
+    BOOST_REQUIRE(s.server.store().waitForCount(2, std::chrono::seconds(5)));
+    const auto messages = s.server.store().messages();
+    BOOST_REQUIRE(messages.size() == 2u);
+    const fake::CapturedMessage& m = messages[0];
+    BOOST_TEST(m.mailFrom().param("RET") == "HDRS");
+    BOOST_TEST(m.mailFrom().param("ENVID") == "env+2042+2Bx");
+    BOOST_REQUIRE(m.recipients().size() == 1u);
+    BOOST_TEST(m.recipients()[0].param("NOTIFY") == "SUCCESS,DELAY");
+    BOOST_TEST(m.recipients()[0].param("ORCPT") == "rfc822;c@d.example");
+    const fake::CapturedMessage& f = messages[1];
+    BOOST_TEST(f.mailFrom().param("RET") == "");
+    BOOST_TEST(f.recipients()[0].param("NOTIFY") == "NEVER");
+    BOOST_TEST(f.recipients()[0].param("ORCPT") == "");
+}
+
+BOOST_AUTO_TEST_CASE(badDsnOptionsExit2NamingTheOption) {
+    const std::vector<std::string> base{"send", "--host", "127.0.0.1", "--port", "25", "--from", "a@example.org",
+                                        "--to", "b@example.org"};
+    const std::pair<std::vector<std::string>, std::string> cases[] = {
+        {{"--dsn-ret", "all"}, "--dsn-ret needs full or headers"},
+        {{"--dsn-notify", "never,success"}, "--dsn-notify needs never or a list"},
+        {{"--dsn-notify", "sometimes"}, "unknown value 'sometimes'"},
+        {{"--dsn-notify", "success,"}, "--dsn-notify"},
+        {{"--dsn-envid", ""}, "--dsn-envid needs 1 to 100 characters"},
+        {{"--dsn-envid", "caf\xc3\xa9"}, "--dsn-envid takes printable US-ASCII only"},
+        {{"--dsn-ret"}, "--dsn-ret needs a value"},
+    };
+    for (const auto& [args, expected] : cases) {
+        const test::ProcessResult r = test::runMailrig(base + args);
+        BOOST_TEST_CONTEXT(expected) {
+            BOOST_TEST(r.exitCode == 2);
+            BOOST_TEST(r.err.find(expected) != std::string::npos, r.err);
+        }
+    }
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -5,6 +5,7 @@
 #include "mailrig/client/SmtpClient.h"
 #include "mailrig/fakeserver/FakeSmtpServer.h"
 #include "support/SmtpClientTesting.h"
+#include "support/UnansweredListener.h"
 
 #include <thread>
 
@@ -70,6 +71,15 @@ BOOST_AUTO_TEST_CASE(permanentReplyAtEachCommandIsPermanent) {
         BOOST_TEST(e.enhancedStatus() == "5.7.1");
         BOOST_TEST(s.server.store().count() == 0u);
     }
+}
+
+BOOST_AUTO_TEST_CASE(refusalNamesTheCommandOnce) {
+    Started s(withRule(replyRule(Phase::Mail, 550, "5.7.1 no")));
+    SmtpClient client = test::plainClientFor(s.server);
+    const std::string what = expectThrow<SmtpPermanentException>(client).what();
+    const std::string command = "MAIL FROM:<alice@example.org>";
+    BOOST_TEST(what.find("550 5.7.1 no to " + command) != std::string::npos, what);
+    BOOST_TEST(what.find(command) == what.rfind(command), what);
 }
 
 BOOST_AUTO_TEST_CASE(rejectedRecipientDoesNotAbortTheOthers) {
@@ -160,6 +170,23 @@ BOOST_AUTO_TEST_CASE(greetingTimeoutIsReported) {
     const SmtpConnectionException e = expectThrow<SmtpConnectionException>(client);
     BOOST_TEST(e.timedOut());
     BOOST_TEST((std::chrono::steady_clock::now() - start < std::chrono::seconds(3)));
+    const std::string what = e.what();
+    BOOST_TEST(what.find("127.0.0.1:" + std::to_string(s.server.port()) + " timed out after 300 ms") !=
+                   std::string::npos,
+               what);
+}
+
+BOOST_AUTO_TEST_CASE(connectTimeoutNamesTheServerAndTheTimeWaited) {
+    test::UnansweredListener listener;
+    SmtpClient client("127.0.0.1", listener.port(), {}, {}, SecurityOptions::None);
+    client.setTimeout(std::chrono::seconds(1));
+    const auto start = std::chrono::steady_clock::now();
+    const SmtpConnectionException e = expectThrow<SmtpConnectionException>(client);
+    BOOST_TEST(e.timedOut());
+    BOOST_TEST(e.command() == "CONNECT");
+    BOOST_TEST((std::chrono::steady_clock::now() - start < std::chrono::seconds(5)));
+    BOOST_TEST(std::string(e.what()) ==
+               "connecting to 127.0.0.1:" + std::to_string(listener.port()) + " timed out after 1 s");
 }
 
 BOOST_AUTO_TEST_CASE(greylistedMessageIsDeliveredOnceWithRetry) {

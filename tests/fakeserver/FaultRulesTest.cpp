@@ -195,6 +195,38 @@ BOOST_AUTO_TEST_CASE(sendsMultiLineScriptedReplies) {
     BOOST_TEST(r.lines == (std::vector<std::string>{"550-5.7.1 first line", "550 5.7.1 second line"}));
 }
 
+BOOST_AUTO_TEST_CASE(bareCodeGetsTheDefaultTextOfItsClass) {
+    auto once = [](Rule r) {
+        r.times = 1;
+        return r;
+    };
+    RuledServer s({once(replying(rule(Phase::Mail), 550, "")), once(replying(rule(Phase::Rcpt), 451, "")),
+                   replying(rule(Phase::Data), 354, ""), replying(rule(Phase::DataEnd), 250, "")});
+    SmtpWire wire(s.server.port());
+    wire.hello();
+    BOOST_TEST(wire.command("MAIL FROM:<a@b.c>").lines == (std::vector<std::string>{"550 5.0.0 Permanent failure"}));
+    BOOST_TEST(wire.command("MAIL FROM:<a@b.c>").code == 250);
+    BOOST_TEST(wire.command("RCPT TO:<x@d.e>").lines ==
+               (std::vector<std::string>{"451 4.0.0 Temporary failure, try again later"}));
+    BOOST_TEST(wire.command("RCPT TO:<x@d.e>").code == 250);
+    BOOST_TEST(wire.command("DATA").lines == (std::vector<std::string>{"354 Go ahead"})); // no class-3 status codes
+    wire.send("Subject: s\r\n\r\nb\r\n.\r\n");
+    BOOST_TEST(wire.reply().lines == (std::vector<std::string>{"250 2.0.0 OK"}));
+    BOOST_TEST(s.server.store().count() == 1u);
+
+    // The greeting carries no enhanced status code; nor does anything when they are not offered.
+    RuledServer greeting({replying(rule(Phase::Connect), 554, "")});
+    BOOST_TEST(SmtpWire(greeting.server.port()).reply().lines == (std::vector<std::string>{"554 Permanent failure"}));
+    ServerConfig plainCodes = ServerConfig::plain();
+    plainCodes.capabilities.enhancedStatusCodes = false;
+    plainCodes.rules = {replying(rule(Phase::Mail), 550, "")};
+    FakeSmtpServer server(plainCodes);
+    server.start();
+    SmtpWire bare(server.port());
+    bare.hello();
+    BOOST_TEST(bare.command("MAIL FROM:<a@b.c>").lines == (std::vector<std::string>{"550 Permanent failure"}));
+}
+
 BOOST_AUTO_TEST_CASE(delaysAndTarpitsReplies) {
     Rule delay = rule(Phase::Mail);
     delay.action.delay = 300ms;

@@ -3,6 +3,8 @@
 #include "support/Process.h"
 
 #include <boost/test/unit_test.hpp>
+
+#include <filesystem>
 #include <yaml-cpp/yaml.h>
 
 using namespace mailrig::fake;
@@ -196,6 +198,23 @@ BOOST_AUTO_TEST_CASE(filePathsResolveAgainstTheFilesDirectory) {
     BOOST_TEST(config.tls->certificateFile == dir.file("certs/c.pem"));
     BOOST_TEST(config.tls->privateKeyFile == "/abs/k.pem");
     BOOST_TEST(config.spoolDirectory == dir.file("out"));
+}
+
+BOOST_AUTO_TEST_CASE(aScriptNamedRelativelyResolvesItsPathsToAbsoluteOnes) {
+    TempDir dir;
+    writeFile(dir.file("server.yaml"), "tls: {cert: nope.pem, key: nope-key.pem}\n");
+    const std::filesystem::path before = std::filesystem::current_path();
+    std::filesystem::current_path(dir.path());
+    ServerConfig config;
+    try {
+        config = loadServerConfigFile("server.yaml");
+    } catch (...) {
+        std::filesystem::current_path(before);
+        throw;
+    }
+    std::filesystem::current_path(before);
+    BOOST_TEST(config.tls->certificateFile == dir.file("nope.pem"));
+    BOOST_TEST(config.tls->privateKeyFile == dir.file("nope-key.pem"));
 }
 
 BOOST_AUTO_TEST_CASE(fileWithABareListHoldsRulesOnly) {

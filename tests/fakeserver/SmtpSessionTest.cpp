@@ -73,6 +73,10 @@ BOOST_AUTO_TEST_CASE(capturesEnvelopeAndBytesOfAPlainTransaction) {
     BOOST_TEST(s.esmtp);
     BOOST_TEST(s.transcriptText().find("C: MAIL FROM:<a@example.com> SIZE=100 BODY=8BITMIME") != std::string::npos);
     BOOST_TEST(s.transcriptText().find("S: 250 2.0.0 Ok: queued as 1") != std::string::npos);
+    // The data line counts what crossed the wire: one stuffed dot and the final `.CRLF` more.
+    const std::string wireCount = std::to_string(m.data().size() + 1 + 3);
+    BOOST_TEST(s.transcriptText().find("C: <message data: " + wireCount + " bytes on the wire>") != std::string::npos,
+               s.transcriptText());
 }
 
 BOOST_AUTO_TEST_CASE(refusesCommandsOutOfOrderWith503) {

@@ -3,6 +3,7 @@
 #include "mime/EncodedWordRuns.h"
 #include "mime/GMimeSupport.h"
 #include "mime/HeaderEncoding.h"
+#include "mime/MessageShape.h"
 
 #include <cctype>
 #include <set>
@@ -16,32 +17,11 @@ namespace {
     throw std::runtime_error("cannot load message from '" + name + "': " + cause);
 }
 
-// Where the header block starts: after an mbox "From " line, if any.
-std::size_t headerStart(const std::string& bytes) {
-    if (bytes.compare(0, 5, "From ") != 0) return 0;
-    auto eol = bytes.find('\n');
-    return eol == std::string::npos ? bytes.size() : eol + 1;
-}
-
-// A message starts with a header field `name:` (printable ASCII name) and has no NUL bytes in
-// its header block.
+// A message starts with a header field and has no NUL bytes in its header block.
 void checkLooksLikeMessage(const std::string& bytes, const std::string& name) {
     if (bytes.empty()) notAMessage(name, "the file is empty");
-    std::size_t start = headerStart(bytes);
-    std::size_t i = start;
-    while (i < bytes.size() && bytes[i] != ':') {
-        auto c = static_cast<unsigned char>(bytes[i]);
-        if (c <= 0x20 || c >= 0x7F)
-            notAMessage(name, "no header block (the data does not start with a header field)");
-        ++i;
-    }
-    if (i == start || i == bytes.size())
-        notAMessage(name, "no header block (the data does not start with a header field)");
-    std::size_t end = bytes.find("\n\n", start);
-    std::size_t endCrlf = bytes.find("\r\n\r\n", start);
-    end = std::min(end, endCrlf);
-    if (bytes.find('\0', start) < end)
-        notAMessage(name, "binary data (a NUL byte) in the header block");
+    const std::string cause = whyNotAMessage(bytes);
+    if (!cause.empty()) notAMessage(name, cause);
 }
 
 std::string partBytes(GMimePart* part) {
@@ -319,7 +299,7 @@ Priority priorityFrom(const std::string& name, const std::string& value) {
 MailMessage MessageLoader::load(const std::string& bytes, const std::string& name) {
     checkLooksLikeMessage(bytes, name);
     auto options = lenientParserOptions();
-    std::size_t start = headerStart(bytes);
+    std::size_t start = headerBlockStart(bytes);
     GPtr<GMimeStream> stream(g_mime_stream_mem_new_with_buffer(bytes.data() + start, bytes.size() - start));
     GPtr<GMimeParser> parser(g_mime_parser_new_with_stream(stream.get()));
     g_mime_parser_set_format(parser.get(), GMIME_FORMAT_MESSAGE);

@@ -13,7 +13,7 @@ bool hasEightBit(const char* data, std::size_t size) {
     return false;
 }
 
-std::size_t headerBlockLength(const std::string& bytes) {
+std::size_t headerBlockEnd(const std::string& bytes) {
     // The block ends at the first empty line: a line end directly after a line end.
     std::size_t i = 0;
     bool lineStart = true;
@@ -24,7 +24,12 @@ std::size_t headerBlockLength(const std::string& bytes) {
         lineStart = c == '\n';
         ++i;
     }
-    return bytes.size();
+    return std::string::npos;
+}
+
+std::size_t headerBlockLength(const std::string& bytes) {
+    const std::size_t end = headerBlockEnd(bytes);
+    return end == std::string::npos ? bytes.size() : end;
 }
 
 StringSource::StringSource(const std::string& bytes)

@@ -32,6 +32,8 @@ bool hasEightBit(const char* data, std::size_t size);
 /// The length of the header block of `bytes` including the empty line after it (either CRLF
 /// or LF line ends); the whole length when there is no empty line.
 std::size_t headerBlockLength(const std::string& bytes);
+/// Like headerBlockLength(), but std::string::npos when there is no empty line.
+std::size_t headerBlockEnd(const std::string& bytes);
 
 /// A message held in memory (not copied: `bytes` must outlive the source).
 class StringSource : public MessageSource {

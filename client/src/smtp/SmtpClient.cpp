@@ -1,6 +1,8 @@
 #include "mailrig/client/SmtpClient.h"
 
 #include "mailrig/client/Tnef.h"
+#include "mailrig/client/NotAMessageError.h"
+#include "mime/MessageShape.h"
 #include "smtp/HeaderFilter.h"
 #include "smtp/MessageSource.h"
 #include "smtp/SmtpOperations.h"
@@ -251,35 +253,35 @@ SendResult forwardMessage(const SmtpClientConfig& config, const std::string& sen
     return deliverPrepared(config, p, cancel);
 }
 
-namespace {
-
-/// Upper bound on a header block read from a stream before streaming starts.
-constexpr std::size_t kMaxStreamHeaderBlock = 1024 * 1024;
-
-} // namespace
-
 SendResult forwardStream(const SmtpClientConfig& config, const std::string& sender,
                          const std::vector<std::string>& recipients, std::istream& in,
                          const CancellationToken* cancel) {
     validateAddress(sender, "sender", true);
     validateRecipients(recipients);
     Envelope envelope{sender, recipients};
-    // Read just past the header block (bounded), rewrite it, stream the rest.
+    // Read just past the header block (bounded) and check it before connecting; then rewrite
+    // it and stream the rest.
     std::string head;
-    std::size_t headerLength = 0;
+    std::size_t headerEnd = std::string::npos;
+    bool ended = false;
     char piece[64 * 1024];
-    for (;;) {
+    while (headerEnd == std::string::npos && !ended && head.size() <= kForwardHeaderLimit) {
         in.read(piece, sizeof piece);
         const std::streamsize got = in.gcount();
         if (in.bad()) throw std::runtime_error("reading the message stream failed");
         head.append(piece, static_cast<std::size_t>(got));
-        headerLength = headerBlockLength(head);
-        if (headerLength < head.size() || got == 0 || !in) break;
-        if (head.size() > kMaxStreamHeaderBlock)
-            throw std::invalid_argument("the message stream's header block is larger than " +
-                                        std::to_string(kMaxStreamHeaderBlock) + " bytes");
+        headerEnd = headerBlockEnd(head);
+        ended = got == 0 || !in;
     }
-    if (head.empty()) throw std::invalid_argument("the message stream is empty");
+    if (head.empty()) throw NotAMessageError("the stream is empty");
+    const std::string cause = whyNotAMessage(head);
+    if (!cause.empty()) throw NotAMessageError(cause);
+    const bool blockEnds = headerEnd != std::string::npos ? headerEnd <= kForwardHeaderLimit
+                                                          : ended && head.size() <= kForwardHeaderLimit;
+    if (!blockEnds)
+        throw NotAMessageError("no blank line ends the header block within the first 1 MiB (" +
+                               std::to_string(kForwardHeaderLimit) + " bytes)");
+    const std::size_t headerLength = headerEnd == std::string::npos ? head.size() : headerEnd;
     const std::string resent =
         config.resentHeaders ? resentBlock(sender, recipients, std::chrono::system_clock::now())
                              : std::string();

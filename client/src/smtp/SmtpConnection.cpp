@@ -31,6 +31,17 @@ Poco::Timespan span(std::chrono::milliseconds ms) {
     return Poco::Timespan(static_cast<Poco::Timespan::TimeDiff>(ms.count()) * 1000);
 }
 
+/// `3 s` for whole seconds, else `1500 ms`.
+std::string duration(std::chrono::milliseconds ms) {
+    if (ms.count() % 1000 == 0) return std::to_string(ms.count() / 1000) + " s";
+    return std::to_string(ms.count()) + " ms";
+}
+
+/// `host:port`, an IPv6 address in brackets.
+std::string endpoint(const std::string& host, std::uint16_t port) {
+    return (host.find(':') != std::string::npos ? "[" + host + "]" : host) + ":" + std::to_string(port);
+}
+
 /// Why the last certificate check on this thread failed (the handshake runs on the caller's
 /// thread, so the callback and the error message meet here).
 thread_local std::string lastVerifyError;
@@ -100,18 +111,15 @@ Poco::Net::Context::Ptr makeClientContext(const TlsSettings& settings, const std
 SmtpConnection::SmtpConnection(const std::string& host, std::uint16_t port,
                                std::chrono::milliseconds timeout, const TlsSettings& tls,
                                bool implicitTls)
-    : _host(host), _tls(tls), _context("CONNECT") {
+    : _host(host), _endpoint(endpoint(host, port)), _tls(tls), _context("CONNECT") {
     try {
         Poco::Net::SocketAddress address(host, port);
         _socket.connect(address, span(timeout));
     } catch (const Poco::TimeoutException&) {
-        throw SmtpConnectionException("connecting to " + host + ":" + std::to_string(port) +
-                                          " timed out",
+        throw SmtpConnectionException("connecting to " + _endpoint + " timed out after " + duration(timeout),
                                       "CONNECT", true);
     } catch (const Poco::Exception& e) {
-        throw SmtpConnectionException("cannot connect to " + host + ":" + std::to_string(port) +
-                                          ": " + e.displayText(),
-                                      "CONNECT");
+        throw SmtpConnectionException("cannot connect to " + _endpoint + ": " + e.displayText(), "CONNECT");
     }
     _fd.store(static_cast<int>(_socket.impl()->sockfd()));
     _socket.setNoDelay(true);
@@ -122,6 +130,7 @@ SmtpConnection::SmtpConnection(const std::string& host, std::uint16_t port,
 SmtpConnection::~SmtpConnection() { close(); }
 
 void SmtpConnection::setTimeout(std::chrono::milliseconds timeout) {
+    _timeout = timeout;
     _socket.setReceiveTimeout(span(timeout));
     _socket.setSendTimeout(span(timeout));
 }
@@ -136,7 +145,8 @@ void SmtpConnection::startTls() {
         // attach() runs the handshake and, with extended verification on, the host-name check.
         _socket = secure;
     } catch (const Poco::TimeoutException&) {
-        throw SmtpConnectionException("TLS handshake with " + _host + " timed out", _context, true);
+        throw SmtpConnectionException("TLS handshake with " + _endpoint + " timed out after " + duration(_timeout),
+                                      _context, true);
     } catch (const Poco::Exception& e) {
         const std::string reason = lastVerifyError.empty()
                                        ? e.displayText()
@@ -146,14 +156,14 @@ void SmtpConnection::startTls() {
     _secure = true;
 }
 
-void SmtpConnection::rethrowIo(const char* what) {
+void SmtpConnection::rethrowIo(const std::string& what) {
     if (_aborted.load()) throw SmtpCancelledException(_context);
     try {
         throw;
     } catch (const SmtpException&) {
         throw;
     } catch (const Poco::TimeoutException&) {
-        throw SmtpConnectionException(std::string(what) + " timed out", _context, true);
+        throw SmtpConnectionException(std::string(what) + " timed out after " + duration(_timeout), _context, true);
     } catch (const Poco::Net::SSLException& e) {
         throw SmtpTlsException(std::string(what) + " failed in TLS: " + e.displayText(), _context);
     } catch (const Poco::Exception& e) {
@@ -166,7 +176,7 @@ std::size_t SmtpConnection::receive(char* buffer, std::size_t capacity) {
     try {
         n = _socket.receiveBytes(buffer, static_cast<int>(capacity));
     } catch (...) {
-        rethrowIo("reading the server's reply");
+        rethrowIo(_context == "CONNECT" ? "waiting for the greeting of " + _endpoint : "reading the reply of " + _endpoint);
     }
     if (_aborted.load()) throw SmtpCancelledException(_context);
     if (n <= 0) throw SmtpConnectionException("the server closed the connection", _context);
@@ -183,7 +193,7 @@ void SmtpConnection::send(const char* data, std::size_t size) {
             size -= static_cast<std::size_t>(n);
         }
     } catch (...) {
-        rethrowIo("writing to the server");
+        rethrowIo("writing to " + _endpoint);
     }
     if (_aborted.load()) throw SmtpCancelledException(_context);
 }

@@ -15,7 +15,8 @@ namespace mailrig::detail {
 
 /// A connected socket with TCP_NODELAY, per-operation timeouts and an optional TLS layer.
 /// Failures throw SmtpConnectionException (I/O, closed, timeout) or SmtpTlsException
-/// (handshake, certificate), naming `context()` as the command. One thread uses it; abort() may
+/// (handshake, certificate), naming `host:port`, `context()` as the command and, for a
+/// timeout, how long was waited (`connecting to 192.0.2.1:25 timed out after 3 s`). One thread uses it; abort() may
 /// be called from any thread to unblock it.
 class SmtpConnection {
 public:
@@ -50,9 +51,11 @@ public:
     void close() noexcept;
 
 private:
-    [[noreturn]] void rethrowIo(const char* what);
+    [[noreturn]] void rethrowIo(const std::string& what);
 
     std::string _host;
+    std::string _endpoint; ///< `host:port` for messages
+    std::chrono::milliseconds _timeout{0};
     TlsSettings _tls;
     Poco::Net::StreamSocket _socket;
     Poco::Net::Context::Ptr _context_;

@@ -1,13 +1,26 @@
 #include "mailrig/client/SmtpException.h"
 
+#include <algorithm>
+#include <cctype>
+
 namespace mailrig {
 
 namespace {
 
+/// True when `text` holds `word`, compared case-insensitively.
+bool mentions(const std::string& text, const std::string& word) {
+    const auto it = std::search(text.begin(), text.end(), word.begin(), word.end(), [](char a, char b) {
+        return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
+    });
+    return it != text.end();
+}
+
 std::string describe(const std::string& message, const std::string& command, int code,
                      const std::string& text) {
     std::string out = message;
-    if (!command.empty()) out += " (command: " + command + ")";
+    // The command once: a message that already names it ("... to RCPT TO:<x>", "connecting
+    // to ...") gets no "(command: ...)" as well.
+    if (!command.empty() && !mentions(message, command)) out += " (command: " + command + ")";
     if (code != 0 && message.find(std::to_string(code)) == std::string::npos) {
         out += ": " + std::to_string(code);
         if (!text.empty()) out += " " + text;

@@ -2,6 +2,8 @@
 #include "mailrig/fakeserver/ServerConfigYaml.h"
 #include "rules/RuleYamlFields.h"
 
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -191,9 +193,12 @@ ServerConfig serverConfigFromYaml(const YAML::Node& node, const std::string& sou
 
 YAML::Node loadYamlFile(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
-    if (!in) throw YamlConfigError(path, 0, 0, "", "cannot read the file");
+    if (!in) throw YamlConfigError(path, 0, 0, "", std::string("cannot read: ") + std::strerror(errno));
+    std::error_code error;
+    if (std::filesystem::is_directory(path, error)) throw YamlConfigError(path, 0, 0, "", "cannot read: is a directory");
     std::ostringstream text;
     text << in.rdbuf();
+    if (in.bad()) throw YamlConfigError(path, 0, 0, "", std::string("cannot read: ") + std::strerror(errno));
     try {
         return YAML::Load(text.str());
     } catch (const YAML::Exception& e) {
@@ -204,7 +209,12 @@ YAML::Node loadYamlFile(const std::string& path) {
 
 void applyServerConfigFile(ServerConfig& config, const std::string& path) {
     const YAML::Node root = loadYamlFile(path);
-    const std::string base = std::filesystem::path(path).parent_path().string();
+    // Absolute, so that a path resolved against it still says where it points in messages
+    // (`nope.pem` of a script given as `s.yaml` is `/where/it/is/nope.pem`).
+    std::error_code error;
+    std::filesystem::path absolute = std::filesystem::absolute(path, error);
+    if (error) absolute = path;
+    const std::string base = absolute.parent_path().string();
     if (root.IsSequence()) {
         for (auto& rule : rulesFromYaml(root, path, "rules")) config.rules.push_back(std::move(rule));
         return;

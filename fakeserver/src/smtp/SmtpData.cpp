@@ -108,7 +108,8 @@ bool SmtpSession::continueData() {
         if (!data.oversize) populateAhead(data);
         return false;
     }
-    _record->append('C', "<message data: " + std::to_string(data.received) + " bytes>");
+    // What crossed the wire: dot-stuffing and the final `.CRLF` included, so more than the size.
+    _record->append('C', "<message data: " + std::to_string(data.received) + " bytes on the wire>");
     std::string content = std::move(data.content);
     const bool oversize = data.oversize;
     const ContentFacts facts = data.scanner.facts();
@@ -189,7 +190,7 @@ void SmtpSession::proceedBdat(const CommandLine&) {
         if (refused) {
             Reply scripted = *_pending.reply;
             _pending.reply.reset();
-            writeReply(scripted.code, {}, scripted.text);
+            writeScripted(scripted, true);
             resetTransaction();
             return;
         }

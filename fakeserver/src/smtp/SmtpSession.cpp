@@ -106,7 +106,7 @@ bool SmtpSession::applyRules(Phase phase, std::string_view argument) {
         if (action->reply->code >= 400 && phase != Phase::Bdat && phase != Phase::Quit) {
             Reply scripted = *_pending.reply;
             _pending.reply.reset();
-            writeReply(scripted.code, {}, scripted.text);
+            writeScripted(scripted, phase != Phase::Connect);
             if (phase == Phase::Connect) {
                 if (scripted.code == 421) throw CloseSession{};
                 _connection.refused = true;
@@ -151,11 +151,24 @@ void SmtpSession::writeReply(int code, std::string_view enhanced, std::string_vi
     if (_connection.tarpit.count() > 0) flush();
 }
 
+void SmtpSession::writeScripted(const Reply& scripted, bool withEnhanced) {
+    if (!scripted.text.empty()) return writeReply(scripted.code, {}, scripted.text);
+    // RFC 5321 4.2: `Reply-code [ SP textstring ]` with a non-empty textstring.
+    const int replyClass = scripted.code / 100;
+    const char* text = replyClass == 2 ? "OK"
+                       : replyClass == 3 ? "Go ahead"
+                       : replyClass == 4 ? "Temporary failure, try again later"
+                                         : "Permanent failure";
+    const std::string enhanced = std::to_string(replyClass) + ".0.0";
+    writeReply(scripted.code, withEnhanced && replyClass != 3 ? std::string_view(enhanced) : std::string_view(), text);
+}
+
 void SmtpSession::reply(int code, std::string_view enhanced, std::string_view text) {
     if (_pending.reply) {
         Reply scripted = *_pending.reply;
         _pending.reply.reset();
-        return writeReply(scripted.code, {}, scripted.text);
+        // The command's own reply says whether this one carries an enhanced status code.
+        return writeScripted(scripted, !enhanced.empty());
     }
     writeReply(code, enhanced, text);
 }

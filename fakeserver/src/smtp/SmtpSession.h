@@ -155,6 +155,10 @@ private:
     void notePipelining(bool endsGroup);
     bool applyRules(Phase phase, std::string_view argument);
     void writeReply(int code, std::string_view enhanced, std::string_view text);
+    /// Writes a rule's reply: its text verbatim, or for a bare code the default text of the
+    /// code's class, with `X.0.0` as the enhanced status code unless `withEnhanced` is false
+    /// (the greeting, EHLO, 354).
+    void writeScripted(const Reply& scripted, bool withEnhanced);
     void reply(int code, std::string_view enhanced, std::string_view text);
     void refuse(int code, std::string_view enhanced, std::string_view text);
     void flush();

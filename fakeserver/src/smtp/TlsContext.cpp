@@ -8,6 +8,10 @@
 #include <openssl/pem.h>
 #include <openssl/ssl.h>
 
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
 #include <memory>
 #include <mutex>
 #include <stdexcept>
@@ -47,7 +51,18 @@ void usePemText(SSL_CTX* ctx, const std::string& certificatePem, const std::stri
         throw std::runtime_error("TLS private key PEM text: rejected: " + opensslError());
 }
 
+/// Throws naming the file and the system's reason when it cannot be read.
+void checkReadable(const char* what, const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw std::runtime_error(std::string(what) + " " + path + ": cannot read: " + std::strerror(errno));
+    std::error_code error;
+    if (std::filesystem::is_directory(path, error))
+        throw std::runtime_error(std::string(what) + " " + path + ": cannot read: is a directory");
+}
+
 void usePemFiles(SSL_CTX* ctx, const std::string& certificateFile, const std::string& keyFile) {
+    checkReadable("TLS certificate file", certificateFile);
+    checkReadable("TLS private key file", keyFile);
     if (SSL_CTX_use_certificate_chain_file(ctx, certificateFile.c_str()) != 1)
         throw std::runtime_error("TLS certificate file " + certificateFile + ": " + opensslError());
     if (SSL_CTX_use_PrivateKey_file(ctx, keyFile.c_str(), SSL_FILETYPE_PEM) != 1)

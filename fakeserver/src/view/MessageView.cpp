@@ -10,6 +10,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <strings.h>
@@ -111,6 +112,8 @@ MessageView::MessageView(std::string raw) : MessageView(detail::ViewBuilder::bui
 MessageView MessageView::fromFile(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
     if (!in) throw MessageParseError(path + ": cannot open: " + std::strerror(errno));
+    std::error_code error;
+    if (std::filesystem::is_directory(path, error)) throw MessageParseError(path + ": cannot read: is a directory");
     std::ostringstream bytes;
     bytes << in.rdbuf();
     if (in.bad()) throw MessageParseError(path + ": cannot read: " + std::strerror(errno));

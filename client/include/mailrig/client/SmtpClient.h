@@ -2,6 +2,7 @@
 
 #include "mailrig/client/DeliveryMethod.h"
 #include "mailrig/client/MailMessage.h"
+#include "mailrig/client/NotAMessageError.h"
 #include "mailrig/client/RetryPolicy.h"
 #include "mailrig/client/SecurityOptions.h"
 #include "mailrig/client/SendReport.h"
@@ -9,6 +10,7 @@
 #include "mailrig/client/SmtpException.h"
 
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <future>
@@ -18,6 +20,10 @@
 #include <vector>
 
 namespace mailrig {
+
+/// The most bytes forward(sender, recipients, std::istream&) reads looking for the end of the
+/// header block (1 MiB): a stream whose header block does not end within them is not a message.
+inline constexpr std::size_t kForwardHeaderLimit = 1024 * 1024;
 
 /// A batch of messages for a bulk send.
 using MailMessageCollection = std::vector<MailMessage>;
@@ -247,7 +253,12 @@ public:
     /// copied to the socket, CRLF-normalised and dot-stuffed on the fly. Uses BDAT when chunking
     /// is enabled and offered, else DATA; SIZE is not declared since the length is unknown. A
     /// stream cannot be rewound, so a failure after its first byte was read is not retried.
-    /// Throws like send(); std::runtime_error when the stream fails while reading.
+    /// Before connecting, the start of the stream is checked: it must begin with a header field
+    /// (`Name:` with a printable ASCII name, after an optional mbox `From ` line), hold no NUL
+    /// byte in its header block, and its header block must end with a blank line within the
+    /// first kForwardHeaderLimit bytes (or the stream end there); otherwise NotAMessageError
+    /// (a std::invalid_argument) is thrown and nothing is sent. Throws like send();
+    /// std::runtime_error when the stream fails while reading.
     SendResult forward(const std::string& sender, const std::vector<std::string>& recipients,
                        std::istream& in);
 

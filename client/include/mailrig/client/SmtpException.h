@@ -23,7 +23,8 @@ std::string toString(SmtpErrorKind kind);
 /// `RCPT TO:<bob@example.org>`, `DATA-END` for the reply after the message data, `CONNECT` for
 /// the greeting; AUTH secrets are never included), the reply code (0 when there was no reply),
 /// the enhanced status code (`5.1.1`, empty when none) and the full reply text (every line,
-/// joined with `\n`). what() combines them for people.
+/// joined with `\n`). what() combines them for people, naming the command once (`server answered
+/// 550 5.1.1 unknown to RCPT TO:<x@example.org>`).
 ///
 /// isTransient() is true for 4xx replies and for connection failures (worth retrying later);
 /// false for 5xx replies and for problems a retry cannot fix.
@@ -71,6 +72,9 @@ public:
 };
 
 /// Connecting failed, the server closed the connection, or a read/write timed out. Transient.
+/// what() names the server and, for a timeout, the time waited: `connecting to 192.0.2.1:25
+/// timed out after 3 s` (command() `CONNECT`), `reading the reply of 192.0.2.1:25 timed out
+/// after 60 s (command: EHLO [127.0.0.1])`.
 class SmtpConnectionException : public SmtpException {
 public:
     SmtpConnectionException(const std::string& message, const std::string& command,

@@ -50,6 +50,9 @@ struct Reply {
     /// The text after the code, without CRLF; a `\n` separates lines of a multi-line reply
     /// (each sent as `code-text`, the last as `code text`). Put the enhanced status code here
     /// yourself (e.g. `"4.7.1 Greylisted, try again"`): a scripted reply is sent verbatim.
+    /// Empty: the default text of the code's class (`OK`, `Go ahead`, `Temporary failure, try
+    /// again later`, `Permanent failure`) after `2.0.0`/`4.0.0`/`5.0.0` where the server sends
+    /// enhanced status codes, e.g. `550 5.0.0 Permanent failure` (never a bare `550 `).
     std::string text;
 };
 
