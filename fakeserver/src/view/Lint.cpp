@@ -179,7 +179,9 @@ private:
         const std::string& path = part.path();
         for (const auto& f : part.headers()) {
             if (has8bit(f.name) || has8bit(f.rawValue))
-                _sink.atPart("header-8bit", path, f.name + " field holds 8-bit octets (encode it per RFC 2047)",
+                _sink.atPart("header-8bit", path,
+                             f.name + " field holds 8-bit octets: allowed only in mail sent with SMTPUTF8 "
+                                      "(RFC 6532); without it encode text per RFC 2047 (an address cannot be)",
                              f.line);
             forEachEncodedWord(f.rawValue, [&](std::size_t, std::size_t length) {
                 if (length > maxEncodedWordLength)
