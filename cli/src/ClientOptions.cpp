@@ -187,6 +187,10 @@ void printResult(const SendResult& result) {
         if (r.replyCode) std::cout << " " << r.replyCode << " " << r.replyText.substr(0, r.replyText.find('\n'));
         std::cout << "\n";
     }
+    if (result.dataReplyCode)
+        std::cout << "message: " << result.dataReplyCode << " "
+                  << result.dataReplyText.substr(0, result.dataReplyText.find('\n')) << " (" << result.bytesSent
+                  << " bytes)\n";
 }
 
 } // namespace mailrig::cli

@@ -49,7 +49,8 @@ const std::string& optionValue(const std::vector<std::string>& args, std::size_t
 /// The exit status for a failure thrown by a send: 2 for connection, TLS and authentication
 /// errors (nothing could be sent), 1 for refusals.
 int exitCodeFor(const SmtpException& e);
-/// Prints one line per recipient of a finished send on stdout.
+/// Prints one line per recipient of a finished send on stdout, then `message: CODE TEXT (N bytes)`
+/// with the reply to the end of the data (its queue id) when the data was sent.
 void printResult(const SendResult& result);
 
 } // namespace mailrig::cli

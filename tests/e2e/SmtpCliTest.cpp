@@ -57,6 +57,9 @@ BOOST_AUTO_TEST_CASE(sendComposesAndDelivers) {
     BOOST_TEST(m.recipientAddresses().size() == 2u);
     BOOST_TEST(m.view().subject() == "cli");
     BOOST_TEST(r.out.find("bob@example.org: accepted 250") != std::string::npos);
+    // The reply to the end of data, with the queue id the server gave.
+    BOOST_TEST(r.out.find("message: 250 2.0.0 Ok: queued as " + std::to_string(m.sequence()) + " (") != std::string::npos,
+               r.out);
 }
 
 BOOST_AUTO_TEST_CASE(sendOfSeveralEmlsIsABulkWithReportAndExit1OnRefusal) {
