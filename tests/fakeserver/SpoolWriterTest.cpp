@@ -220,6 +220,32 @@ BOOST_AUTO_TEST_CASE(unnamedFilesAndTemporaryNamesWriteTheSameFilesAndTheUnnamed
                boost::test_tools::per_element());
 }
 
+BOOST_AUTO_TEST_CASE(aLargeMessageHashedPieceByPieceAsItIsWrittenGetsTheDigestOfItsFile) {
+    TempDir dir;
+    std::string bytes = "Subject: large\r\n\r\n";
+    std::uint32_t state = 12345;
+    while (bytes.size() < 3 * 256 * 1024 + 17) {
+        state = state * 1103515245u + 12345u;
+        bytes.push_back(static_cast<char>(state >> 24));
+    }
+    const CapturedMessage message = makeMessage(bytes);
+    for (const SpoolNaming naming : {SpoolNaming::Automatic, SpoolNaming::TempAndRename}) {
+        SpoolWriter writer(dir.file(naming == SpoolNaming::Automatic ? "unnamed" : "renamed"),
+                           SpoolDurability::RenameOnly, naming);
+        const SpoolEntry first = writer.write(message);
+        const SpoolEntry second = writer.write(makeMessage("small\r\n")); // the digest starts over
+        BOOST_TEST(readFile(first.emlPath) == bytes);
+        const std::string out = pythonOnJson(first.jsonPath,
+            "import hashlib\n"
+            "print(j['size'], j['sha256'] == hashlib.sha256(open(sys.argv[1][:-4]+'eml','rb').read()).hexdigest())\n");
+        BOOST_TEST(out == std::to_string(bytes.size()) + " True\n");
+        BOOST_TEST(readFile(first.jsonPath) == capturedMessageJson(message, "000001.eml"));
+        BOOST_TEST(pythonOnJson(second.jsonPath,
+                                "import hashlib\n"
+                                "print(j['sha256'] == hashlib.sha256(b'small\\r\\n').hexdigest())\n") == "True\n");
+    }
+}
+
 BOOST_AUTO_TEST_CASE(bothDurabilitiesWriteTheSameFiles) {
     TempDir dir;
     SpoolWriter fsynced(dir.file("fsync"), SpoolDurability::Fsync);

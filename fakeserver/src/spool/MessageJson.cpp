@@ -2,45 +2,14 @@
 #include "spool/MessageJson.h"
 #include "mailrig/fakeserver/SpoolWriter.h"
 #include "spool/JsonText.h"
+#include "spool/Sha256.h"
 
-#include <openssl/evp.h>
-
-#include <memory>
 
 namespace mailrig::fake {
 
 namespace {
 
 using detail::JsonText;
-
-// SHA-256 from OpenSSL, fetched once: EVP_sha256() in EVP_Digest would look the algorithm up
-// by name again for every message (most of the hashing time for small messages).
-const EVP_MD* sha256Algorithm() {
-    static EVP_MD* const fetched = EVP_MD_fetch(nullptr, "SHA256", nullptr);
-    return fetched ? fetched : EVP_sha256();
-}
-
-// The SHA-256 of `bytes` as a quoted JSON string of lower-case hex digits (`""` if OpenSSL
-// fails). Each thread keeps one digest context.
-void writeSha256(JsonText& json, const std::string& bytes) {
-    static constexpr char hexDigits[] = "0123456789abcdef";
-    thread_local const std::unique_ptr<EVP_MD_CTX, void (*)(EVP_MD_CTX*)> context(EVP_MD_CTX_new(), EVP_MD_CTX_free);
-    unsigned char digest[EVP_MAX_MD_SIZE];
-    unsigned int length = 0;
-    if (!context || !EVP_DigestInit_ex2(context.get(), sha256Algorithm(), nullptr) ||
-        !EVP_DigestUpdate(context.get(), bytes.data(), bytes.size()) ||
-        !EVP_DigestFinal_ex(context.get(), digest, &length))
-        length = 0;
-    char text[2 * EVP_MAX_MD_SIZE + 2];
-    std::size_t n = 0;
-    text[n++] = '"';
-    for (unsigned int i = 0; i < length; ++i) {
-        text[n++] = hexDigits[digest[i] >> 4];
-        text[n++] = hexDigits[digest[i] & 0xF];
-    }
-    text[n++] = '"';
-    json.raw(std::string_view(text, n));
-}
 
 void writeAddress(JsonText& json, const EnvelopeAddress& address) {
     json.beginObject().key("address").value(address.address).key("params").beginArray();
@@ -91,15 +60,16 @@ void writeSession(JsonText& json, const SessionInfo& session, std::size_t transc
 
 } // namespace
 
-void detail::appendCapturedMessageJson(std::string& out, const CapturedMessage& message, std::string_view emlFile) {
+void detail::appendCapturedMessageJson(std::string& out, const CapturedMessage& message, std::string_view emlFile,
+                                       std::string_view sha256) {
+    const std::string computed = sha256.empty() ? detail::sha256Hex(message.data()) : std::string();
     JsonText json(out);
     json.beginObject().key("sequence").value(message.sequence());
     if (!emlFile.empty()) json.key("eml").value(emlFile);
     json.key("receivedAt").value(message.receivedAt())
         .key("size").value(static_cast<std::uint64_t>(message.data().size()))
-        .key("sha256");
-    writeSha256(json, message.data());
-    json.key("viaBdat").value(message.viaBdat())
+        .key("sha256").value(sha256.empty() ? std::string_view(computed) : sha256)
+        .key("viaBdat").value(message.viaBdat())
         .key("mailFrom");
     writeAddress(json, message.mailFrom());
     json.key("recipients").beginArray();

@@ -8,8 +8,10 @@
 
 namespace mailrig::fake::detail {
 
-/// Appends `capturedMessageJson(message, emlFile)` to `out` (not cleared first). Throws only
+/// Appends `capturedMessageJson(message, emlFile)` to `out` (not cleared first), with `sha256`
+/// (64 hex digits) as the bytes' digest when given, else computing it. Throws only
 /// std::bad_alloc. Any thread.
-void appendCapturedMessageJson(std::string& out, const CapturedMessage& message, std::string_view emlFile);
+void appendCapturedMessageJson(std::string& out, const CapturedMessage& message, std::string_view emlFile,
+                               std::string_view sha256 = {});
 
 } // namespace mailrig::fake::detail

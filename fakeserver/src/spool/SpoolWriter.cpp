@@ -2,7 +2,9 @@
 // (or written under a temporary name and renamed where unnamed files are refused).
 #include "mailrig/fakeserver/SpoolWriter.h"
 #include "spool/MessageJson.h"
+#include "spool/Sha256.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <charconv>
 #include <cstring>
@@ -17,10 +19,15 @@ namespace mailrig::fake {
 namespace {
 
 namespace fs = std::filesystem;
+using detail::Sha256;
 
 /// A JSON buffer larger than this is given back after its message instead of being kept for the
 /// next one (a message with thousands of recipients should not pin its memory forever).
 constexpr std::size_t kKeptJsonBuffer = 1024 * 1024;
+
+/// A message's bytes are hashed and written this many at a time: each piece is still in the
+/// CPU's cache when the kernel copies it into the file (a 10 MB message is not).
+constexpr std::size_t kHashedPiece = 256 * 1024;
 
 [[noreturn]] void systemError(const std::string& what, const std::string& path, int error) {
     throw std::runtime_error("spool: cannot " + what + " " + path + ": " + std::strerror(error));
@@ -88,13 +95,20 @@ private:
 };
 
 /// Writes all of `bytes` to `fd` (and fsyncs it with `SpoolDurability::Fsync`); 0 or errno.
-int writeAll(int fd, const std::string& bytes, SpoolDurability durability) {
+/// With `hash`, starts it over and adds the bytes piece by piece just before writing each.
+int writeAll(int fd, const std::string& bytes, SpoolDurability durability, Sha256* hash) {
+    if (hash) hash->reset();
     std::size_t done = 0;
     while (done < bytes.size()) {
-        const ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
-        if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) return n < 0 ? errno : EIO;
-        done += static_cast<std::size_t>(n);
+        const std::size_t piece = std::min(bytes.size() - done, hash ? kHashedPiece : bytes.size() - done);
+        if (hash) hash->update(bytes.data() + done, piece);
+        for (std::size_t written = 0; written < piece;) {
+            const ssize_t n = ::write(fd, bytes.data() + done + written, piece - written);
+            if (n < 0 && errno == EINTR) continue;
+            if (n <= 0) return n < 0 ? errno : EIO;
+            written += static_cast<std::size_t>(n);
+        }
+        done += piece;
     }
     if (durability == SpoolDurability::Fsync && ::fsync(fd) != 0) return errno;
     return 0;
@@ -103,10 +117,10 @@ int writeAll(int fd, const std::string& bytes, SpoolDurability durability) {
 // Writes `bytes` to `name` in the directory `directoryFd` via `temp` and a rename; nothing is
 // left under `name` or `temp` when this throws FileError.
 void writeRenamed(int directoryFd, const char* temp, const char* name, const std::string& bytes,
-                  SpoolDurability durability) {
+                  SpoolDurability durability, Sha256* hash) {
     const int fd = ::openat(directoryFd, temp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     if (fd < 0) throw FileError{"create", temp, errno};
-    int error = writeAll(fd, bytes, durability);
+    int error = writeAll(fd, bytes, durability, hash);
     if (::close(fd) != 0 && !error) error = errno;
     if (!error && ::renameat(directoryFd, temp, directoryFd, name) != 0) error = errno;
     if (error) {
@@ -131,7 +145,8 @@ enum class Unnamed { Written, Refused };
 // ENOENT. Nothing is left under `name` when this throws. Linking via "/proc/self/fd/N" instead
 // of AT_EMPTY_PATH works without privileges on older kernels too, but costs more than the
 // rename it replaces (about 9 µs against 7 on tmpfs), so a refused link falls back to renames.
-Unnamed writeUnnamed(int directoryFd, const char* name, const std::string& bytes, SpoolDurability durability) {
+Unnamed writeUnnamed(int directoryFd, const char* name, const std::string& bytes, SpoolDurability durability,
+                     Sha256* hash) {
     const int fd = ::openat(directoryFd, ".", O_TMPFILE | O_WRONLY | O_CLOEXEC, 0644);
     if (fd < 0) {
         const int error = errno;
@@ -141,7 +156,7 @@ Unnamed writeUnnamed(int directoryFd, const char* name, const std::string& bytes
             return Unnamed::Refused;
         throw FileError{"create", name, error};
     }
-    int error = writeAll(fd, bytes, durability);
+    int error = writeAll(fd, bytes, durability, hash);
     if (!error && ::linkat(fd, "", directoryFd, name, AT_EMPTY_PATH) != 0) {
         error = errno;
         if (error != EEXIST && directoryRemoved(directoryFd)) {
@@ -164,23 +179,27 @@ Unnamed writeUnnamed(int directoryFd, const char* name, const std::string& bytes
 // One file of a message: unnamed and linked while `unnamed` holds (cleared for good when the
 // system refuses), else via `temp` and a rename. Throws FileError with nothing left behind.
 void writeFile(int directoryFd, const char* temp, const char* name, const std::string& bytes,
-               SpoolDurability durability, std::atomic<bool>& unnamed) {
+               SpoolDurability durability, std::atomic<bool>& unnamed, Sha256* hash) {
     if (unnamed.load(std::memory_order_relaxed)) {
-        if (writeUnnamed(directoryFd, name, bytes, durability) == Unnamed::Written) return;
+        if (writeUnnamed(directoryFd, name, bytes, durability, hash) == Unnamed::Written) return;
         unnamed.store(false, std::memory_order_relaxed);
     }
-    writeRenamed(directoryFd, temp, name, bytes, durability);
+    writeRenamed(directoryFd, temp, name, bytes, durability, hash);
 }
 
-// Writes both files of one message, the .json last (its presence marks a complete pair), then
-// (with Fsync) syncs the directory. Throws FileError with nothing of this message left under a
-// final name (a file that was there before, e.g. written by another program, stays).
-void writePair(int directoryFd, const SpoolNames& names, const std::string& eml, const std::string& json,
+// Writes both files of one message: the .eml, hashing its bytes as they go out, then the .json,
+// built into `json` with that digest, last (its presence marks a complete pair), then (with
+// Fsync) syncs the directory. Throws FileError with nothing of this message left under a final
+// name (a file that was there before, e.g. written by another program, stays).
+void writePair(int directoryFd, const SpoolNames& names, const CapturedMessage& message, std::string& json,
                SpoolDurability durability, std::atomic<bool>& unnamed) {
-    writeFile(directoryFd, names.emlTemp, names.eml, eml, durability, unnamed);
+    Sha256 hash;
+    writeFile(directoryFd, names.emlTemp, names.eml, message.data(), durability, unnamed, &hash);
     bool jsonWritten = false;
     try {
-        writeFile(directoryFd, names.jsonTemp, names.json, json, durability, unnamed);
+        json.clear();
+        detail::appendCapturedMessageJson(json, message, names.eml, hash.hex());
+        writeFile(directoryFd, names.jsonTemp, names.json, json, durability, unnamed, nullptr);
         jsonWritten = true;
         if (durability == SpoolDurability::Fsync && ::fsync(directoryFd) != 0)
             throw FileError{"fsync directory for", names.json, errno};
@@ -238,12 +257,10 @@ SpoolEntry SpoolWriter::write(const CapturedMessage& message) {
     entry.jsonPath = _directory + "/" + names.json;
     // One buffer per thread, reused for every message that thread spools.
     thread_local std::string json;
-    json.clear();
-    detail::appendCapturedMessageJson(json, message, names.eml);
     int directoryFd = _directoryFd.load();
     for (bool retried = false;; retried = true) {
         try {
-            writePair(directoryFd, names, message.data(), json, _durability, _unnamed);
+            writePair(directoryFd, names, message, json, _durability, _unnamed);
             break;
         } catch (const FileError& e) {
             // ENOENT on create: the directory was removed; when one was made again under the
