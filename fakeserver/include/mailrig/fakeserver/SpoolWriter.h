@@ -83,7 +83,8 @@ public:
     SpoolWriter& operator=(const SpoolWriter&) = delete;
 
     /// Writes one message; returns its file names. Per message: for each file one open, one
-    /// write, one link or rename and one close (plus the fsyncs of `SpoolDurability::Fsync`).
+    /// write (the `.eml` one per 256 KiB, hashed piece by piece for the `.json`'s `sha256`), one
+    /// link or rename and one close (plus the fsyncs of `SpoolDurability::Fsync`).
     /// Throws std::runtime_error naming the file and the system's reason (nothing of this
     /// message is left under a final name then).
     SpoolEntry write(const CapturedMessage& message);
