@@ -512,6 +512,11 @@ BOOST_AUTO_TEST_CASE(heldLargeMessagesCostTheirBytesAndLittleMore) {
     const std::string raw = body + ".\r\n";
     SmtpWire wire(server.port());
     wire.hello();
+    // One message first: what the first one costs once (the loop thread's malloc arena, the
+    // session's input buffer at its largest) is not what each held message costs.
+    wire.startData("a@b.c", {"x@d.e"});
+    wire.send(raw);
+    BOOST_TEST(wire.reply().code == 250);
     [[maybe_unused]] const long before = residentKiB();
     for (int i = 0; i < 8; ++i) {
         wire.startData("a@b.c", {"x@d.e"});
@@ -523,6 +528,7 @@ BOOST_AUTO_TEST_CASE(heldLargeMessagesCostTheirBytesAndLittleMore) {
 #if !defined(__SANITIZE_ADDRESS__)
     const double held = 8.0 * static_cast<double>(body.size()) / 1024;
     const double grown = static_cast<double>(residentKiB() - before);
+    BOOST_TEST_MESSAGE("resident grew by " << grown << " KiB holding " << held << " KiB");
     BOOST_TEST(grown < held * 1.03, "resident grew by " << grown << " KiB holding " << held << " KiB");
 #endif
     BOOST_TEST(server.store().last().data() == body);
