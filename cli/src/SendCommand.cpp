@@ -39,48 +39,14 @@ struct SendOptions {
     bool help = false;
 };
 
-/// `text` as one address, `a@b` or `Name <a@b>`. The parser is lenient (it drops stray
-/// characters such as a trailing `>`), so the text must also read back as what was parsed.
-/// Throws std::invalid_argument naming the option and the text.
+/// `text` as one address, `a@b` or `Name <a@b>`. Throws std::invalid_argument naming the option,
+/// the text and the cause.
 MailAddress addressOption(const std::string& option, const std::string& text) {
-    auto refuse = [&](const std::string& why) {
-        throw std::invalid_argument(option + " '" + text + "': " + why);
-    };
-    MailAddress parsed;
     try {
-        parsed = MailAddress::parse(text);
+        return MailAddress::parse(text);
     } catch (const std::invalid_argument& e) {
-        refuse(e.what());
+        throw std::invalid_argument(option + ": " + e.what());
     }
-    std::size_t open = std::string::npos, close = std::string::npos, opens = 0, closes = 0;
-    bool quoted = false;
-    for (std::size_t i = 0; i < text.size(); ++i) {
-        const char c = text[i];
-        if (c == '\\' && quoted) {
-            ++i;
-        } else if (c == '"') {
-            quoted = !quoted;
-        } else if (!quoted && c == '<') {
-            open = i;
-            ++opens;
-        } else if (!quoted && c == '>') {
-            close = i;
-            ++closes;
-        }
-    }
-    const std::string form = "not an address of the form a@b or Name <a@b>";
-    const auto trimmed = [](const std::string& t) {
-        const auto first = t.find_first_not_of(" \t");
-        return first == std::string::npos ? std::string() : t.substr(first, t.find_last_not_of(" \t") - first + 1);
-    };
-    if (opens == 0 && closes == 0) {
-        if (trimmed(text) != parsed.address) refuse(form);
-        return parsed;
-    }
-    if (opens != 1 || closes != 1 || close < open || !trimmed(text.substr(close + 1)).empty() ||
-        trimmed(text.substr(open + 1, close - open - 1)) != parsed.address)
-        refuse(form);
-    return parsed;
 }
 
 SendOptions parse(const std::vector<std::string>& args) {

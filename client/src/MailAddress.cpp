@@ -22,11 +22,40 @@ std::vector<MailAddress> MailAddress::parseList(const std::string& text) {
     return result;
 }
 
+namespace {
+
+std::string trimmed(const std::string& text) {
+    const auto first = text.find_first_not_of(" \t");
+    return first == std::string::npos ? std::string() : text.substr(first, text.find_last_not_of(" \t") - first + 1);
+}
+
+/// Whether `text` reads back as `address` alone or as `... <address>` (one pair of angle brackets
+/// outside quotes, nothing after them): the list parser is lenient and would drop stray
+/// characters such as a trailing `>`.
+bool readsBackAs(const std::string& text, const std::string& address) {
+    std::size_t open = std::string::npos, close = std::string::npos, opens = 0, closes = 0;
+    bool quoted = false;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        const char c = text[i];
+        if (c == '\\' && quoted) ++i;
+        else if (c == '"') quoted = !quoted;
+        else if (!quoted && c == '<') open = i, ++opens;
+        else if (!quoted && c == '>') close = i, ++closes;
+    }
+    if (opens == 0 && closes == 0) return trimmed(text) == address;
+    return opens == 1 && closes == 1 && open < close && trimmed(text.substr(close + 1)).empty() &&
+           trimmed(text.substr(open + 1, close - open - 1)) == address;
+}
+
+} // namespace
+
 MailAddress MailAddress::parse(const std::string& text) {
     auto list = parseList(text);
     if (list.size() != 1)
         throw std::invalid_argument("'" + text + "' holds " + std::to_string(list.size()) +
                                     " addresses where one was expected");
+    if (!readsBackAs(text, list.front().address))
+        throw std::invalid_argument("'" + text + "' is not an address of the form a@b or Name <a@b>");
     return list.front();
 }
 

@@ -33,6 +33,20 @@ BOOST_AUTO_TEST_CASE(rejectsTextWithoutAddress) {
     BOOST_CHECK_THROW(MailAddress::parse("a@example.org, b@example.org"), std::invalid_argument);
 }
 
+BOOST_AUTO_TEST_CASE(refusesWhatTheAddressWouldNotReadBackAs) {
+    // The list parser is lenient: each of these would otherwise quietly become an address.
+    for (const char* bad : {"c@d.example>", "<c@d.example", "C <c@d.example>>", "c@d.example x",
+                            "A <a@b.example> trailing", "<a@b.example> <c@d.example>"}) {
+        BOOST_TEST_CONTEXT(bad) {
+            BOOST_CHECK_EXCEPTION(MailAddress::parse(bad), std::invalid_argument, [&](const std::invalid_argument& e) {
+                return std::string(e.what()).find(bad) != std::string::npos;
+            });
+        }
+    }
+    BOOST_TEST(MailAddress::parse(" e@f.example ") == MailAddress("e@f.example"));
+    BOOST_TEST(MailAddress::parse("\"a > b\" <a@b.example>") == MailAddress("a@b.example", "a > b"));
+}
+
 BOOST_AUTO_TEST_CASE(printsForPeople) {
     BOOST_TEST(MailAddress("a@example.org").toString() == "a@example.org");
     BOOST_TEST(MailAddress("a@example.org", "Alice").toString() == "Alice <a@example.org>");

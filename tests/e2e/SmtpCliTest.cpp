@@ -337,7 +337,8 @@ BOOST_AUTO_TEST_CASE(sendRefusesAnAddressWithStrayCharacters) {
         const test::ProcessResult r = test::runMailrig(args);
         BOOST_TEST_CONTEXT(option << " " << value) {
             BOOST_TEST(r.exitCode == 2);
-            BOOST_TEST(r.err.find("mailrig send: " + option + " '" + value + "': ") == 0, r.err);
+            BOOST_TEST(r.err.find("mailrig send: " + option + ": ") == 0, r.err);
+            BOOST_TEST(r.err.find("'" + value + "'") != std::string::npos, r.err);
         }
     }
     BOOST_TEST(s.server.store().count() == 0u);

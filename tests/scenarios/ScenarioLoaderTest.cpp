@@ -194,6 +194,9 @@ BOOST_AUTO_TEST_CASE(badAddressesAreLoadErrorsAtTheirValue) {
     BOOST_TEST(to.key() == "steps[0].send.to[1]");
 
     BOOST_TEST(errorOf(kHeader + "steps:\n  - send: {from: a@b.c, bcc: x}\n", dir).key() == "steps[0].send.bcc");
+    const auto stray = errorOf(kHeader + "steps:\n  - send: {from: a@b.c, to: \"c@d.example>\"}\n", dir);
+    BOOST_TEST(stray.key() == "steps[0].send.to");
+    BOOST_TEST(stray.cause().find("not an address of the form a@b or Name <a@b>") != std::string::npos, stray.cause());
     BOOST_TEST(errorOf(kHeader + "steps:\n  - send: {from: a@b.c, to: a@b.c, reply_to: [x]}\n", dir).key() == "steps[0].send.reply_to[0]");
     BOOST_TEST(errorOf(kHeader + "steps:\n  - bulk: {messages: [{from: a@b.c, cc: \"@x\"}]}\n", dir).key() == "steps[0].bulk.messages[0].cc");
 

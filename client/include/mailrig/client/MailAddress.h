@@ -20,7 +20,8 @@ struct MailAddress {
 
     /// Parses `Name <a@b>`, `"Quoted, Name" <a@b>`, `<a@b>` or `a@b` (display names may hold
     /// UTF-8 or RFC 2047 words, which are decoded). Throws std::invalid_argument naming the text
-    /// when it holds no address or the address has no `@`.
+    /// when it holds no address, more than one, an address without `@`, or anything else
+    /// (a stray `>`, text after the angle brackets) that the address would not read back as.
     static MailAddress parse(const std::string& text);
     /// Parses a comma-separated list of mailboxes, as in a `To:` header. Throws like parse().
     static std::vector<MailAddress> parseList(const std::string& text);
