@@ -81,6 +81,10 @@ ClientSpec readClient(const YAML::Node& node, const NodePlace& place) {
         MapReader d(dsn, dsnPlace);
         client.dsn.ret = d.choice("ret", {"full", "headers"}).value_or("");
         client.dsn.envelopeId = d.text("envid").value_or("");
+        const std::string& envid = client.dsn.envelopeId;
+        if (envid.size() > 100 ||
+            std::any_of(envid.begin(), envid.end(), [](unsigned char c) { return c < 0x20 || c > 0x7E; }))
+            failAt(dsn, d.child("envid"), "an envelope id is 1 to 100 printable US-ASCII characters (RFC 3461 4.4)");
         client.dsn.notify = d.list("notify");
         client.dsn.orcpt = d.flag("orcpt").value_or(false);
         for (const auto& value : client.dsn.notify)

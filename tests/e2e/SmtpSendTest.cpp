@@ -117,6 +117,25 @@ BOOST_FIXTURE_TEST_CASE(dsnParametersAreSentWhenAsked, fake::ServerFixture) {
     BOOST_TEST(captured.recipients().front().param("NOTIFY") == "FAILURE,DELAY");
 }
 
+BOOST_AUTO_TEST_CASE(dsnOptionsRfc3461ForbidsAreRefusedBeforeAnythingIsSent) {
+    SmtpClient client("127.0.0.1", 25);
+    DsnOptions longId;
+    longId.envelopeId = std::string(101, 'x');
+    BOOST_CHECK_THROW(client.setDsn(longId), std::invalid_argument);
+    DsnOptions control;
+    control.envelopeId = "id\r\nRCPT TO:<x@y.z>";
+    BOOST_CHECK_THROW(client.setDsn(control), std::invalid_argument);
+    DsnOptions never;
+    never.notifyNever = true;
+    never.notifyFailure = true;
+    BOOST_CHECK_THROW(client.setDsn(never), std::invalid_argument);
+    BOOST_TEST(!client.dsn().any()); // the earlier options stay
+    DsnOptions fine;
+    fine.envelopeId = std::string(99, 'x') + " ";
+    client.setDsn(fine);
+    BOOST_TEST(client.dsn().envelopeId.size() == 100u);
+}
+
 BOOST_FIXTURE_TEST_CASE(orcptNamesEachRecipientAsRfc822OrInRfc6533Form, fake::ServerFixture) {
     SmtpClient client = test::plainClientFor(server);
     DsnOptions dsn;

@@ -183,6 +183,15 @@ BOOST_AUTO_TEST_CASE(yamlSyntaxErrorsCarryTheirLine) {
     BOOST_TEST(e.cause().find("not valid YAML") == 0);
 }
 
+BOOST_AUTO_TEST_CASE(anEnvelopeIdRfc3461ForbidsIsALoadErrorAtItsValue) {
+    TempDir dir;
+    const auto e = errorOf(kHeader + "client:\n  dsn: {envid: \"" + std::string(101, 'x') + "\"}\n" +
+                               "steps:\n  - send: {from: a@b.c, to: d@e.f}\n",
+                           dir);
+    BOOST_TEST(e.key() == "client.dsn.envid");
+    BOOST_TEST(e.cause().find("RFC 3461") != std::string::npos, e.cause());
+}
+
 BOOST_AUTO_TEST_CASE(badAddressesAreLoadErrorsAtTheirValue) {
     TempDir dir;
     const auto from = errorOf(kHeader + "steps:\n  - send: {from: \"not an address\", to: [bob@example.com]}\n", dir);

@@ -48,6 +48,17 @@ void SmtpClient::setAllowedAuthMechanisms(std::vector<AuthMechanism> mechanisms)
     _c.authMechanisms = std::move(mechanisms);
 }
 
+void SmtpClient::setDsn(const DsnOptions& dsn) {
+    if (dsn.envelopeId.size() > 100)
+        throw std::invalid_argument("SmtpClient: a DSN envelope id holds at most 100 characters (RFC 3461 4.4)");
+    for (const unsigned char c : dsn.envelopeId)
+        if (c < 0x20 || c > 0x7E)
+            throw std::invalid_argument("SmtpClient: a DSN envelope id holds printable US-ASCII only (RFC 3461 4.4)");
+    if (dsn.notifyNever && (dsn.notifySuccess || dsn.notifyFailure || dsn.notifyDelay))
+        throw std::invalid_argument("SmtpClient: NOTIFY=NEVER excludes SUCCESS, FAILURE and DELAY (RFC 3461 4.1)");
+    _c.dsn = dsn;
+}
+
 void SmtpClient::setRetryPolicy(const RetryPolicy& policy) {
     if (policy.maxAttempts < 1)
         throw std::invalid_argument("SmtpClient: a retry policy needs at least 1 attempt");

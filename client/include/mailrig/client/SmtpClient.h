@@ -192,7 +192,10 @@ public:
     void setUseChunking(bool on) { _c.chunking = on; }
     /// DSN parameters for MAIL FROM / RCPT TO, sent only when the server offers DSN.
     const DsnOptions& dsn() const { return _c.dsn; }
-    void setDsn(const DsnOptions& dsn) { _c.dsn = dsn; }
+    /// Throws std::invalid_argument (and keeps the previous options) when RFC 3461 forbids
+    /// them: an envelope id over 100 characters or holding anything but printable US-ASCII
+    /// (spaces allowed), or NOTIFY=NEVER together with another condition.
+    void setDsn(const DsnOptions& dsn);
     /// Retry policy for transient failures (default: none).
     const RetryPolicy& retryPolicy() const { return _c.retry; }
     void setRetryPolicy(const RetryPolicy& policy);
