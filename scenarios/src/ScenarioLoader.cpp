@@ -5,6 +5,7 @@
 #include "detail/MessageReader.h"
 #include "detail/ReadContext.h"
 #include "detail/ServerSection.h"
+#include "mailrig/fakeserver/ServerConfigYaml.h"
 #include "mailrig/scenarios/SuiteLocation.h"
 
 #include <algorithm>
@@ -263,7 +264,7 @@ Scenario parseScenario(const std::string& yaml, const std::string& name, const s
         const bool utf8Mark = yaml.compare(0, 3, "\xEF\xBB\xBF") == 0;
         root = YAML::Load(utf8Mark ? yaml.substr(3) : yaml);
     } catch (const YAML::Exception& e) {
-        throw ScenarioError(name, e.mark.line + 1, e.mark.column + 1, "", "not valid YAML: " + e.msg);
+        throw ScenarioError(name, e.mark.line + 1, e.mark.column + 1, "", "not valid YAML: " + fake::yamlErrorCause(e));
     }
     try {
         return readScenario(root, context);

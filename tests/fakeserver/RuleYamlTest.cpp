@@ -242,6 +242,21 @@ BOOST_AUTO_TEST_CASE(syntaxErrorsAndMissingFilesNameTheFile) {
                           });
 }
 
+BOOST_AUTO_TEST_CASE(nestingDeeperThanTheYamlReaderGoesNamesTheFileAndTheCause) {
+    TempDir dir;
+    std::string deep = "- on: MAIL\n  match: ";
+    for (int i = 0; i < 3000; ++i) deep += "{a: ";
+    writeFile(dir.file("deep.yaml"), deep + "\n");
+    try {
+        loadServerConfigFile(dir.file("deep.yaml"));
+        BOOST_FAIL("no error");
+    } catch (const YamlConfigError& e) {
+        BOOST_TEST(e.source() == dir.file("deep.yaml"));
+        BOOST_TEST(e.line() == 2);
+        BOOST_TEST(e.cause().find("YAML syntax: nested more than ") == 0, e.what());
+    }
+}
+
 BOOST_AUTO_TEST_CASE(applyKeepsWhatTheYamlDoesNotMention) {
     ServerConfig config = ServerConfig::withAuth("carol", "pw");
     config.rules.push_back(ruleFromYaml(YAML::Load("{on: QUIT, delay_ms: 5}"), "x"));

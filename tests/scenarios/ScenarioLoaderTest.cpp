@@ -183,6 +183,14 @@ BOOST_AUTO_TEST_CASE(yamlSyntaxErrorsCarryTheirLine) {
     BOOST_TEST(e.cause().find("not valid YAML") == 0);
 }
 
+BOOST_AUTO_TEST_CASE(nestingDeeperThanTheYamlReaderGoesIsALoadErrorSayingSo) {
+    TempDir dir;
+    const auto e = errorOf(kHeader + "steps: " + std::string(5000, '[') + std::string(5000, ']') + "\n", dir);
+    BOOST_TEST(e.line() == 3);
+    BOOST_TEST(e.cause().find("not valid YAML: nested more than ") == 0, e.what());
+    BOOST_TEST(e.cause().find("levels deep") != std::string::npos, e.what());
+}
+
 BOOST_AUTO_TEST_CASE(anEnvelopeIdRfc3461ForbidsIsALoadErrorAtItsValue) {
     TempDir dir;
     const auto e = errorOf(kHeader + "client:\n  dsn: {envid: \"" + std::string(101, 'x') + "\"}\n" +

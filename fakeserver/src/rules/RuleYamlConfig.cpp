@@ -2,6 +2,9 @@
 #include "mailrig/fakeserver/ServerConfigYaml.h"
 #include "rules/RuleYamlFields.h"
 
+#include <yaml-cpp/depthguard.h>
+#include <yaml-cpp/exceptions.h>
+
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
@@ -203,8 +206,14 @@ YAML::Node loadYamlFile(const std::string& path) {
         return YAML::Load(text.str());
     } catch (const YAML::Exception& e) {
         throw YamlConfigError(path, e.mark.line >= 0 ? e.mark.line + 1 : 0, e.mark.column >= 0 ? e.mark.column + 1 : 0,
-                              "", "YAML syntax: " + e.msg);
+                              "", "YAML syntax: " + yamlErrorCause(e));
     }
+}
+
+std::string yamlErrorCause(const YAML::Exception& error) {
+    if (const auto* deep = dynamic_cast<const YAML::DeepRecursion*>(&error))
+        return "nested more than " + std::to_string(deep->depth() - 1) + " levels deep";
+    return error.msg;
 }
 
 void applyServerConfigFile(ServerConfig& config, const std::string& path) {

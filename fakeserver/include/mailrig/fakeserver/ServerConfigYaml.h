@@ -21,6 +21,7 @@
 #include <vector>
 
 namespace YAML {
+class Exception;
 class Node;
 }
 
@@ -79,6 +80,11 @@ ServerConfig serverConfigFromYaml(const YAML::Node& node, const std::string& sou
 /// Reads and parses a YAML file; a missing file or a syntax error throws YamlConfigError with
 /// the file name (and line).
 YAML::Node loadYamlFile(const std::string& path);
+
+/// What went wrong, in words, for an error yaml-cpp threw while reading a document: its message,
+/// except for nesting deeper than yaml-cpp reads (where its own message is only "bad file"):
+/// `nested more than N levels deep`. For errors that carry their own position (`error.mark`).
+std::string yamlErrorCause(const YAML::Exception& error);
 
 /// Applies a server configuration file to `config`: a mapping as in `applyServerConfigYaml`
 /// (relative paths resolved against the file's directory), or a bare sequence of rules.
