@@ -90,7 +90,8 @@ const char* const kForwarded = "From: a@example.org\r\nTo: b@example.com\r\nBcc:
 } // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-    static ScriptedServer server;
+    // Never destroyed: its thread serves until the process ends.
+    static ScriptedServer& server = *new ScriptedServer;
     if (size == 0) return 0;
     const unsigned options = data[0];
     server.setScript(std::string(reinterpret_cast<const char*>(data) + 1, size - 1));
