@@ -304,6 +304,18 @@ BOOST_AUTO_TEST_CASE(extraHeadersAndPriorityAreRead) {
     BOOST_TEST(m.textBody() == "body\r\n");
 }
 
+BOOST_AUTO_TEST_CASE(aDateOutsideWhatSystemClockHoldsLoadsAsNoDate) {
+    for (const char* date : {"Tue, 24 Nov 4052 10:15:00 +0000", "Fri, 1 Jan 1600 00:00:00 +0000"}) {
+        const std::string eml = std::string("From: a@example.org\r\nDate: ") + date + "\r\n\r\nbody\r\n";
+        const MailMessage m = MailMessage::fromBytes(eml);
+        BOOST_TEST(!m.date(), date);
+        BOOST_TEST(m.wireBytes() == eml); // sent as loaded, its Date included
+    }
+    const MailMessage edge = MailMessage::fromBytes("From: a@example.org\r\nDate: Fri, 31 Dec 2260 23:59:59 +0000\r\n\r\n");
+    BOOST_REQUIRE(edge.date());
+    BOOST_TEST(std::chrono::system_clock::to_time_t(*edge.date()) == 9183110399);
+}
+
 BOOST_AUTO_TEST_CASE(truncatedAndMutatedMessagesLoadOrFailCleanly) {
     std::string eml = test::readFile(test::fixturePath("eml/client-composed-full.eml"));
     std::size_t loaded = 0, refused = 0;

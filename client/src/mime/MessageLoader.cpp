@@ -309,8 +309,14 @@ MailMessage MessageLoader::load(const std::string& bytes, const std::string& nam
     MailMessage m;
     GMimeMessage* msg = message.get();
     if (GDateTime* date = g_mime_message_get_date(msg)) {
-        auto micros = g_date_time_to_unix(date) * 1000000 + g_date_time_get_microsecond(date);
-        m._date = std::chrono::system_clock::time_point(std::chrono::microseconds(micros));
+        // GDateTime reaches year 9999; system_clock (nanoseconds) only 1678 to 2261. A Date
+        // outside stays unset, as one that cannot be read (the loaded bytes keep it).
+        constexpr auto kLimit =
+            std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::duration::max()).count() - 1;
+        const gint64 seconds = g_date_time_to_unix(date);
+        if (seconds > -kLimit && seconds < kLimit)
+            m._date = std::chrono::system_clock::time_point(std::chrono::duration_cast<std::chrono::system_clock::duration>(
+                std::chrono::seconds(seconds) + std::chrono::microseconds(g_date_time_get_microsecond(date))));
     }
     if (const char* id = g_mime_message_get_message_id(msg); id && *id) m._messageId = "<" + std::string(id) + ">";
 

@@ -60,7 +60,9 @@ public:
     /// The subject, UTF-8 (decoded from RFC 2047 when loaded).
     const std::string& subject() const { return _subject; }
     void setSubject(const std::string& subject) { touch(); _subject = subject; }
-    /// The `Date:`; when unset, composition writes the time of composition.
+    /// The `Date:`; when unset, composition writes the time of composition. A loaded message
+    /// whose Date cannot be read, or lies outside the years system_clock holds (1678 to 2261),
+    /// has none.
     const std::optional<std::chrono::system_clock::time_point>& date() const { return _date; }
     void setDate(std::chrono::system_clock::time_point date) { touch(); _date = date; }
     /// The Message-ID with angle brackets, e.g. `<abc@example.org>`; empty until set or composed.
