@@ -42,6 +42,11 @@ BOOST_AUTO_TEST_CASE(resentBlockHasTheFourFieldsAndNoBcc) {
     BOOST_TEST(block.find("Bcc") == std::string::npos);
 }
 
+BOOST_AUTO_TEST_CASE(resentBlockRefusesTheNullSender) {
+    BOOST_CHECK_THROW(resentBlock("", {"a@example.org"}, std::chrono::system_clock::from_time_t(0)),
+                      std::invalid_argument);
+}
+
 BOOST_AUTO_TEST_CASE(headerBlockLengthFindsFirstEmptyLine) {
     BOOST_TEST(headerBlockLength("A: b\r\n\r\nbody") == 8u);
     BOOST_TEST(headerBlockLength("A: b\n\nbody") == 6u);

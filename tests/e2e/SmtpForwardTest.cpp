@@ -82,6 +82,18 @@ BOOST_FIXTURE_TEST_CASE(forwardCanPrependAResentBlock, fake::ServerFixture) {
     BOOST_TEST(data.substr(data.size() - kStoredWithoutDropped.size()) == kStoredWithoutDropped);
 }
 
+BOOST_FIXTURE_TEST_CASE(aResentBlockNeedsASenderSoANullSenderIsRefusedBeforeConnecting, fake::ServerFixture) {
+    SmtpClient client = test::plainClientFor(server);
+    client.setAddResentHeaders(true);
+    BOOST_CHECK_THROW(client.forward("", {"x@example.net"}, MailMessage::fromBytes(kStored)), std::invalid_argument);
+    std::istringstream in(kStored);
+    BOOST_CHECK_THROW(client.forward("", {"x@example.net"}, in), std::invalid_argument);
+    BOOST_TEST(server.store().count() == 0u);
+    BOOST_TEST(server.store().sessions().empty()); // not even a connection was made
+    client.setAddResentHeaders(false); // without Resent headers the null sender is fine
+    BOOST_TEST(client.forward("", {"x@example.net"}, MailMessage::fromBytes(kStored)).allAccepted());
+}
+
 BOOST_FIXTURE_TEST_CASE(forwardOfComposedMessageIgnoresItsRecipients, fake::ServerFixture) {
     SmtpClient client = test::plainClientFor(server);
     client.forward("", {"x@example.net"}, test::sampleMessage());
@@ -118,7 +130,7 @@ BOOST_FIXTURE_TEST_CASE(streamForwardWithBdatAndLargeBody, fake::ServerFixture) 
     const fake::CapturedMessage captured = server.store().last();
     BOOST_TEST(captured.viaBdat());
     BOOST_TEST(captured.data() == expected);
-    BOOST_TEST(result.bytesSent == expected.size());
+    BOOST_TEST(result.messageSize == expected.size());
 }
 
 BOOST_FIXTURE_TEST_CASE(streamForwardNormalisesSmugglingSequences, fake::ServerFixture) {

@@ -8,6 +8,7 @@
 
 #include <cctype>
 #include <cstring>
+#include <stdexcept>
 
 namespace mailrig::detail {
 
@@ -74,6 +75,9 @@ std::string filterHeaderBlock(const std::string& block) {
 
 std::string resentBlock(const std::string& sender, const std::vector<std::string>& recipients,
                         std::chrono::system_clock::time_point when) {
+    if (sender.empty())
+        throw std::invalid_argument("Resent headers need a sender address: the null reverse-path <> cannot be "
+                                    "a Resent-From (forward without Resent headers to use an empty sender)");
     const auto micros =
         std::chrono::duration_cast<std::chrono::microseconds>(when.time_since_epoch()).count();
     const Poco::Timestamp stamp(static_cast<Poco::Timestamp::TimeVal>(micros));

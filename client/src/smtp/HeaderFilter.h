@@ -16,7 +16,8 @@ std::string filterHeaderBlock(const std::string& headerBlock);
 bool needsFiltering(const std::string& headerBlock);
 
 /// An RFC 5322 3.6.6 Resent block: Resent-Date, Resent-From, Resent-To and Resent-Message-ID
-/// (never Resent-Bcc), CRLF line ends, long Resent-To folded.
+/// (never Resent-Bcc), CRLF line ends, long Resent-To folded. Throws std::invalid_argument for
+/// an empty sender (RFC 5322 3.6.6: Resent-From names a mailbox).
 std::string resentBlock(const std::string& sender, const std::vector<std::string>& recipients,
                         std::chrono::system_clock::time_point when);
 

@@ -223,7 +223,9 @@ public:
     /// Called after each message of a bulk send; empty for none.
     void setProgressCallback(ProgressCallback callback) { _c.progress = std::move(callback); }
     /// forward() prepends an RFC 5322 3.6.6 Resent block (Resent-Date, Resent-From, Resent-To,
-    /// Resent-Message-ID; never Resent-Bcc) when true; default false (bytes unchanged).
+    /// Resent-Message-ID; never Resent-Bcc) when true; default false (bytes unchanged). A
+    /// forward with an empty sender (the null reverse-path) then throws std::invalid_argument
+    /// before connecting: Resent-From must name a mailbox.
     bool addResentHeaders() const { return _c.resentHeaders; }
     void setAddResentHeaders(bool on) { _c.resentHeaders = on; }
 
