@@ -189,8 +189,9 @@ void printResult(const SendResult& result) {
     }
     if (result.dataReplyCode)
         std::cout << "message: " << result.dataReplyCode << " "
-                  << result.dataReplyText.substr(0, result.dataReplyText.find('\n')) << " (" << result.bytesSent
-                  << " bytes)\n";
+                  << result.dataReplyText.substr(0, result.dataReplyText.find('\n')) << " (" << result.messageSize
+                  << " bytes" << (result.attempts > 1 ? ", " + std::to_string(result.attempts) + " attempts" : "")
+                  << ")\n";
 }
 
 } // namespace mailrig::cli

@@ -71,6 +71,22 @@ BOOST_AUTO_TEST_CASE(stuffsLeadingDotsAndTerminates) {
     BOOST_TEST(encodeData(".") == "..\r\n.\r\n");
 }
 
+BOOST_AUTO_TEST_CASE(contentSizeCountsTheMessageNotTheStuffedDotsOrTheEnd) {
+    DataEncoder data(DataEncoder::Mode::Data);
+    std::string out;
+    data.encode(".a\n..b\r", out);
+    data.encode("\nc", out);
+    data.finish(out);
+    BOOST_TEST(out == "..a\r\n...b\r\nc\r\n.\r\n");
+    BOOST_TEST(data.contentSize() == std::string(".a\r\n..b\r\nc\r\n").size());
+    DataEncoder chunk(DataEncoder::Mode::Chunk);
+    out.clear();
+    chunk.encode(".a\rb", out);
+    chunk.finish(out);
+    BOOST_TEST(chunk.contentSize() == out.size());
+    BOOST_TEST(out == ".a\r\nb\r\n");
+}
+
 BOOST_AUTO_TEST_CASE(emptyMessageIsJustTheEndOfData) {
     BOOST_TEST(encodeData("") == ".\r\n");
 }

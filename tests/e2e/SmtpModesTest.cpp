@@ -80,6 +80,17 @@ BOOST_AUTO_TEST_CASE(pickupDirectoryGetsOneCompleteEmlPerMessage) {
     BOOST_TEST(py.out == "Hello\nTrue\nalice@example.org\nbob@example.org carol@example.org dave@example.org\n");
 }
 
+BOOST_AUTO_TEST_CASE(pickupResultReportsTheSizeOfTheFileWritten) {
+    test::TempDir dir;
+    SmtpClient client("unused.invalid", 25);
+    client.setDeliveryMethod(DeliveryMethod::pickupDirectory(dir.path()));
+    const SendResult result = client.send(MailMessage::fromBytes("From: a@example.org\nTo: b@example.org\n\n.dot\nend"));
+    for (const auto& f : listDirectory(dir.path()))
+        if (f.size() > 4 && f.compare(f.size() - 4, 4, ".eml") == 0)
+            BOOST_TEST(result.messageSize == test::readFile(dir.file(f)).size());
+    BOOST_TEST(result.messageSize == std::string("From: a@example.org\r\nTo: b@example.org\r\n\r\n.dot\r\nend\r\n").size());
+}
+
 BOOST_AUTO_TEST_CASE(pickupEnvelopeEscapesJsonSpecials) {
     test::TempDir dir;
     SmtpClient client("unused.invalid", 25);

@@ -79,9 +79,11 @@ BOOST_FIXTURE_TEST_CASE(bareLineEndsAndSmugglingInputAreNormalised, fake::Server
     const std::string eml = "From: alice@example.org\nTo: bob@example.org\nSubject: s\n\n"
                             "a\n.\nb\r.\rc\n.\r\nd\r\n.\ne";
     SmtpClient client = test::plainClientFor(server);
-    client.send(MailMessage::fromBytes(eml));
+    const SendResult result = client.send(MailMessage::fromBytes(eml));
     BOOST_REQUIRE(waitForMessages(1));
     const fake::CapturedMessage captured = server.store().last();
+    // The size reported is the size the server stored: not counting stuffed dots or the end.
+    BOOST_TEST(result.messageSize == captured.data().size());
     BOOST_TEST(!captured.flags().smuggling);
     BOOST_TEST(!captured.flags().bareLf);
     BOOST_TEST(!captured.flags().bareCr);

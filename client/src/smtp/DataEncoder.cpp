@@ -27,6 +27,8 @@ const char* findLineBreak(const char* p, const char* end) {
 
 void DataEncoder::encode(const char* p, std::size_t size, std::string& out) {
     const char* const end = p + size;
+    const std::size_t before = out.size();
+    std::size_t stuffed = 0;
     while (p < end) {
         const char c = *p;
         if (_pendingCr) {
@@ -49,22 +51,23 @@ void DataEncoder::encode(const char* p, std::size_t size, std::string& out) {
             ++p;
             continue;
         }
-        if (_lineStart && _dotStuff && c == '.') out.push_back('.');
+        if (_lineStart && _dotStuff && c == '.') {
+            out.push_back('.');
+            ++stuffed;
+        }
         _lineStart = false;
         const char* q = findLineBreak(p + 1, end);
         out.append(p, static_cast<std::size_t>(q - p));
         p = q;
     }
+    _contentSize += out.size() - before - stuffed;
 }
 
 void DataEncoder::finish(std::string& out) {
-    if (_pendingCr) {
+    if (_pendingCr || !_lineStart) {
         _pendingCr = false;
         out.append("\r\n", 2);
-        _lineStart = true;
-    }
-    if (!_lineStart) {
-        out.append("\r\n", 2);
+        _contentSize += 2;
         _lineStart = true;
     }
     if (_dotStuff) out.append(".\r\n", 3);

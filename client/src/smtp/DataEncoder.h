@@ -28,9 +28,13 @@ public:
     /// Appends what ends the message: a pending line end, a CR LF when the last line was not
     /// ended, and in Data mode `.` CR LF.
     void finish(std::string& out);
+    /// The message's octets written so far: CRLF-normalised, without the dots added by
+    /// stuffing and without the end of data (what the server stores).
+    std::size_t contentSize() const { return _contentSize; }
 
 private:
     bool _dotStuff;
+    std::size_t _contentSize = 0;
     bool _lineStart = true;
     bool _pendingCr = false;
 };

@@ -87,8 +87,7 @@ std::string envelopeJson(const Envelope& envelope) {
 
 } // namespace
 
-std::string writePickupFile(const std::string& directory, const Envelope& envelope,
-                            MessageSource& content) {
+PickupFile writePickupFile(const std::string& directory, const Envelope& envelope, MessageSource& content) {
     struct stat st {};
     if (directory.empty() || ::stat(directory.c_str(), &st) != 0 || !S_ISDIR(st.st_mode))
         throw std::runtime_error("pickup directory '" + directory + "' does not exist or is not a directory");
@@ -122,14 +121,15 @@ std::string writePickupFile(const std::string& directory, const Envelope& envelo
         encoder.finish(buffer);
         file.write(buffer);
         file.commit(finalPath);
+        return PickupFile{finalPath, encoder.contentSize()};
     } catch (...) {
         ::unlink(envelopePath.c_str());
         throw;
     }
-    return finalPath;
 }
 
-SendResult pickupResult(const Envelope& envelope, const std::string& path) {
+SendResult pickupResult(const Envelope& envelope, const PickupFile& file) {
+    const std::string& path = file.path;
     SendResult result;
     for (const auto& r : envelope.recipients) {
         RecipientResult rr;
@@ -141,6 +141,7 @@ SendResult pickupResult(const Envelope& envelope, const std::string& path) {
     }
     result.dataReplyCode = 250;
     result.dataReplyText = "written to " + path;
+    result.messageSize = file.size;
     return result;
 }
 

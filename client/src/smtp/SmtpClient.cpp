@@ -229,7 +229,7 @@ SendResult resultOrThrow(Delivery& delivery) {
     result.recipients = std::move(delivery.outcome.recipients);
     result.dataReplyCode = delivery.outcome.dataReplyCode;
     result.dataReplyText = std::move(delivery.outcome.dataReplyText);
-    result.bytesSent = delivery.outcome.bytesSent;
+    result.messageSize = delivery.outcome.messageSize;
     result.attempts = delivery.attempts;
     return result;
 }

@@ -56,11 +56,16 @@ MessageOutcome toOutcome(std::size_t index, const PreparedMessage& message, Deli
 MessageOutcome notAttempted(std::size_t index, const PreparedMessage& message,
                             const std::string& reason);
 
-/// Writes one message into the pickup directory (PickupDirectory.cpp); returns the file's path.
-/// Throws std::runtime_error naming the directory and the cause.
-std::string writePickupFile(const std::string& directory, const Envelope& envelope,
-                            MessageSource& content);
+/// A message written into the pickup directory: the .eml's path and size.
+struct PickupFile {
+    std::string path;
+    std::size_t size = 0;
+};
+
+/// Writes one message into the pickup directory (PickupDirectory.cpp). Throws
+/// std::runtime_error naming the directory and the cause.
+PickupFile writePickupFile(const std::string& directory, const Envelope& envelope, MessageSource& content);
 /// A SendResult for a message written into the pickup directory.
-SendResult pickupResult(const Envelope& envelope, const std::string& path);
+SendResult pickupResult(const Envelope& envelope, const PickupFile& file);
 
 } // namespace mailrig::detail

@@ -565,6 +565,7 @@ void SmtpSession::sendData(MessageSource& content, TransactionOutcome& out, std:
     std::string buffer;
     buffer.reserve(kWriteBuffer + kReadPiece * 2 + 16);
     char piece[kReadPiece];
+    std::size_t wireBytes = 0;
     _connection->setContext("DATA-END");
     for (;;) {
         checkCancelled("DATA-END");
@@ -574,13 +575,14 @@ void SmtpSession::sendData(MessageSource& content, TransactionOutcome& out, std:
         encoder.encode(piece, n, buffer);
         if (buffer.size() >= kWriteBuffer) {
             send(buffer);
-            out.bytesSent += buffer.size();
+            wireBytes += buffer.size();
             buffer.clear();
         }
     }
     encoder.finish(buffer);
-    out.bytesSent += buffer.size();
-    trace('C', "<message data: " + std::to_string(out.bytesSent) + " bytes>");
+    wireBytes += buffer.size();
+    out.messageSize = encoder.contentSize();
+    trace('C', "<message data: " + std::to_string(wireBytes) + " bytes>");
     if (heldBack) {
         *heldBack = std::move(buffer);
         return;
@@ -605,7 +607,6 @@ void SmtpSession::sendChunks(MessageSource& content, TransactionOutcome& out) {
         trace('C', "<message data: " + std::to_string(chunk.size()) + " bytes>");
         send(verb + "\r\n");
         send(chunk);
-        out.bytesSent += chunk.size();
         chunk.clear();
         const SmtpReply reply = readReply(name);
         if (last) {
@@ -623,6 +624,7 @@ void SmtpSession::sendChunks(MessageSource& content, TransactionOutcome& out) {
         if (chunk.size() >= kChunkSize) flush(false);
     }
     encoder.finish(chunk);
+    out.messageSize = encoder.contentSize();
     flush(true);
 }
 

@@ -33,7 +33,7 @@ struct TransactionOutcome {
     std::vector<RecipientResult> recipients;
     int dataReplyCode = 0;
     std::string dataReplyText;
-    std::size_t bytesSent = 0;
+    std::size_t messageSize = 0; ///< octets of the message sent (SendResult::messageSize)
     std::exception_ptr error;
     /// True once any message byte was read from the source (a stream cannot be retried then).
     bool contentConsumed = false;

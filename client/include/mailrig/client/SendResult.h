@@ -35,7 +35,11 @@ struct SendResult {
     std::vector<RecipientResult> recipients; ///< in envelope order
     int dataReplyCode = 0;                   ///< the reply to the end of the data (250)
     std::string dataReplyText;               ///< often carries the server's queue id
-    std::size_t bytesSent = 0;               ///< message bytes on the wire (after normalisation)
+    /// The message's size as delivered: its octets with every line end made CR LF, without the
+    /// dots added by dot-stuffing and without the end of data; the size the server stores (the
+    /// fake server's CapturedMessage::size(), `size=` in `mailrig serve`'s lines). For a pickup
+    /// directory, the size of the .eml written.
+    std::size_t messageSize = 0;
     int attempts = 1;                        ///< how many transactions were tried (retry policy)
 
     /// True when every recipient was accepted.
