@@ -27,7 +27,8 @@ namespace mailrig::cli {
 
 namespace {
 
-const char* const kRunUsage = R"(usage: mailrig run [PATH]... [-j N] [--junit FILE] [--keep DIR] [--filter PATTERN] [--list]
+const char* const kRunUsage = R"(usage: mailrig run [PATH]... [-j N] [--junit FILE] [--keep DIR] [--filter PATTERN]
+                   [--tag TAG] [--list]
 
 Runs scenario files (YAML, see docs/scenarios.md). Each scenario gets its own fake SMTP server
 on 127.0.0.1 with ephemeral ports; the client sends what the steps say; the captured messages
@@ -41,9 +42,12 @@ are checked against the expectations.
                      (inspect them with `mailrig inspect FILE.eml`)
   --filter PATTERN   run only scenarios whose name or file name matches PATTERN (a shell glob
                      such as 'tls-*'; without wildcards, a substring); repeatable
+  --tag TAG          run only scenarios whose `tags` hold TAG; repeatable (any of them);
+                     with --filter, a scenario must match both
   --fixtures DIR     resolve fixture paths against DIR after the scenario's own directory
                      (default: the source tree's fixtures/)
-  --list             list the selected scenarios (name, covers, description) and exit
+  --list             list the selected scenarios (name, file, description, covers, tags) and
+                     exit
   -q, --quiet        print only failures and the totals line
   -h, --help         show this help
 
@@ -58,6 +62,7 @@ struct RunArguments {
     std::string junit;
     std::string keep;
     std::vector<std::string> filters;
+    std::vector<std::string> tags;
     std::string fixtures;
     bool list = false;
     bool quiet = false;
@@ -99,6 +104,8 @@ std::optional<RunArguments> parseArguments(const std::vector<std::string>& args)
             parsed.keep = value(a);
         } else if (a == "--filter") {
             parsed.filters.push_back(value(a));
+        } else if (a == "--tag") {
+            parsed.tags.push_back(value(a));
         } else if (a == "--fixtures") {
             parsed.fixtures = value(a);
         } else if (a == "--list") {
@@ -123,6 +130,18 @@ bool matchesFilter(const std::string& pattern, const scenario::Scenario& s) {
             return true;
     }
     return false;
+}
+
+/// Whether `s` is selected: it matches one --filter pattern (when any is given) and carries one
+/// --tag (when any is given).
+bool isSelected(const RunArguments& arguments, const scenario::Scenario& s) {
+    const auto matchesOne = [&](const std::vector<std::string>& wanted, auto&& matches) {
+        return wanted.empty() || std::any_of(wanted.begin(), wanted.end(), matches);
+    };
+    return matchesOne(arguments.filters, [&](const std::string& f) { return matchesFilter(f, s); }) &&
+           matchesOne(arguments.tags, [&](const std::string& t) {
+               return std::find(s.tags.begin(), s.tags.end(), t) != s.tags.end();
+           });
 }
 
 /// Checks, before anything runs, that `--keep` can hold the captured messages (creating the
@@ -155,10 +174,13 @@ void checkOutputs(const RunArguments& arguments) {
 
 void printList(const std::vector<scenario::Scenario>& scenarios) {
     for (const auto& s : scenarios) {
-        std::cout << s.name << "  (" << s.file << ")\n    " << s.description << "\n";
-        if (!s.covers.empty()) {
-            std::cout << "    covers:";
-            for (const auto& c : s.covers) std::cout << " " << c;
+        std::string description = s.description; // a folded `>` scalar ends with a line break
+        while (!description.empty() && (description.back() == '\n' || description.back() == ' ')) description.pop_back();
+        std::cout << s.name << "  (" << s.file << ")\n    " << description << "\n";
+        for (const auto& [label, words] : {std::pair{"covers", &s.covers}, std::pair{"tags", &s.tags}}) {
+            if (words->empty()) continue;
+            std::cout << "    " << label << ":";
+            for (const auto& w : *words) std::cout << " " << w;
             std::cout << "\n";
         }
     }
@@ -218,18 +240,18 @@ int runRun(const std::vector<std::string>& args) {
     for (const auto& message : invalid) std::cerr << "mailrig run: " << message << "\n";
     for (const auto& message : duplicates) std::cerr << "mailrig run: " << message << "\n";
     const bool inputProblems = !invalid.empty() || !duplicates.empty();
-    if (!parsed->filters.empty()) {
+    const bool selecting = !parsed->filters.empty() || !parsed->tags.empty();
+    if (selecting) {
         std::vector<scenario::Scenario> selected;
-        for (auto& s : scenarios) {
-            bool match = false;
-            for (const auto& f : parsed->filters) match = match || matchesFilter(f, s);
-            if (match) selected.push_back(std::move(s));
-        }
+        for (auto& s : scenarios)
+            if (isSelected(*parsed, s)) selected.push_back(std::move(s));
         scenarios = std::move(selected);
     }
     if (scenarios.empty()) {
-        if (!inputProblems || !parsed->filters.empty())
-            std::cerr << "mailrig run: no scenario selected" << (parsed->filters.empty() ? "" : " by --filter") << "\n";
+        std::string by;
+        if (!parsed->filters.empty()) by = " by --filter";
+        if (!parsed->tags.empty()) by += by.empty() ? " by --tag" : " and --tag";
+        if (!inputProblems || selecting) std::cerr << "mailrig run: no scenario selected" << by << "\n";
         return Invalid;
     }
     if (parsed->list) {

@@ -163,6 +163,38 @@ BOOST_AUTO_TEST_CASE(filterAndListSelectByNameOrGlob) {
     BOOST_TEST(none.err.find("no scenario selected") != std::string::npos);
 }
 
+BOOST_AUTO_TEST_CASE(tagSelectsScenariosCarryingItAndListShowsTags) {
+    TempDir dir;
+    writeSuite(dir, false);
+    std::string tagged = named(kPassing, "tagged");
+    tagged.insert(tagged.find("covers:"), "tags: [smoke, nightly]\n");
+    std::string folded = named(kPassing, "folded");
+    folded.replace(folded.find("description: A plain message arrives."), 37,
+                   "description: >\n  A plain message\n  arrives.\ntags: [nightly]");
+    writeFile(dir.file("tagged.yaml"), tagged);
+    writeFile(dir.file("folded.yaml"), folded);
+
+    const auto list = runMailrig({"run", dir.path(), "--list", "--tag", "smoke"});
+    BOOST_TEST(list.exitCode == 0, list.err);
+    BOOST_TEST(list.out.find("tagged  (") == 0u, list.out);
+    BOOST_TEST(list.out.find("    tags: smoke nightly\n") != std::string::npos, list.out);
+    BOOST_TEST(list.out.find("1 scenario(s)") != std::string::npos);
+
+    const auto both = runMailrig({"run", dir.path(), "--list", "--tag", "nightly", "--tag", "other"});
+    BOOST_TEST(both.out.find("2 scenario(s)") != std::string::npos, both.out);
+    // A folded description ends with its text, not with an empty line.
+    BOOST_TEST(both.out.find("    A plain message arrives.\n    covers: send\n    tags: nightly\n") != std::string::npos,
+               both.out);
+
+    const auto run = runMailrig({"run", dir.path(), "--tag", "nightly", "--filter", "fold*"});
+    BOOST_TEST(run.exitCode == 0, run.out + run.err);
+    BOOST_TEST(run.out.find("1 scenario(s): 1 passed") != std::string::npos, run.out);
+
+    const auto none = runMailrig({"run", dir.path(), "--tag", "smoke", "--filter", "fold*"});
+    BOOST_TEST(none.exitCode == 2);
+    BOOST_TEST(none.err == "mailrig run: no scenario selected by --filter and --tag\n");
+}
+
 BOOST_AUTO_TEST_CASE(badOptionsAndMissingPathsExitTwo) {
     BOOST_TEST(runMailrig({"run", "--jobs", "zero"}).exitCode == 2);
     BOOST_TEST(runMailrig({"run", "--frobnicate"}).exitCode == 2);
