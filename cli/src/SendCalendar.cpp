@@ -26,6 +26,8 @@ std::chrono::system_clock::time_point parseTime(const std::string& option, const
     if (!zoned || !Poco::DateTimeParser::tryParse(Poco::DateTimeFormat::ISO8601_FORMAT, text, parsed, zoneDifferential))
         throw std::invalid_argument(option + " needs a time with its zone like 2026-12-01T09:00:00Z, not '" + text + "'");
     parsed.makeUTC(zoneDifferential);
+    if (parsed.year() < 1678 || parsed.year() > 2261) // what system_clock (nanoseconds) holds
+        throw std::invalid_argument(option + " must lie in the years 1678 to 2261, not '" + text + "'");
     return std::chrono::system_clock::time_point(
         std::chrono::microseconds(parsed.timestamp().epochMicroseconds()));
 }
@@ -75,7 +77,8 @@ void addCalendar(const CalendarOptions& o, MailMessage& message) {
     meeting.setSummary(message.subject());
     meeting.setLocation(o.location);
     meeting.setDescription(message.textBody());
-    meeting.setTimes(parseTime("--meeting-start", o.start), parseTime("--meeting-end", o.end));
+    const auto start = parseTime("--meeting-start", o.start); // the first wrong option is named
+    meeting.setTimes(start, parseTime("--meeting-end", o.end));
     if (!o.timeZone.empty()) meeting.setTimeZone(o.timeZone);
     if (message.from()) meeting.setOrganizer(*message.from());
     for (const auto& a : message.to()) meeting.addAttendee(a, AttendeeRole::Required);

@@ -183,6 +183,10 @@ BOOST_AUTO_TEST_CASE(meetingOptionErrorsExit2NamingTheOption) {
         test::runMailrig(base + std::vector<std::string>{"--meeting-start", "tomorrow", "--meeting-end", "2026-12-01T09:00:00Z"});
     BOOST_TEST(badTime.exitCode == 2);
     BOOST_TEST(badTime.err.find("--meeting-start") != std::string::npos, badTime.err);
+    const test::ProcessResult farAway = test::runMailrig(
+        base + std::vector<std::string>{"--meeting-start", "6561-12-01T09:00:00Z", "--meeting-end", "6561-12-01T10:00:00Z"});
+    BOOST_TEST(farAway.exitCode == 2);
+    BOOST_TEST(farAway.err.find("--meeting-start must lie in the years 1678 to 2261") != std::string::npos, farAway.err);
     const test::ProcessResult noEnd = test::runMailrig(base + std::vector<std::string>{"--meeting-start", "2026-12-01T09:00:00Z"});
     BOOST_TEST(noEnd.exitCode == 2);
     BOOST_TEST(noEnd.err.find("--meeting-end") != std::string::npos, noEnd.err);

@@ -191,6 +191,16 @@ BOOST_AUTO_TEST_CASE(nestingDeeperThanTheYamlReaderGoesIsALoadErrorSayingSo) {
     BOOST_TEST(e.cause().find("levels deep") != std::string::npos, e.what());
 }
 
+BOOST_AUTO_TEST_CASE(anAppointmentTimeOutsideTheClocksYearsIsALoadErrorAtItsValue) {
+    TempDir dir;
+    const auto e = errorOf(kHeader + "steps:\n  - send:\n      from: a@b.c\n      to: b@c.d\n      appointment:\n"
+                                     "        summary: s\n        organizer: a@b.c\n"
+                                     "        start: 6561-12-01T09:00:00Z\n        end: 6561-12-01T10:00:00Z\n",
+                           dir);
+    BOOST_TEST(e.line() == 10);
+    BOOST_TEST(e.cause().find("in the years 1678 to 2261, got '6561-12-01T09:00:00Z'") != std::string::npos, e.what());
+}
+
 BOOST_AUTO_TEST_CASE(anEnvelopeIdRfc3461ForbidsIsALoadErrorAtItsValue) {
     TempDir dir;
     const auto e = errorOf(kHeader + "client:\n  dsn: {envid: \"" + std::string(101, 'x') + "\"}\n" +

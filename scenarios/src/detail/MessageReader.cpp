@@ -62,7 +62,9 @@ AppointmentSpec readAppointment(const YAML::Node& node, const NodePlace& place) 
         auto [value, valuePlace] = map.take(key);
         if (!value.IsDefined()) failAt(node, valuePlace, "this key is required");
         const std::string text = scalarText(value, valuePlace);
-        if (!parseUtc(text)) failAt(value, valuePlace, "expected a UTC time like 2026-12-01T09:00:00Z, got '" + text + "'");
+        if (!parseUtc(text)) failAt(value, valuePlace, "expected a UTC time like 2026-12-01T09:00:00Z in the years " +
+                                                       std::to_string(kFirstYear) + " to " + std::to_string(kLastYear) +
+                                                       ", got '" + text + "'");
         (std::string(key) == "start" ? spec.start : spec.end) = text;
     }
     spec.timeZone = map.text("time_zone").value_or("");

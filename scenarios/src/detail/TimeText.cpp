@@ -15,6 +15,7 @@ std::optional<std::chrono::system_clock::time_point> parseUtc(const std::string&
     const std::string rest = text.substr(static_cast<std::size_t>(consumed));
     if ((separator != 'T' && separator != ' ') || !(rest.empty() || rest == "Z")) return std::nullopt;
     if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 60) return std::nullopt;
+    if (year < kFirstYear || year > kLastYear) return std::nullopt; // system_clock's range
     std::tm tm{};
     tm.tm_year = year - 1900;
     tm.tm_mon = month - 1;
