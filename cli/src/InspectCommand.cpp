@@ -238,8 +238,9 @@ int runInspect(const std::vector<std::string>& args) {
         return Invalid;
     }
     const std::vector<LintFinding> findings = fake::Lint::check(*view);
-    if (options.json) printJson(options.file, *view, findings, std::cout);
-    else printText(options.file, *view, findings, std::cout);
+    const std::string name = options.file == "-" ? "<stdin>" : options.file; // as errors name it
+    if (options.json) printJson(name, *view, findings, std::cout);
+    else printText(name, *view, findings, std::cout);
     std::cout.flush();
     return findings.empty() && tnefIsClean(*view) && calendarIsClean(*view) ? Success : Failed;
 }

@@ -283,7 +283,8 @@ int runRun(const std::vector<std::string>& args) {
     const auto wall = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
 
     scenario::writeSummary(std::cout, results, parsed->quiet);
-    std::cout << "wall time " << wall.count() / 1000 << "." << (wall.count() % 1000) / 100 << " s with -j " << jobs << "\n";
+    const std::size_t used = std::min<std::size_t>(jobs, scenarios.size()); // what ran at once
+    std::cout << "wall time " << wall.count() / 1000 << "." << (wall.count() % 1000) / 100 << " s with -j " << used << "\n";
     scenario::writeFailureDetails(std::cout, results);
     if (!parsed->keep.empty()) std::cout << "captured messages kept under " << parsed->keep << "\n";
 

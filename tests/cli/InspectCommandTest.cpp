@@ -123,7 +123,7 @@ BOOST_AUTO_TEST_CASE(unreadableOrNonMessageInputExitsTwoNamingPathAndCause) {
 BOOST_AUTO_TEST_CASE(dashReadsStandardInput) {
     const auto r = runMailrig({"inspect", "-"}, readFile(eml("plain-text.eml")));
     BOOST_TEST(r.exitCode == 0, r.err);
-    BOOST_TEST(r.out.find("File: - (353 bytes)\n") == 0, r.out);
+    BOOST_TEST(r.out.find("File: <stdin> (353 bytes)\n") == 0, r.out);
     const auto bad = runMailrig({"inspect", "-"}, "no header here\r\n");
     BOOST_TEST(bad.exitCode == 2);
     BOOST_TEST(bad.err == "mailrig inspect: <stdin>: not a message: line 1 is not a header field\n");

@@ -116,8 +116,8 @@ BOOST_AUTO_TEST_CASE(stopOnFirstFailureLeavesTheRestNotAttemptedAndUnsent) {
         BOOST_TEST(report.failedCount() == 1u);
         BOOST_TEST(report.notAttemptedCount() == 2u);
         BOOST_TEST((report.messages[3].recipients.at(0).status == RecipientStatus::NotAttempted));
-        BOOST_TEST(report.messages[3].error == "stopped after message #1 failed");
-        BOOST_TEST(report.summary().find(": stopped after message #1 failed\n") != std::string::npos, report.summary());
+        BOOST_TEST(report.messages[3].error == "stopped after message #2 failed");
+        BOOST_TEST(report.summary().find(": stopped after message #2 failed\n") != std::string::npos, report.summary());
         BOOST_TEST(report.summary().find("not attempted: stopped") == std::string::npos, report.summary());
         BOOST_TEST(s.server.store().count() == 1u);
         const std::string transcript = s.server.store().sessions().front().transcriptText();

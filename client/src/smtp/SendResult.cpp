@@ -74,7 +74,7 @@ bool SendReport::allDelivered() const {
 std::string SendReport::summary() const {
     std::ostringstream out;
     for (const auto& m : messages) {
-        out << "#" << m.index << " " << toString(m.status);
+        out << "#" << m.index + 1 << " " << toString(m.status);
         if (!m.messageId.empty()) out << " " << m.messageId;
         if (!m.error.empty()) out << ": " << m.error;
         out << "\n";

@@ -130,7 +130,7 @@ SendReport sendSequential(const SmtpClientConfig& config, std::vector<PreparedMe
         else if (stopReason.empty() && done.status == MessageStatus::NotAttempted)
             stopReason = "cancelled";
         if (config.stopOnFirstFailure && done.status == MessageStatus::Failed && stopReason.empty())
-            stopReason = "stopped after message #" + std::to_string(i) + " failed";
+            stopReason = "stopped after message #" + std::to_string(i + 1) + " failed";
         progress.done(done);
     };
     auto recordAll = [&](std::vector<Finished> finished) {

@@ -66,7 +66,7 @@ bool record(const SmtpClientConfig& config, const std::vector<PreparedMessage>& 
         }
         if (config.stopOnFirstFailure && outcome.status == MessageStatus::Failed && !pool.stop) {
             pool.stop = true;
-            pool.stopReason = "stopped after message #" + std::to_string(index) + " failed";
+            pool.stopReason = "stopped after message #" + std::to_string(index + 1) + " failed";
         }
         ++pool.progress.completed;
         if (outcome.status == MessageStatus::Succeeded) ++pool.progress.succeeded;

@@ -62,8 +62,8 @@ struct SendReport {
     std::size_t notAttemptedCount() const;
     /// True when every message succeeded for every recipient.
     bool allDelivered() const;
-    /// A readable table: one line per message with its status and, per refused recipient, the
-    /// code and text.
+    /// A readable table: one line per message (`#1` for the collection's first, as a scenario's
+    /// `report` counts) with its status and, per refused recipient, the code and text.
     std::string summary() const;
 };
 
