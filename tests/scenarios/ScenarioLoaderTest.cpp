@@ -201,6 +201,15 @@ BOOST_AUTO_TEST_CASE(anAppointmentTimeOutsideTheClocksYearsIsALoadErrorAtItsValu
     BOOST_TEST(e.cause().find("in the years 1678 to 2261, got '6561-12-01T09:00:00Z'") != std::string::npos, e.what());
 }
 
+BOOST_AUTO_TEST_CASE(aFixtureThatIsNotARegularFileIsALoadErrorSayingSo) {
+    TempDir dir;
+    for (const std::string& path : {std::string("/dev/zero"), dir.path()}) {
+        const auto e = errorOf(kHeader + "steps:\n  - send: {eml: " + path + "}\n", dir);
+        BOOST_TEST(e.line() == 4);
+        BOOST_TEST(e.cause() == "fixture '" + path + "' is not a regular file (" + path + ")", e.what());
+    }
+}
+
 BOOST_AUTO_TEST_CASE(anEnvelopeIdRfc3461ForbidsIsALoadErrorAtItsValue) {
     TempDir dir;
     const auto e = errorOf(kHeader + "client:\n  dsn: {envid: \"" + std::string(101, 'x') + "\"}\n" +

@@ -20,6 +20,9 @@ std::string ReadContext::fixture(const YAML::Node& node, const NodePlace& place,
     }
     for (const auto& candidate : candidates)
         if (fs::is_regular_file(candidate, ec)) return fs::absolute(candidate, ec).lexically_normal().string();
+    for (const auto& candidate : candidates) // there, but a directory, a device, a pipe...
+        if (fs::exists(candidate, ec))
+            failAt(node, place, "fixture '" + relative + "' is not a regular file (" + candidate.string() + ")");
     std::string looked;
     for (const auto& candidate : candidates) looked += (looked.empty() ? "" : ", ") + candidate.string();
     failAt(node, place, "fixture '" + relative + "' not found (looked in " + looked + ")");
