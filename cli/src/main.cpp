@@ -6,6 +6,7 @@
 #include <cstring>
 #include <exception>
 #include <iostream>
+#include <new>
 #include <vector>
 
 namespace {
@@ -47,6 +48,10 @@ int main(int argc, char** argv) {
         if (name != c.name) continue;
         try {
             return c.run(std::vector<std::string>(argv + 2, argv + argc));
+        } catch (const std::bad_alloc&) {
+            std::cerr << "mailrig " << name << ": out of memory (an input too large to hold, or one that never "
+                      << "ends, such as a device)\n";
+            return mailrig::cli::Invalid;
         } catch (const std::exception& e) {
             std::cerr << "mailrig " << name << ": " << e.what() << "\n";
             return mailrig::cli::Invalid;
