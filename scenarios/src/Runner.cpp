@@ -243,6 +243,14 @@ private:
             }
         } catch (const ScenarioError&) {
             throw;
+        } catch (const SmtpException& e) {
+            outcome.ok = false;
+            outcome.error = std::current_exception();
+            // Every recipient refused: `expect.recipients` states each refusal.
+            if (!e.recipients().empty()) {
+                outcome.result = SendResult{};
+                outcome.result->recipients = e.recipients();
+            }
         } catch (...) {
             outcome.ok = false;
             outcome.error = std::current_exception();

@@ -107,6 +107,48 @@ BOOST_AUTO_TEST_CASE(everyRecipientRejectedThrowsAndSendsNoData) {
     }
 }
 
+BOOST_AUTO_TEST_CASE(everyRecipientRejectedCarriesEveryRefusalAndTheFirstPermanentOne) {
+    ServerConfig config = ServerConfig::plain();
+    config.rules.push_back(replyRule(Phase::Rcpt, 450, "4.2.1 mailbox busy", "bob@*"));
+    config.rules.push_back(replyRule(Phase::Rcpt, 550, "5.1.1 no such user", "carol@*"));
+    config.rules.push_back(replyRule(Phase::Rcpt, 552, "5.2.2 mailbox full", "dave@*"));
+    Started s(config);
+    SmtpClient client = test::plainClientFor(s.server);
+    const SmtpPermanentException e = expectThrow<SmtpPermanentException>(client);
+    BOOST_TEST(e.command() == "RCPT TO:<carol@example.org>");
+    BOOST_TEST(e.replyCode() == 550);
+    BOOST_REQUIRE(e.recipients().size() == 3u);
+    const std::vector<std::pair<std::string, int>> expected{
+        {"bob@example.org", 450}, {"carol@example.org", 550}, {"dave@example.org", 552}};
+    for (std::size_t i = 0; i < expected.size(); ++i) {
+        BOOST_TEST(e.recipients()[i].address == expected[i].first);
+        BOOST_TEST(e.recipients()[i].replyCode == expected[i].second);
+        BOOST_TEST((e.recipients()[i].status == RecipientStatus::Rejected));
+    }
+    const std::string what = e.what();
+    BOOST_TEST(what == "server refused every recipient: 450 4.2.1 mailbox busy to RCPT TO:<bob@example.org>; "
+                       "550 5.1.1 no such user to RCPT TO:<carol@example.org>; "
+                       "552 5.2.2 mailbox full to RCPT TO:<dave@example.org>");
+    BOOST_TEST(s.server.store().count() == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(everyRecipientGreylistedIsTransientAndListsEachOne) {
+    Started s(withRule(replyRule(Phase::Rcpt, 451, "4.7.1 greylisted")));
+    SmtpClient client = test::plainClientFor(s.server);
+    const SmtpTransientException e = expectThrow<SmtpTransientException>(client);
+    BOOST_TEST(e.isTransient());
+    BOOST_TEST(e.command() == "RCPT TO:<bob@example.org>");
+    BOOST_TEST(e.recipients().size() == 3u);
+    const std::string what = e.what();
+    BOOST_TEST(what.find("451 4.7.1 greylisted to RCPT TO:<dave@example.org>") != std::string::npos, what);
+}
+
+BOOST_AUTO_TEST_CASE(otherFailuresCarryNoRecipients) {
+    Started s(withRule(replyRule(Phase::DataEnd, 554, "5.7.1 rejected")));
+    SmtpClient client = test::plainClientFor(s.server);
+    BOOST_TEST(expectThrow<SmtpPermanentException>(client).recipients().empty());
+}
+
 BOOST_AUTO_TEST_CASE(closeWith421IsTransient) {
     for (Phase phase : {Phase::Connect, Phase::Mail, Phase::Rcpt, Phase::DataEnd}) {
         fake::Rule rule;

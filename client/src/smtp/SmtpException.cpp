@@ -28,10 +28,26 @@ std::string describe(const std::string& message, const std::string& command, int
     return out;
 }
 
-std::string replyMessage(const std::string& command, int code, const std::string& text) {
+/// `550 5.1.1 unknown to RCPT TO:<x>`: a reply's first line and the command it answered.
+std::string replyLine(const std::string& command, int code, const std::string& text) {
     std::string first = text.substr(0, text.find('\n'));
-    return "server answered " + std::to_string(code) + (first.empty() ? "" : " " + first) +
+    return std::to_string(code) + (first.empty() ? "" : " " + first) +
            (command.empty() ? std::string() : " to " + command);
+}
+
+/// One refusal, or every recipient's when the server refused them all.
+std::string replyMessage(const std::string& command, int code, const std::string& text,
+                         const std::vector<RecipientResult>& recipients) {
+    if (recipients.size() < 2) return "server answered " + replyLine(command, code, text);
+    std::string out = "server refused every recipient: ";
+    for (std::size_t i = 0; i < recipients.size(); ++i) {
+        const RecipientResult& r = recipients[i];
+        if (i) out += "; ";
+        // The failing command as sent (with its parameters); the others by their address.
+        const std::string rcpt = "RCPT TO:<" + r.address + ">";
+        out += replyLine(command.compare(0, rcpt.size(), rcpt) == 0 ? command : rcpt, r.replyCode, r.replyText);
+    }
+    return out;
 }
 
 } // namespace
@@ -51,23 +67,25 @@ std::string toString(SmtpErrorKind kind) {
 
 SmtpException::SmtpException(SmtpErrorKind kind, const std::string& message, std::string command,
                              int replyCode, std::string enhancedStatus, std::string replyText,
-                             bool transient)
+                             bool transient, std::vector<RecipientResult> recipients)
     : std::runtime_error(describe(message, command, replyCode, replyText)), _kind(kind),
       _command(std::move(command)), _replyCode(replyCode),
       _enhancedStatus(std::move(enhancedStatus)), _replyText(std::move(replyText)),
-      _transient(transient) {}
+      _transient(transient), _recipients(std::move(recipients)) {}
 
 SmtpTransientException::SmtpTransientException(const std::string& command, int code,
                                                const std::string& enhanced,
-                                               const std::string& text)
-    : SmtpException(SmtpErrorKind::Reply, replyMessage(command, code, text), command, code,
-                    enhanced, text, true) {}
+                                               const std::string& text,
+                                               std::vector<RecipientResult> recipients)
+    : SmtpException(SmtpErrorKind::Reply, replyMessage(command, code, text, recipients), command,
+                    code, enhanced, text, true, recipients) {}
 
 SmtpPermanentException::SmtpPermanentException(const std::string& command, int code,
                                                const std::string& enhanced,
-                                               const std::string& text)
-    : SmtpException(SmtpErrorKind::Reply, replyMessage(command, code, text), command, code,
-                    enhanced, text, false) {}
+                                               const std::string& text,
+                                               std::vector<RecipientResult> recipients)
+    : SmtpException(SmtpErrorKind::Reply, replyMessage(command, code, text, recipients), command,
+                    code, enhanced, text, false, recipients) {}
 
 SmtpConnectionException::SmtpConnectionException(const std::string& message,
                                                  const std::string& command, bool timedOut)

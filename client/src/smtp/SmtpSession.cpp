@@ -449,8 +449,8 @@ TransactionOutcome SmtpSession::transact(const Envelope& envelope, MessageSource
         }
         if (accepted == 0) {
             abandonData();
-            // Every recipient refused: the exception carries the first refusal; it is
-            // transient only when every refusal was.
+            // Every recipient refused: the exception carries every outcome and, as its code,
+            // the first permanent refusal; it is transient only when every refusal was.
             std::size_t first = 0;
             bool allTransient = true;
             for (std::size_t i = 0; i < rcptReplies.size(); ++i)
@@ -459,8 +459,8 @@ TransactionOutcome SmtpSession::transact(const Envelope& envelope, MessageSource
                 if (!rcptReplies[i].transientFailure()) { first = i; break; }
             const SmtpReply& r = rcptReplies.at(first);
             if (allTransient)
-                throw SmtpTransientException(rcpts[first], r.code, r.enhancedStatus, r.text());
-            throw SmtpPermanentException(rcpts[first], r.code, r.enhancedStatus, r.text());
+                throw SmtpTransientException(rcpts[first], r.code, r.enhancedStatus, r.text(), out.recipients);
+            throw SmtpPermanentException(rcpts[first], r.code, r.enhancedStatus, r.text(), out.recipients);
         }
         dataStarted = true;
         if (chunking) {

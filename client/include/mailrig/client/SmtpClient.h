@@ -239,7 +239,7 @@ public:
     /// address. With a pickup directory nothing is sent: the file is written instead. A refused recipient does not stop the others: the result
     /// lists each outcome. Throws std::invalid_argument when the message has no sender or no
     /// recipient; SmtpException (a subclass) when the transaction fails, when every recipient
-    /// is refused, or when the data is refused.
+    /// is refused (its recipients() then holds each refusal), or when the data is refused.
     SendResult send(const MailMessage& message);
     /// Bulk send (mode 6, and 7 with multi-connection): every message is attempted once (plus
     /// retries), each gets an outcome; never throws for a message's failure (only

@@ -1,7 +1,10 @@
 #pragma once
 
+#include "mailrig/client/SendResult.h"
+
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 namespace mailrig {
 
@@ -28,11 +31,14 @@ std::string toString(SmtpErrorKind kind);
 ///
 /// isTransient() is true for 4xx replies and for connection failures (worth retrying later);
 /// false for 5xx replies and for problems a retry cannot fix.
+///
+/// When a transaction failed because the server refused every recipient, recipients() holds
+/// each recipient's outcome with its RCPT TO reply, and what() names every refusal.
 class SmtpException : public std::runtime_error {
 public:
     SmtpException(SmtpErrorKind kind, const std::string& message, std::string command = {},
                   int replyCode = 0, std::string enhancedStatus = {}, std::string replyText = {},
-                  bool transient = false);
+                  bool transient = false, std::vector<RecipientResult> recipients = {});
 
     SmtpErrorKind kind() const noexcept { return _kind; }
     /// The command as sent (without secrets), or a pseudo-command (`CONNECT`, `DATA-END`).
@@ -47,6 +53,10 @@ public:
     bool isTransient() const noexcept { return _transient; }
     /// True when retrying cannot succeed.
     bool isPermanent() const noexcept { return !_transient; }
+    /// When the server refused every recipient: every recipient's outcome (Rejected, with the
+    /// reply to its RCPT TO) in envelope order; command() and replyCode() are then the first
+    /// permanent refusal (the first refusal when all were 4xx). Empty for every other failure.
+    const std::vector<RecipientResult>& recipients() const noexcept { return _recipients; }
 
 private:
     SmtpErrorKind _kind;
@@ -55,20 +65,25 @@ private:
     std::string _enhancedStatus;
     std::string _replyText;
     bool _transient;
+    std::vector<RecipientResult> _recipients;
 };
 
-/// The server answered with a 4xx reply.
+/// The server answered with a 4xx reply. When it so refused every recipient, `recipients` holds
+/// them all (see SmtpException::recipients()), and what() lists every refusal when there were
+/// several: `server refused every recipient: 450 4.2.1 busy to RCPT TO:<a@example.org>; 451 ...`.
 class SmtpTransientException : public SmtpException {
 public:
     SmtpTransientException(const std::string& command, int code, const std::string& enhanced,
-                           const std::string& text);
+                           const std::string& text, std::vector<RecipientResult> recipients = {});
 };
 
-/// The server answered with a 5xx reply (or another code the command does not allow).
+/// The server answered with a 5xx reply (or another code the command does not allow). When it
+/// refused every recipient (at least one with 5xx), `recipients` holds them all, as for
+/// SmtpTransientException.
 class SmtpPermanentException : public SmtpException {
 public:
     SmtpPermanentException(const std::string& command, int code, const std::string& enhanced,
-                           const std::string& text);
+                           const std::string& text, std::vector<RecipientResult> recipients = {});
 };
 
 /// Connecting failed, the server closed the connection, or a read/write timed out. Transient.
