@@ -70,16 +70,7 @@ bool parseArguments(const std::vector<std::string>& args, Options& options, bool
 }
 
 MessageView load(const std::string& file) {
-    if (file != "-") return MessageView::fromFile(file);
-    std::string bytes((std::istreambuf_iterator<char>(std::cin)), std::istreambuf_iterator<char>());
-    if (std::cin.bad()) throw fake::MessageParseError("<stdin>: cannot read");
-    try {
-        return MessageView(std::move(bytes));
-    } catch (const fake::MessageParseError& e) {
-        std::string cause = e.what();
-        if (cause.rfind("message: ", 0) == 0) cause = cause.substr(9);
-        throw fake::MessageParseError("<stdin>: " + cause);
-    }
+    return file == "-" ? MessageView::fromStream(std::cin, "<stdin>") : MessageView::fromFile(file);
 }
 
 std::string isoDate(const MessageView& view) {

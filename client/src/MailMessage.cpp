@@ -13,6 +13,8 @@
 
 namespace mailrig {
 
+static_assert(MailMessage::kMaxLoadSize == detail::kMaxReadBytes, "one limit for every read into memory");
+
 namespace {
 
 // Header fields the model owns or the composer writes; addHeader() refuses them.

@@ -128,6 +128,17 @@ BOOST_AUTO_TEST_CASE(unreadableInputsNameThePathAndTheCause) {
     requireLoadError([&] { MailMessage::load(emptyStream, "upload"); }, {"'upload'", "empty"});
 }
 
+BOOST_AUTO_TEST_CASE(inputsOverOneGibibyteAreRefusedNamingTheLimit) {
+    test::TempDir dir;
+    const std::string huge = dir.file("huge.eml");
+    test::writeFile(huge, "");
+    fs::resize_file(huge, MailMessage::kMaxLoadSize + 1); // sparse: refused before a byte is read
+    requireLoadError([&] { MailMessage::load(huge); }, {huge, "larger than 1 GiB"});
+    requireLoadError([&] { Attachment::fromFile(huge); }, {huge, "larger than 1 GiB"});
+    // A device that never ends is stopped at the limit, not read until memory runs out.
+    requireLoadError([&] { MailMessage::load("/dev/zero"); }, {"'/dev/zero'", "larger than 1 GiB"});
+}
+
 BOOST_AUTO_TEST_CASE(saveToAnUnwritablePathNamesIt) {
     MailMessage m;
     m.setFrom({"a@example.org"});

@@ -50,6 +50,19 @@ std::vector<std::string> fixtures() {
 
 BOOST_AUTO_TEST_SUITE(MessageViewRobustnessTest)
 
+BOOST_AUTO_TEST_CASE(aFileOverOneGibibyteIsRefusedBeforeItIsRead) {
+    const mailrig::test::TempDir dir;
+    const std::string huge = dir.file("huge.eml");
+    mailrig::test::writeFile(huge, "");
+    std::filesystem::resize_file(huge, MessageView::kMaxReadSize + 1);
+    try {
+        (void)MessageView::fromFile(huge);
+        BOOST_FAIL("no exception");
+    } catch (const MessageParseError& e) {
+        BOOST_TEST(std::string(e.what()) == huge + ": cannot read: larger than 1 GiB, the most read into memory");
+    }
+}
+
 BOOST_AUTO_TEST_CASE(everyTruncationOfEveryFixtureIsHandled) {
     std::size_t parsed = 0;
     for (const auto& bytes : fixtures()) {

@@ -15,6 +15,9 @@ namespace {
     throw std::runtime_error(what + " '" + path + "': " + cause);
 }
 
+const char* const kTooLarge = "larger than 1 GiB, the most read into memory";
+static_assert(kMaxReadBytes == std::size_t{1} << 30, "kTooLarge names the limit");
+
 } // namespace
 
 std::string readFileBytes(const std::string& path, const std::string& what) {
@@ -24,6 +27,10 @@ std::string readFileBytes(const std::string& path, const std::string& what) {
     if (::fstat(fd, &info) == 0 && S_ISDIR(info.st_mode)) {
         ::close(fd);
         fail(what, path, "is a directory");
+    }
+    if (S_ISREG(info.st_mode) && static_cast<std::size_t>(info.st_size) > kMaxReadBytes) {
+        ::close(fd);
+        fail(what, path, kTooLarge);
     }
     std::string bytes;
     char buffer[65536];
@@ -36,6 +43,10 @@ std::string readFileBytes(const std::string& path, const std::string& what) {
             fail(what, path, std::strerror(error));
         }
         if (n == 0) break;
+        if (bytes.size() + static_cast<std::size_t>(n) > kMaxReadBytes) {
+            ::close(fd);
+            fail(what, path, kTooLarge);
+        }
         bytes.append(buffer, static_cast<std::size_t>(n));
     }
     ::close(fd);
@@ -45,8 +56,10 @@ std::string readFileBytes(const std::string& path, const std::string& what) {
 std::string readStreamBytes(std::istream& in, const std::string& what, const std::string& name) {
     std::string bytes;
     char buffer[65536];
-    while (in.read(buffer, sizeof buffer) || in.gcount() > 0)
+    while (in.read(buffer, sizeof buffer) || in.gcount() > 0) {
+        if (bytes.size() + static_cast<std::size_t>(in.gcount()) > kMaxReadBytes) fail(what, name, kTooLarge);
         bytes.append(buffer, static_cast<std::size_t>(in.gcount()));
+    }
     if (in.bad()) fail(what, name, "the stream failed");
     return bytes;
 }

@@ -109,22 +109,50 @@ bool MimePart::charsetKnown() const { return detail::charsetKnown(_charset); }
 
 MessageView::MessageView(std::string raw) : MessageView(detail::ViewBuilder::build(std::move(raw))) {}
 
+namespace {
+
+const char* const kTooLarge = "larger than 1 GiB, the most read into memory";
+
+/// Reads `in` to its end, at most MessageView::kMaxReadSize bytes; errors name `name`.
+std::string readBounded(std::istream& in, const std::string& name) {
+    std::string bytes;
+    char buffer[65536];
+    while (in.read(buffer, sizeof buffer) || in.gcount() > 0) {
+        const auto n = static_cast<std::size_t>(in.gcount());
+        if (bytes.size() + n > MessageView::kMaxReadSize) throw MessageParseError(name + ": cannot read: " + kTooLarge);
+        bytes.append(buffer, n);
+    }
+    if (in.bad()) throw MessageParseError(name + ": cannot read: " + std::strerror(errno));
+    return bytes;
+}
+
+/// Parses `bytes` read from `name`, naming it in a parse error.
+MessageView parseNamed(std::string bytes, const std::string& name) {
+    try {
+        return MessageView(std::move(bytes));
+    } catch (const MessageParseError& e) {
+        std::string cause = e.what();
+        const std::string prefix = "message: ";
+        if (cause.rfind(prefix, 0) == 0) cause = cause.substr(prefix.size());
+        throw MessageParseError(name + ": " + cause);
+    }
+}
+
+} // namespace
+
 MessageView MessageView::fromFile(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
     if (!in) throw MessageParseError(path + ": cannot open: " + std::strerror(errno));
     std::error_code error;
     if (std::filesystem::is_directory(path, error)) throw MessageParseError(path + ": cannot read: is a directory");
-    std::ostringstream bytes;
-    bytes << in.rdbuf();
-    if (in.bad()) throw MessageParseError(path + ": cannot read: " + std::strerror(errno));
-    try {
-        return MessageView(bytes.str());
-    } catch (const MessageParseError& e) {
-        std::string cause = e.what();
-        const std::string prefix = "message: ";
-        if (cause.rfind(prefix, 0) == 0) cause = cause.substr(prefix.size());
-        throw MessageParseError(path + ": " + cause);
-    }
+    if (std::filesystem::is_regular_file(path, error) && std::filesystem::file_size(path, error) > kMaxReadSize &&
+        !error)
+        throw MessageParseError(path + ": cannot read: " + kTooLarge);
+    return parseNamed(readBounded(in, path), path);
+}
+
+MessageView MessageView::fromStream(std::istream& in, const std::string& name) {
+    return parseNamed(readBounded(in, name), name);
 }
 
 const std::string& MessageView::raw() const { return _data->raw; }

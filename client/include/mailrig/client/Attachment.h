@@ -23,13 +23,13 @@ struct Attachment {
 
     /// Reads the file at `path`; the name is its last component and the type is guessed from
     /// the extension unless given. Throws std::runtime_error naming the path and the cause when
-    /// the file cannot be read.
+    /// the file cannot be read or holds more than 1 GiB (MailMessage::kMaxLoadSize).
     static Attachment fromFile(const std::string& path, const std::string& contentType = {});
     /// Takes the bytes as they are; the type is guessed from the name unless given.
     static Attachment fromBytes(const std::string& fileName, std::string bytes,
                                 const std::string& contentType = {});
     /// Reads the stream to its end; the type is guessed from the name unless given. Throws
-    /// std::runtime_error when the stream fails before its end.
+    /// std::runtime_error when the stream fails before its end or yields more than 1 GiB.
     static Attachment fromStream(const std::string& fileName, std::istream& in,
                                  const std::string& contentType = {});
 };

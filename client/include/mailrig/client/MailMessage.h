@@ -126,9 +126,13 @@ public:
     /// Reads an EML file into the model, tolerating real-world damage (missing final boundary,
     /// bare LF, 8-bit headers, unknown charsets, nested message/rfc822), and keeps its bytes.
     /// Throws std::runtime_error "cannot load message from '<path>': <cause>" when the file is
-    /// missing, unreadable, a directory or empty, or holds no message (it does not start with a
-    /// header field, or has a NUL byte in its header block).
+    /// missing, unreadable, a directory or empty, larger than kMaxLoadSize (also a device that
+    /// never ends), or holds no message (it does not start with a header field, or has a NUL
+    /// byte in its header block). SmtpClient::forward(sender, recipients, std::istream&) sends
+    /// a larger file without loading it.
     static MailMessage load(const std::string& path);
+    /// The most bytes load() and the attachment readers take from one file or stream: 1 GiB.
+    static constexpr std::size_t kMaxLoadSize = std::size_t{1} << 30;
     /// Reads a message from a stream, as load(path); `name` is used in error messages.
     static MailMessage load(std::istream& in, const std::string& name = "<stream>");
     /// Parses bytes, as load(path); `name` is used in error messages.
