@@ -4,14 +4,13 @@
 #include "InputFile.h"
 
 #include "mailrig/client/Appointment.h"
+#include "mailrig/fakeserver/InputFile.h"
 
 #include <Poco/DateTime.h>
 #include <Poco/DateTimeFormat.h>
 #include <Poco/DateTimeParser.h>
 #include <Poco/Exception.h>
 
-#include <fstream>
-#include <sstream>
 #include <stdexcept>
 
 namespace mailrig::cli {
@@ -33,15 +32,11 @@ std::chrono::system_clock::time_point parseTime(const std::string& option, const
 }
 
 std::string readIcs(const std::string& path) {
-    std::ifstream in;
     try {
-        openInputFile(in, path);
-    } catch (const std::invalid_argument& e) {
-        throw std::invalid_argument(std::string("--ical: ") + e.what());
+        return fake::readInputFile(path, fake::kMaxTextInput);
+    } catch (const fake::InputFileError& e) {
+        throw std::invalid_argument("--ical: cannot read '" + path + "': " + e.cause());
     }
-    std::ostringstream text;
-    text << in.rdbuf();
-    return text.str();
 }
 
 } // namespace

@@ -8,6 +8,7 @@
 #include "mailrig/scenarios/ScenarioLoader.h"
 
 #include "mailrig/fakeserver/FakeSmtpServer.h"
+#include "mailrig/fakeserver/InputFile.h"
 
 #include <Poco/JSON/Parser.h>
 
@@ -17,7 +18,6 @@
 #include <fstream>
 #include <mutex>
 #include <random>
-#include <sstream>
 #include <thread>
 
 namespace mailrig::scenario {
@@ -72,12 +72,7 @@ private:
     std::string _path;
 };
 
-std::string readFileBytes(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::ostringstream text;
-    text << in.rdbuf();
-    return text.str();
-}
+std::string readFileBytes(const std::string& path) { return fake::readInputFile(path, fake::kMaxMessageInput); }
 
 CapturedMail fromCapture(const fake::CapturedMessage& message) {
     CapturedMail mail;

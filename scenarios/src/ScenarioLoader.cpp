@@ -6,14 +6,11 @@
 #include "detail/ReadContext.h"
 #include "detail/ServerSection.h"
 #include "mailrig/fakeserver/ServerConfigYaml.h"
+#include "mailrig/fakeserver/InputFile.h"
 #include "mailrig/scenarios/SuiteLocation.h"
 
 #include <algorithm>
-#include <cerrno>
-#include <cstring>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 
 namespace mailrig::scenario {
 
@@ -274,12 +271,14 @@ Scenario parseScenario(const std::string& yaml, const std::string& name, const s
 }
 
 Scenario loadScenario(const std::string& path, const std::string& fixturesDirectory) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw ScenarioError(path, 0, 0, "", std::string("cannot read the file: ") + std::strerror(errno));
-    std::ostringstream text;
-    text << in.rdbuf();
+    std::string text;
+    try {
+        text = fake::readInputFile(path, fake::kMaxTextInput);
+    } catch (const fake::InputFileError& e) {
+        throw ScenarioError(path, 0, 0, "", "cannot read the file: " + e.cause());
+    }
     const std::string base = fs::absolute(fs::path(path)).parent_path().string();
-    return parseScenario(text.str(), path, base, fixturesDirectory);
+    return parseScenario(text, path, base, fixturesDirectory);
 }
 
 std::vector<std::string> findScenarioFiles(const std::vector<std::string>& paths) {
@@ -297,8 +296,8 @@ std::vector<std::string> findScenarioFiles(const std::vector<std::string>& paths
             if (found.empty()) throw ScenarioError(path, 0, 0, "", "the directory holds no *.yaml scenario");
             std::sort(found.begin(), found.end());
             files.insert(files.end(), found.begin(), found.end());
-        } else if (fs::is_regular_file(path, ec)) {
-            files.push_back(path);
+        } else if (fs::exists(path, ec)) {
+            files.push_back(path); // a file, or a pipe such as <(generate-scenario): read bounded
         } else {
             throw ScenarioError(path, 0, 0, "", "no such file or directory");
         }

@@ -113,7 +113,7 @@ BOOST_AUTO_TEST_CASE(unreadableOrNonMessageInputExitsTwoNamingPathAndCause) {
     BOOST_TEST(empty.err == "mailrig inspect: " + eml("empty.eml") + ": empty input, not a message\n");
     const auto missing = runMailrig({"inspect", "/nonexistent/x.eml"});
     BOOST_TEST(missing.exitCode == 2);
-    BOOST_TEST(missing.err == "mailrig inspect: /nonexistent/x.eml: cannot open: No such file or directory\n");
+    BOOST_TEST(missing.err == "mailrig inspect: /nonexistent/x.eml: cannot read: No such file or directory\n");
     const mailrig::test::TempDir dir;
     const auto directory = runMailrig({"inspect", dir.path()});
     BOOST_TEST(directory.exitCode == 2);

@@ -112,6 +112,7 @@ BOOST_AUTO_TEST_CASE(badOptionsExitWithStatus2AndSayWhy) {
     checkUsageError({"--script", "/nonexistent/s.yaml"}, "/nonexistent/s.yaml: cannot read: No such file or directory");
     TempDir dir;
     checkUsageError({"--script", dir.path()}, dir.path() + ": cannot read: is a directory");
+    checkUsageError({"--script", "/dev/zero"}, "/dev/zero: cannot read: larger than 64 MiB, the most read into memory");
 }
 
 BOOST_AUTO_TEST_CASE(unreadableTlsFilesOfAScriptAreNamedByTheirResolvedPathWithTheReason) {

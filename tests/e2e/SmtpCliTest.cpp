@@ -194,6 +194,10 @@ BOOST_AUTO_TEST_CASE(meetingOptionErrorsExit2NamingTheOption) {
     const test::ProcessResult missing = test::runMailrig(base + std::vector<std::string>{"--ical", "/nonexistent/x.ics"});
     BOOST_TEST(missing.exitCode == 2);
     BOOST_TEST(missing.err.find("/nonexistent/x.ics") != std::string::npos, missing.err);
+    const test::ProcessResult endless = test::runMailrig(base + std::vector<std::string>{"--ical", "/dev/zero"});
+    BOOST_TEST(endless.exitCode == 2);
+    BOOST_TEST(endless.err == "mailrig send: --ical: cannot read '/dev/zero': larger than 64 MiB, the most read into memory\n",
+               endless.err);
     test::TempDir dir;
     test::writeFile(dir.file("no-method.ics"), "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nEND:VCALENDAR\r\n");
     const test::ProcessResult noMethod = test::runMailrig(base + std::vector<std::string>{"--ical", dir.file("no-method.ics")});

@@ -1,5 +1,6 @@
 // MessageView and Lint on garbage: truncated fixtures, flipped bytes, random input, hostile
 // nesting. Each input must either parse or throw MessageParseError; never crash or hang.
+#include "mailrig/fakeserver/InputFile.h"
 #include "mailrig/fakeserver/Lint.h"
 #include "mailrig/fakeserver/MessageView.h"
 
@@ -54,7 +55,7 @@ BOOST_AUTO_TEST_CASE(aFileOverOneGibibyteIsRefusedBeforeItIsRead) {
     const mailrig::test::TempDir dir;
     const std::string huge = dir.file("huge.eml");
     mailrig::test::writeFile(huge, "");
-    std::filesystem::resize_file(huge, MessageView::kMaxReadSize + 1);
+    std::filesystem::resize_file(huge, mailrig::fake::kMaxMessageInput + 1);
     try {
         (void)MessageView::fromFile(huge);
         BOOST_FAIL("no exception");

@@ -262,7 +262,7 @@ BOOST_AUTO_TEST_CASE(notAMessageAndEmptyInputThrowNamingThePath) {
         MessageView::fromFile("/nonexistent/dir/x.eml");
         BOOST_ERROR("a missing file parsed");
     } catch (const MessageParseError& e) {
-        BOOST_TEST(std::string(e.what()) == "/nonexistent/dir/x.eml: cannot open: No such file or directory");
+        BOOST_TEST(std::string(e.what()) == "/nonexistent/dir/x.eml: cannot read: No such file or directory");
     }
 }
 

@@ -281,4 +281,14 @@ BOOST_AUTO_TEST_CASE(findScenarioFilesExpandsDirectoriesSorted) {
     BOOST_CHECK_THROW(findScenarioFiles({dir.file("missing")}), ScenarioError);
 }
 
+BOOST_AUTO_TEST_CASE(aScenarioFromAPipeIsReadAndOneThatNeverEndsStopsAtTheLimit) {
+    BOOST_TEST(findScenarioFiles({"/dev/zero"}) == std::vector<std::string>{"/dev/zero"}, boost::test_tools::per_element());
+    try {
+        loadScenario("/dev/zero");
+        BOOST_FAIL("no error");
+    } catch (const ScenarioError& e) {
+        BOOST_TEST(e.cause() == "cannot read the file: larger than 64 MiB, the most read into memory", e.what());
+    }
+}
+
 BOOST_AUTO_TEST_SUITE_END()

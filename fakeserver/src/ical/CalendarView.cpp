@@ -1,12 +1,11 @@
 #include "mailrig/fakeserver/CalendarView.h"
+#include "mailrig/fakeserver/InputFile.h"
 
 #include "ical/CalendarReader.h"
 #include "ical/CalendarTextLint.h"
 
 #include <algorithm>
 #include <cctype>
-#include <fstream>
-#include <sstream>
 #include <stdexcept>
 
 namespace mailrig::fake {
@@ -109,12 +108,7 @@ CalendarView::CalendarView(std::string text, const CalendarContext& context) : _
 }
 
 CalendarView CalendarView::fromFile(const std::string& path, const CalendarContext& context) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw std::runtime_error(path + ": cannot open the calendar file");
-    std::ostringstream bytes;
-    bytes << in.rdbuf();
-    if (in.bad()) throw std::runtime_error(path + ": read error");
-    return CalendarView(bytes.str(), context);
+    return CalendarView(readInputFile(path, kMaxTextInput), context);
 }
 
 bool CalendarView::hasFinding(const std::string& code) const {

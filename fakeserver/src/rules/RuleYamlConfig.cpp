@@ -1,16 +1,12 @@
 // applyServerConfigYaml and the file loaders: YAML mapping → ServerConfig.
 #include "mailrig/fakeserver/ServerConfigYaml.h"
+#include "mailrig/fakeserver/InputFile.h"
 #include "rules/RuleYamlFields.h"
 
 #include <yaml-cpp/depthguard.h>
 #include <yaml-cpp/exceptions.h>
 
-#include <cerrno>
-#include <cstring>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
-#include <strings.h>
 
 namespace mailrig::fake {
 
@@ -195,15 +191,14 @@ ServerConfig serverConfigFromYaml(const YAML::Node& node, const std::string& sou
 }
 
 YAML::Node loadYamlFile(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw YamlConfigError(path, 0, 0, "", std::string("cannot read: ") + std::strerror(errno));
-    std::error_code error;
-    if (std::filesystem::is_directory(path, error)) throw YamlConfigError(path, 0, 0, "", "cannot read: is a directory");
-    std::ostringstream text;
-    text << in.rdbuf();
-    if (in.bad()) throw YamlConfigError(path, 0, 0, "", std::string("cannot read: ") + std::strerror(errno));
+    std::string text;
     try {
-        return YAML::Load(text.str());
+        text = readInputFile(path, kMaxTextInput);
+    } catch (const InputFileError& e) {
+        throw YamlConfigError(path, 0, 0, "", "cannot read: " + e.cause());
+    }
+    try {
+        return YAML::Load(text);
     } catch (const YAML::Exception& e) {
         throw YamlConfigError(path, e.mark.line >= 0 ? e.mark.line + 1 : 0, e.mark.column >= 0 ? e.mark.column + 1 : 0,
                               "", "YAML syntax: " + yamlErrorCause(e));

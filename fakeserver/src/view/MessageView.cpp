@@ -1,5 +1,7 @@
 #include "mailrig/fakeserver/MessageView.h"
 
+#include "mailrig/fakeserver/InputFile.h"
+
 #include "view/Charset.h"
 #include "view/EncodedWords.h"
 #include "view/GMimeInit.h"
@@ -8,11 +10,7 @@
 
 #include <gmime/gmime.h>
 
-#include <cerrno>
 #include <cstring>
-#include <filesystem>
-#include <fstream>
-#include <sstream>
 #include <strings.h>
 
 namespace mailrig::fake {
@@ -111,21 +109,6 @@ MessageView::MessageView(std::string raw) : MessageView(detail::ViewBuilder::bui
 
 namespace {
 
-const char* const kTooLarge = "larger than 1 GiB, the most read into memory";
-
-/// Reads `in` to its end, at most MessageView::kMaxReadSize bytes; errors name `name`.
-std::string readBounded(std::istream& in, const std::string& name) {
-    std::string bytes;
-    char buffer[65536];
-    while (in.read(buffer, sizeof buffer) || in.gcount() > 0) {
-        const auto n = static_cast<std::size_t>(in.gcount());
-        if (bytes.size() + n > MessageView::kMaxReadSize) throw MessageParseError(name + ": cannot read: " + kTooLarge);
-        bytes.append(buffer, n);
-    }
-    if (in.bad()) throw MessageParseError(name + ": cannot read: " + std::strerror(errno));
-    return bytes;
-}
-
 /// Parses `bytes` read from `name`, naming it in a parse error.
 MessageView parseNamed(std::string bytes, const std::string& name) {
     try {
@@ -141,18 +124,19 @@ MessageView parseNamed(std::string bytes, const std::string& name) {
 } // namespace
 
 MessageView MessageView::fromFile(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw MessageParseError(path + ": cannot open: " + std::strerror(errno));
-    std::error_code error;
-    if (std::filesystem::is_directory(path, error)) throw MessageParseError(path + ": cannot read: is a directory");
-    if (std::filesystem::is_regular_file(path, error) && std::filesystem::file_size(path, error) > kMaxReadSize &&
-        !error)
-        throw MessageParseError(path + ": cannot read: " + kTooLarge);
-    return parseNamed(readBounded(in, path), path);
+    try {
+        return parseNamed(readInputFile(path, kMaxMessageInput), path);
+    } catch (const InputFileError& e) {
+        throw MessageParseError(e.what());
+    }
 }
 
 MessageView MessageView::fromStream(std::istream& in, const std::string& name) {
-    return parseNamed(readBounded(in, name), name);
+    try {
+        return parseNamed(readInputStream(in, name, kMaxMessageInput), name);
+    } catch (const InputFileError& e) {
+        throw MessageParseError(e.what());
+    }
 }
 
 const std::string& MessageView::raw() const { return _data->raw; }

@@ -4,14 +4,13 @@
 #include "detail/ExtensionChecks.h"
 
 #include "mailrig/fakeserver/CalendarView.h"
+#include "mailrig/fakeserver/InputFile.h"
 #include "mailrig/fakeserver/Lint.h"
 
 #include <Poco/DigestEngine.h>
 #include <Poco/MD5Engine.h>
 #include <Poco/SHA2Engine.h>
 
-#include <fstream>
-#include <sstream>
 
 namespace mailrig::scenario::detail {
 
@@ -198,12 +197,7 @@ void checkSession(const MessageCheck& check, const CapturedMail& mail, const Mis
         sink.add("session.user", *check.authUser, mail.authUser.empty() ? "(not authenticated)" : mail.authUser);
 }
 
-std::string readWhole(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::ostringstream text;
-    text << in.rdbuf();
-    return text.str();
-}
+std::string readWhole(const std::string& path) { return fake::readInputFile(path, fake::kMaxMessageInput); }
 
 } // namespace
 

@@ -84,8 +84,8 @@ public:
     /// Parses `text` (the decoded text/calendar content, or a .ics file) and checks it. Never
     /// throws for bad calendars: every problem becomes a finding.
     explicit CalendarView(std::string text, const CalendarContext& context = {});
-    /// Reads and checks a .ics file. Throws std::runtime_error naming the path and the cause
-    /// when the file cannot be read.
+    /// Reads and checks a .ics file. Throws InputFileError (a std::runtime_error) naming the path
+    /// and the cause when the file cannot be read or holds more than 64 MiB (kMaxTextInput).
     static CalendarView fromFile(const std::string& path, const CalendarContext& context = {});
 
     /// The text this view was parsed from.

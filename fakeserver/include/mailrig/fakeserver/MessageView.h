@@ -203,13 +203,11 @@ public:
     /// start with a header field.
     explicit MessageView(std::string raw);
     /// Reads and parses a file. Throws MessageParseError naming `path` and the cause when the
-    /// file cannot be read, holds more than kMaxReadSize (a device that never ends stops there),
-    /// or is not a message.
+    /// file cannot be read, holds more than kMaxMessageInput (1 GiB; a device that never ends
+    /// stops there), or is not a message.
     static MessageView fromFile(const std::string& path);
     /// Reads `in` to its end and parses it, as fromFile; `name` (`<stdin>`) names it in errors.
     static MessageView fromStream(std::istream& in, const std::string& name);
-    /// The most bytes fromFile and fromStream read: 1 GiB.
-    static constexpr std::size_t kMaxReadSize = std::size_t{1} << 30;
 
     /// The bytes this view was parsed from.
     const std::string& raw() const;
