@@ -41,9 +41,50 @@ const std::string kStoredWithoutDropped =
     "Original body\r\n"
     ".dot line\r\n";
 
+/// A message whose body never ends: a header, then lines of `a` for as long as it is read.
+class EndlessMessage : public std::streambuf {
+public:
+    EndlessMessage() : _line(std::string("Subject: endless\r\n\r\n")) { setg(&_line[0], &_line[0], &_line[0] + _line.size()); }
+
+protected:
+    int_type underflow() override {
+        _line = std::string(78, 'a') + "\r\n";
+        setg(&_line[0], &_line[0], &_line[0] + _line.size());
+        return traits_type::to_int_type(_line[0]);
+    }
+
+private:
+    std::string _line;
+};
+
 } // namespace
 
 BOOST_AUTO_TEST_SUITE(SmtpForwardTest)
+
+BOOST_AUTO_TEST_CASE(aStreamThatNeverEndsGetsTheServers552NotABrokenPipe) {
+    for (bool chunking : {false, true}) {
+        ServerConfig config = ServerConfig::plain();
+        config.limits.messageSize = 100000;
+        config.limits.oversizeDiscard = 100000;
+        FakeSmtpServer server(config);
+        server.start();
+        SmtpClient client = test::plainClientFor(server);
+        client.setUseChunking(chunking);
+        EndlessMessage endless;
+        std::istream in(&endless);
+        BOOST_TEST_CONTEXT((chunking ? "BDAT" : "DATA")) {
+            try {
+                client.forward("a@example.org", {"b@example.org"}, in);
+                BOOST_FAIL("no exception");
+            } catch (const SmtpPermanentException& e) {
+                BOOST_TEST(e.replyCode() == 552);
+                BOOST_TEST(e.enhancedStatus() == "5.3.4");
+                BOOST_TEST(e.command().find(chunking ? "BDAT" : "DATA-END") == 0u, e.command());
+            }
+            BOOST_TEST(server.store().count() == 0u);
+        }
+    }
+}
 
 BOOST_FIXTURE_TEST_CASE(forwardUsesTheNewEnvelopeAndKeepsTheBytes, fake::ServerFixture) {
     SmtpClient client = test::plainClientFor(server);

@@ -147,7 +147,7 @@ allow_insecure_auth: true
 require_auth: true
 require_starttls: false
 capabilities: {pipelining: false, chunking: off, 8bitmime: no, auth: [plain, cram-md5], extra: [X-TEST]}
-limits: {message_size: 1000, recipients_per_message: 3, command_timeout_ms: 1500, reject_overlong_lines: true}
+limits: {message_size: 1000, oversize_discard: 5000, recipients_per_message: 3, command_timeout_ms: 1500, reject_overlong_lines: true}
 smuggling: reject
 record_transcript: false
 threading: thread-per-connection
@@ -172,6 +172,7 @@ rules:
                boost::test_tools::per_element());
     BOOST_TEST(config.capabilities.extra == std::vector<std::string>{"X-TEST"}, boost::test_tools::per_element());
     BOOST_TEST(config.limits.messageSize == 1000u);
+    BOOST_TEST(config.limits.oversizeDiscard == 5000u);
     BOOST_TEST(config.limits.recipientsPerMessage == 3u);
     BOOST_TEST(config.limits.commandTimeout.count() == 1500);
     BOOST_TEST(config.limits.rejectOverlongLines);

@@ -443,6 +443,53 @@ BOOST_AUTO_TEST_CASE(oversizeDataIsReadToItsEndRefused552AndTheSessionContinues)
     BOOST_TEST(server.store().count() == 1u);
 }
 
+BOOST_AUTO_TEST_CASE(dataFarPastTheLimitIsAnswered552AtOnceAndTheConnectionClosed) {
+    auto started = startServer([](ServerConfig& config) {
+        config.limits.messageSize = 1000;
+        config.limits.oversizeDiscard = 10000;
+    });
+    FakeSmtpServer& server = *started;
+    SmtpWire wire(server.port());
+    wire.hello();
+    wire.startData("a@b.c", {"x@d.e"});
+    std::string block;
+    while (block.size() < 64 * 1024) block += std::string(98, 'a') + "\r\n";
+    // A sender that never ends: it writes until the server has closed (bounded here at 64 MiB).
+    try {
+        for (int i = 0; i < 1024; ++i) wire.send(block);
+    } catch (const std::exception&) {
+    }
+    const auto r = wire.reply();
+    BOOST_TEST(r.code == 552);
+    BOOST_TEST(r.text() == "5.3.4 Message size exceeds fixed maximum message size; closing the connection");
+    BOOST_TEST(wire.closedWithin(5s));
+    BOOST_TEST(server.store().count() == 0u);
+    const auto sessions = server.store().sessions();
+    BOOST_REQUIRE(sessions.size() == 1u);
+    BOOST_TEST(sessions[0].transcriptText().find("too far over the size limit: not read further") != std::string::npos,
+               sessions[0].transcriptText());
+}
+
+BOOST_AUTO_TEST_CASE(aBdatChunkFarPastTheLimitIsAnswered552AndClosedWithoutReadingIt) {
+    auto started = startServer([](ServerConfig& config) {
+        config.limits.messageSize = 1000;
+        config.limits.oversizeDiscard = 10000;
+    });
+    FakeSmtpServer& server = *started;
+    SmtpWire wire(server.port());
+    wire.hello();
+    BOOST_TEST(wire.command("MAIL FROM:<a@b.c>").code == 250);
+    BOOST_TEST(wire.command("RCPT TO:<x@d.e>").code == 250);
+    // 11,000 octets may still be read and discarded (the session goes on); ten quintillion not.
+    wire.send("BDAT 11000\r\n" + std::string(11000, 'b'));
+    BOOST_TEST(wire.reply().code == 552);
+    const auto r = wire.command("BDAT 9999999999999999999 LAST");
+    BOOST_TEST(r.code == 552);
+    BOOST_TEST(r.text().find("closing the connection") != std::string::npos, r.text());
+    BOOST_TEST(wire.closedWithin(5s));
+    BOOST_TEST(server.store().count() == 0u);
+}
+
 BOOST_AUTO_TEST_CASE(messagesOfVeryDifferentSizesInOneSessionAreCapturedByteForByte) {
     auto started = startServer([](ServerConfig&) {});
     FakeSmtpServer& server = *started;

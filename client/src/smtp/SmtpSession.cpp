@@ -16,6 +16,8 @@ constexpr std::size_t kWriteBuffer = 256 * 1024;
 constexpr std::size_t kReadPiece = 64 * 1024;
 /// BDAT chunk size (RFC 3030 leaves it to the client).
 constexpr std::size_t kChunkSize = 1024 * 1024;
+/// How long a write that failed because the server closed waits for the reply it may have sent.
+constexpr std::chrono::milliseconds kClosingReplyWait{1000};
 
 /// RFC 3461 4: xtext, `+XX` for `+`, `=`, and bytes outside 33..126.
 std::string xtext(const std::string& value) {
@@ -110,6 +112,25 @@ void SmtpSession::send(const std::string& bytes) {
         _connection->send(bytes);
     } catch (const SmtpException& e) {
         if (endsConnection(e)) _alive = false;
+        throw;
+    }
+}
+
+void SmtpSession::sendContent(const std::string& bytes, const std::string& command) {
+    try {
+        send(bytes);
+    } catch (const SmtpConnectionException& e) {
+        if (e.timedOut()) throw;
+        // A server may answer before the data ends and close (552 when a message goes far past
+        // its limit): its reply is in the receive buffer already and says why.
+        std::optional<SmtpReply> reply;
+        try {
+            _connection->setTimeout(kClosingReplyWait);
+            reply = readReply(command);
+        } catch (...) {
+        }
+        _alive = false;
+        if (reply && reply->code >= 400) throwForReply(*reply, command);
         throw;
     }
 }
@@ -574,7 +595,7 @@ void SmtpSession::sendData(MessageSource& content, TransactionOutcome& out, std:
         out.contentConsumed = true;
         encoder.encode(piece, n, buffer);
         if (buffer.size() >= kWriteBuffer) {
-            send(buffer);
+            sendContent(buffer, "DATA-END");
             wireBytes += buffer.size();
             buffer.clear();
         }
@@ -587,7 +608,7 @@ void SmtpSession::sendData(MessageSource& content, TransactionOutcome& out, std:
         *heldBack = std::move(buffer);
         return;
     }
-    send(buffer);
+    sendContent(buffer, "DATA-END");
     const SmtpReply reply = readReply("DATA-END");
     out.dataReplyCode = reply.code;
     out.dataReplyText = reply.text();
@@ -606,7 +627,7 @@ void SmtpSession::sendChunks(MessageSource& content, TransactionOutcome& out) {
         trace('C', verb);
         trace('C', "<message data: " + std::to_string(chunk.size()) + " bytes>");
         send(verb + "\r\n");
-        send(chunk);
+        sendContent(chunk, name);
         chunk.clear();
         const SmtpReply reply = readReply(name);
         if (last) {

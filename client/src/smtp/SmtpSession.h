@@ -101,6 +101,10 @@ private:
     SmtpReply command(const std::string& line, const std::string& shownAs = {});
     SmtpReply readReply(const std::string& command);
     void send(const std::string& bytes);
+    /// Sends message content for `command` (`DATA-END`, `BDAT n`). When the server closed the
+    /// connection meanwhile, a reply it sent before closing (`552` message too big) is thrown as
+    /// that reply; otherwise the connection error is.
+    void sendContent(const std::string& bytes, const std::string& command);
     void greet();
     void hello();
     void secureSession();

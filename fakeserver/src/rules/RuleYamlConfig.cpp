@@ -111,13 +111,15 @@ void applyCapabilities(Capabilities& caps, const YamlFields& parent) {
 void applyLimits(Limits& limits, const YamlFields& parent) {
     YamlFields f(parent.node("limits"), parent.source(), parent.path("limits"),
                  {"command_line_length", "parameter_allowance", "auth_line_length", "text_line_length",
-                  "reject_overlong_lines", "message_size", "recipients_per_message", "messages_per_session",
+                  "reject_overlong_lines", "message_size", "oversize_discard", "recipients_per_message",
+                  "messages_per_session",
                   "command_timeout_ms", "data_block_timeout_ms", "idle_timeout_ms", "max_connections",
                   "max_bad_commands", "max_auth_failures"});
     const std::pair<const char*, std::size_t*> sizes[] = {
         {"command_line_length", &limits.commandLineLength}, {"parameter_allowance", &limits.parameterAllowance},
         {"auth_line_length", &limits.authLineLength},       {"text_line_length", &limits.textLineLength},
-        {"message_size", &limits.messageSize},              {"recipients_per_message", &limits.recipientsPerMessage},
+        {"message_size", &limits.messageSize},              {"oversize_discard", &limits.oversizeDiscard},
+        {"recipients_per_message", &limits.recipientsPerMessage},
         {"messages_per_session", &limits.messagesPerSession}, {"max_connections", &limits.maxConnections},
         {"max_bad_commands", &limits.maxBadCommands},       {"max_auth_failures", &limits.maxAuthFailures},
     };

@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cstdint>
+#include <limits>
 #include <sys/mman.h>
 #include <unistd.h>
 
@@ -45,7 +46,17 @@ void release(char* data, std::size_t from, std::size_t to) {
     const auto end = reinterpret_cast<std::uintptr_t>(data + to) & ~(page - 1);
     if (end > begin) ::madvise(reinterpret_cast<void*>(begin), end - begin, MADV_DONTNEED);
 }
+
+/// The most octets of one message the server reads: the size limit and the discard allowance
+/// after it; no bound when either is 0.
+std::size_t readableBound(const Limits& limits) {
+    if (!limits.messageSize || !limits.oversizeDiscard) return std::numeric_limits<std::size_t>::max();
+    return limits.messageSize > std::numeric_limits<std::size_t>::max() - limits.oversizeDiscard
+               ? std::numeric_limits<std::size_t>::max()
+               : limits.messageSize + limits.oversizeDiscard;
 }
+
+} // namespace
 
 bool SmtpSession::checkData(const CommandLine& c) {
     if (!c.argument.empty()) return refuse(501, "5.5.4", "DATA takes no argument"), false;
@@ -103,6 +114,14 @@ bool SmtpSession::continueData() {
         data.oversize = true;
         data.scanner.setOutput(nullptr);
         std::string().swap(data.content);
+    }
+    if (data.oversize && !data.scanner.done() && data.received > readableBound(limits)) {
+        // A sender that never ends its data (or ignores SIZE by far) gets its answer now
+        // instead of holding the connection forever.
+        _record->append('C', "<message data: " + std::to_string(data.received) +
+                                 " bytes on the wire, too far over the size limit: not read further>");
+        _data.reset();
+        closeWith(552, "5.3.4", "Message size exceeds fixed maximum message size; closing the connection");
     }
     if (!data.scanner.done()) {
         if (!data.oversize) populateAhead(data);
@@ -182,6 +201,12 @@ void SmtpSession::readChunk(std::size_t size, std::string* destination) {
 
 void SmtpSession::proceedBdat(const CommandLine&) {
     const Limits& limits = _core.config().limits;
+    if (_chunkSize > readableBound(limits)) {
+        // A chunk that would take the transaction too far past the limit is not read (its
+        // size may be any number): answered and closed, as for DATA.
+        _record->append('C', "<chunk: " + std::to_string(_chunkSize) + " bytes, too far over the size limit: not read>");
+        closeWith(552, "5.3.4", "Message size exceeds fixed maximum message size; closing the connection");
+    }
     _record->append('C', "<chunk: " + std::to_string(_chunkSize) + " bytes>");
     bool refused = _pending.reply && _pending.reply->code >= 400;
     bool tooBig = limits.messageSize && _transaction.body.size() + _chunkSize > limits.messageSize;

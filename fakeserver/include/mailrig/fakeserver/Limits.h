@@ -27,6 +27,12 @@ struct Limits {
     /// Largest message in octets; advertised as `SIZE n` (RFC 1870) and enforced on `SIZE=`,
     /// DATA and BDAT (`552 5.3.4`). 0 = no limit (advertised as `SIZE` without a number).
     std::size_t messageSize = 64 * 1024 * 1024;
+    /// Octets of message data past `messageSize` the server still reads and discards, so that it
+    /// answers `552 5.3.4` at the end of data and the session goes on, as servers do. Past that
+    /// (a sender that ignores SIZE by far, or never ends its data), and for a BDAT chunk that
+    /// would pass it, the server answers `552 5.3.4` at once and closes the connection. 0 = read
+    /// to the end, however long.
+    std::size_t oversizeDiscard = 64 * 1024 * 1024;
     /// Recipients per transaction (RFC 5321 4.5.3.1.8: at least 100). The next RCPT gets
     /// `452 4.5.3 Too many recipients`.
     std::size_t recipientsPerMessage = 100;
