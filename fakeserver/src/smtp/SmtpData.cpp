@@ -181,7 +181,12 @@ void SmtpSession::readChunk(std::size_t size, std::string* destination) {
         // Large chunks go straight into the message: one copy less.
         flush();
         std::size_t at = destination->size();
-        destination->resize(at + left);
+        try {
+            destination->resize(at + left);
+        } catch (const std::exception&) { // bad_alloc, length_error: possible without a size limit
+            _record->append('C', "<chunk: " + std::to_string(size) + " bytes, more than memory holds: not read>");
+            closeWith(552, "5.3.4", "Chunk larger than this server can hold; closing the connection");
+        }
         while (left > 0) {
             std::size_t got = _channel.receive(&(*destination)[at], left, limits.dataBlockTimeout);
             if (got == 0) hangUp("peer closed during BDAT; the message is not captured");
