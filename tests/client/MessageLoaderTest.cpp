@@ -139,6 +139,15 @@ BOOST_AUTO_TEST_CASE(inputsOverOneGibibyteAreRefusedNamingTheLimit) {
     requireLoadError([&] { MailMessage::load("/dev/zero"); }, {"'/dev/zero'", "larger than 1 GiB"});
 }
 
+BOOST_AUTO_TEST_CASE(aMegabyteLongEncodedWordLoads) {
+    std::string encoded;
+    for (int i = 0; i < 250000; ++i) encoded += "QUFB"; // "AAA" each
+    const std::string eml = "From: a@b.c\r\nTo: d@e.f\r\nSubject: =?utf-8?B?" + encoded + "?=\r\n"
+                            "Comments: =?utf-8?B?w6k=?= =?UTF-8?b?w6k=?= =?iso-8859-1?B?6Q==?=\r\n\r\nx\r\n";
+    const MailMessage m = MailMessage::fromBytes(eml);
+    BOOST_TEST(m.subject() == std::string(750000, 'A'));
+}
+
 BOOST_AUTO_TEST_CASE(saveToAnUnwritablePathNamesIt) {
     MailMessage m;
     m.setFrom({"a@example.org"});
