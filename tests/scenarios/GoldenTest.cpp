@@ -20,6 +20,29 @@ BOOST_AUTO_TEST_CASE(volatileValuesAreNormalised) {
     BOOST_TEST(normaliseForGolden(a).find("BOUNDARY-1") != std::string::npos);
 }
 
+BOOST_AUTO_TEST_CASE(volatileValuesKeepTheirFieldNamesCaseAndTheIdsDomain) {
+    const std::string a = "date: x\r\nresent-message-id:   <local@host.example>\r\nContent-ID: <no-at>\r\n"
+                          "X-MS-TNEF-CORRELATOR: 1\r\nSubject: UID:1\r\n\r\nuid:kept\r\nUID:gone\r\n";
+    const std::string n = normaliseForGolden(a);
+    BOOST_TEST(n.find("date: <date>\r\n") != std::string::npos, n);
+    BOOST_TEST(n.find("resent-message-id: <id@host.example>\r\n") != std::string::npos, n);
+    BOOST_TEST(n.find("Content-ID: <no-at>\r\n") != std::string::npos, n);
+    BOOST_TEST(n.find("X-MS-TNEF-Correlator: <correlator>\r\n") != std::string::npos, n);
+    BOOST_TEST(n.find("Subject: UID:1\r\n") != std::string::npos, n);
+    BOOST_TEST(n.find("uid:kept\r\n") != std::string::npos, n);
+    BOOST_TEST(n.find("UID:<generated>\r\n") != std::string::npos, n);
+}
+
+BOOST_AUTO_TEST_CASE(megabyteLongLinesAreNormalisedWithoutRunningOutOfStack) {
+    const std::string longValue(1 << 20, 'x');
+    const std::string a = "Date: " + longValue + "\r\nMessage-ID: <" + longValue + "@a>\r\n"
+                          "Content-Type: multipart/mixed; boundary=" + longValue + "\r\n\r\n--" + longValue +
+                          "\r\nContent-Type: text/plain\r\n\r\nx\r\n--" + longValue + "--\r\n";
+    const std::string n = normaliseForGolden(a);
+    BOOST_TEST(n.find("Date: <date>\r\nMessage-ID: <id@a>\r\n") == 0u, n.substr(0, 200));
+    BOOST_TEST(n.find("BOUNDARY-1") != std::string::npos);
+}
+
 BOOST_AUTO_TEST_CASE(contentDifferenceIsReportedWithTheLine) {
     std::vector<Mismatch> out;
     compareGolden("g.eml", "Subject: a\r\n\r\nline one\r\nline two\r\n", "Subject: a\r\n\r\nline one\r\nline 2\r\n",

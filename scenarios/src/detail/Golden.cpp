@@ -6,7 +6,8 @@
 #include "mailrig/fakeserver/TnefView.h"
 
 #include <algorithm>
-#include <regex>
+#include <cctype>
+#include <initializer_list>
 #include <sstream>
 #include <vector>
 
@@ -31,15 +32,74 @@ std::vector<std::string> splitLines(const std::string& text) {
     return lines;
 }
 
-/// Every `boundary=` value in order of first appearance.
+bool equalNoCase(char a, char b) {
+    return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
+}
+
+/// Where `word` (ASCII, any case) occurs in `text` at or after `from`, or npos.
+std::size_t findNoCase(const std::string& text, const std::string& word, std::size_t from) {
+    const auto it = std::search(text.begin() + static_cast<std::ptrdiff_t>(std::min(from, text.size())), text.end(),
+                                word.begin(), word.end(), equalNoCase);
+    return it == text.end() ? std::string::npos : static_cast<std::size_t>(it - text.begin());
+}
+
+bool isSpace(char c) { return std::isspace(static_cast<unsigned char>(c)) != 0; }
+
+/// Every `boundary=` value (quoted, or up to a space or `;`) in order of first appearance. A
+/// plain scan: texts may be megabytes long, where a regular expression overflows the stack.
 std::vector<std::string> boundariesOf(const std::string& text) {
-    static const std::regex boundary(R"re(boundary\s*=\s*(?:"([^"]+)"|([^\s;]+)))re", std::regex::icase);
     std::vector<std::string> found;
-    for (std::sregex_iterator it(text.begin(), text.end(), boundary), end; it != end; ++it) {
-        std::string value = (*it)[1].matched ? (*it)[1].str() : (*it)[2].str();
+    const std::string word = "boundary";
+    for (std::size_t at = findNoCase(text, word, 0); at != std::string::npos; at = findNoCase(text, word, at + 1)) {
+        std::size_t i = at + word.size();
+        while (i < text.size() && isSpace(text[i])) ++i;
+        if (i >= text.size() || text[i] != '=') continue;
+        ++i;
+        while (i < text.size() && isSpace(text[i])) ++i;
+        std::string value;
+        const std::size_t close = i < text.size() && text[i] == '"' ? text.find('"', i + 1) : std::string::npos;
+        if (close != std::string::npos && close > i + 1) {
+            value = text.substr(i + 1, close - i - 1);
+        } else {
+            std::size_t end = i;
+            while (end < text.size() && !isSpace(text[end]) && text[end] != ';') ++end;
+            if (end == i) continue;
+            value = text.substr(i, end - i);
+        }
         if (std::find(found.begin(), found.end(), value) == found.end()) found.push_back(value);
     }
     return found;
+}
+
+/// The field name `line` starts with (`Name:`), as written, when it is one of `names` (compared
+/// without case when `anyCase`); empty otherwise.
+std::string fieldNamed(const std::string& line, std::initializer_list<const char*> names, bool anyCase) {
+    for (const char* name : names) {
+        const std::string n(name);
+        if (line.size() <= n.size() || line[n.size()] != ':') continue;
+        const bool same = anyCase ? std::equal(n.begin(), n.end(), line.begin(), equalNoCase)
+                                  : line.compare(0, n.size(), n) == 0;
+        if (same) return line.substr(0, n.size());
+    }
+    return {};
+}
+
+/// `line` with a value that changes from run to run replaced by a placeholder: dates, the local
+/// part of message and content ids, the TNEF correlator, an iCalendar UID or DTSTAMP.
+std::string withoutVolatileValue(const std::string& line) {
+    if (const std::string n = fieldNamed(line, {"Date", "Resent-Date"}, true); !n.empty()) return n + ": <date>";
+    if (const std::string n = fieldNamed(line, {"Message-ID", "Resent-Message-ID", "Content-ID"}, true); !n.empty()) {
+        std::size_t i = n.size() + 1;
+        while (i < line.size() && isSpace(line[i])) ++i;
+        if (i < line.size() && line[i] == '<') {
+            const std::size_t at = line.find_first_of("@>", i + 1);
+            if (at != std::string::npos && line[at] == '@') return n + ": <id@" + line.substr(at + 1);
+        }
+        return line;
+    }
+    if (!fieldNamed(line, {"X-MS-TNEF-Correlator"}, true).empty()) return "X-MS-TNEF-Correlator: <correlator>";
+    if (const std::string n = fieldNamed(line, {"UID", "DTSTAMP"}, false); !n.empty()) return n + ":<generated>";
+    return line;
 }
 
 void replaceAll(std::string& text, const std::string& from, const std::string& to) {
@@ -61,14 +121,7 @@ std::vector<std::string> normaliseLines(const std::string& text, bool startsInHe
         }
         lines.push_back(line);
     }
-    static const std::vector<std::pair<std::regex, std::string>> volatileValues = {
-        {std::regex(R"(^(Date|Resent-Date):.*$)", std::regex::icase), "$1: <date>"},
-        {std::regex(R"(^(Message-ID|Resent-Message-ID|Content-ID):\s*<[^@>]*@)", std::regex::icase), "$1: <id@"},
-        {std::regex(R"(^X-MS-TNEF-Correlator:.*$)", std::regex::icase), "X-MS-TNEF-Correlator: <correlator>"},
-        {std::regex(R"(^(UID|DTSTAMP):.*$)"), "$1:<generated>"},
-    };
-    for (auto& line : lines)
-        for (const auto& [pattern, replacement] : volatileValues) line = std::regex_replace(line, pattern, replacement);
+    for (auto& line : lines) line = withoutVolatileValue(line);
     return lines;
 }
 
