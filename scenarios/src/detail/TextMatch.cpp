@@ -1,7 +1,11 @@
 #include "detail/TextMatch.h"
 
 #include <algorithm>
+#include <cstring>
+#include <exception>
+#include <pthread.h>
 #include <regex>
+#include <stdexcept>
 
 namespace mailrig::scenario::detail {
 
@@ -44,8 +48,59 @@ std::string trimEnd(std::string text) {
 
 } // namespace
 
+namespace {
+
+/// std::regex (libstdc++) recurses once or more per character of the text, up to about 750 bytes
+/// of stack per character: texts this short are searched on the caller's stack, longer ones on a
+/// thread with a stack that fits the longest text allowed.
+constexpr std::size_t kSearchedInPlace = 4 * 1024;
+constexpr std::size_t kMaxRegexText = 1024 * 1024;
+constexpr std::size_t kRegexStack = std::size_t{1} << 30;
+
+struct RegexSearch {
+    const std::string& pattern;
+    const std::string& text;
+    bool found = false;
+    std::exception_ptr error;
+
+    void run() noexcept {
+        try {
+            found = std::regex_search(text, std::regex(pattern, std::regex::ECMAScript));
+        } catch (...) {
+            error = std::current_exception();
+        }
+    }
+};
+
+void* runSearch(void* search) {
+    static_cast<RegexSearch*>(search)->run();
+    return nullptr;
+}
+
+} // namespace
+
 bool searchRegex(const std::string& pattern, const std::string& text) {
-    return std::regex_search(text, std::regex(pattern, std::regex::ECMAScript));
+    RegexSearch search{pattern, text, false, nullptr};
+    if (text.size() <= kSearchedInPlace) {
+        search.run();
+    } else {
+        if (text.size() > kMaxRegexText)
+            throw std::length_error("a regular expression is searched in at most 1 MiB, and this text has " +
+                                    std::to_string(text.size()) +
+                                    " bytes: match a smaller part (a header, the text body, an attachment)");
+        pthread_attr_t attributes;
+        pthread_attr_init(&attributes);
+        pthread_attr_setstacksize(&attributes, kRegexStack);
+        pthread_t thread;
+        const int error = pthread_create(&thread, &attributes, runSearch, &search);
+        pthread_attr_destroy(&attributes);
+        if (error != 0)
+            throw std::runtime_error("cannot start a thread to search a regular expression in " +
+                                     std::to_string(text.size()) + " bytes: " + std::strerror(error));
+        pthread_join(thread, nullptr);
+    }
+    if (search.error) std::rethrow_exception(search.error);
+    return search.found;
 }
 
 void checkText(const TextCheck& check, const std::string& text, const MismatchSink& sink) {
@@ -53,8 +108,13 @@ void checkText(const TextCheck& check, const std::string& text, const MismatchSi
         if (text.find(needle) == std::string::npos) sink.add("contains", "contains \"" + needle + "\"", abbreviate(text));
     for (const auto& needle : check.notContains)
         if (text.find(needle) != std::string::npos) sink.add("not_contains", "does not contain \"" + needle + "\"", abbreviate(text));
-    for (const auto& pattern : check.matches)
-        if (!searchRegex(pattern, text)) sink.add("matches", "matches /" + pattern + "/", abbreviate(text));
+    for (const auto& pattern : check.matches) {
+        try {
+            if (!searchRegex(pattern, text)) sink.add("matches", "matches /" + pattern + "/", abbreviate(text));
+        } catch (const std::length_error& e) {
+            sink.add("matches", "matches /" + pattern + "/", e.what());
+        }
+    }
     if (check.equals && trimEnd(*check.equals) != trimEnd(text)) sink.add("equals", *check.equals, abbreviate(text));
 }
 

@@ -47,7 +47,9 @@ private:
 /// Applies `check` to `text`; `equals` ignores trailing CR/LF on both sides.
 void checkText(const TextCheck& check, const std::string& text, const MismatchSink& sink);
 
-/// True when ECMAScript `pattern` finds a match in `text`.
+/// True when ECMAScript `pattern` finds a match in `text`. Throws std::length_error for a text
+/// over 1 MiB (std::regex needs stack in proportion to the text), std::regex_error for a bad
+/// pattern.
 bool searchRegex(const std::string& pattern, const std::string& text);
 
 /// `a, b, c` for reports.
