@@ -39,7 +39,8 @@ are checked against the expectations.
   -j, --jobs N       run N scenarios at a time (default: the number of CPU cores)
   --junit FILE       also write the results as JUnit XML to FILE
   --keep DIR         keep every captured message as DIR/<scenario>/NNNNNN.eml + .json
-                     (inspect them with `mailrig inspect FILE.eml`)
+                     (inspect them with `mailrig inspect FILE.eml`); in <scenario> other
+                     bytes than A-Z a-z 0-9 - _ and inner dots are written %XX
   --filter PATTERN   run only scenarios whose name or file name matches PATTERN (a shell glob
                      such as 'tls-*'; without wildcards, a substring); repeatable
   --tag TAG          run only scenarios whose `tags` hold TAG; repeatable (any of them);

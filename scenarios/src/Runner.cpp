@@ -13,6 +13,7 @@
 #include <Poco/JSON/Parser.h>
 
 #include <algorithm>
+#include <cctype>
 #include <atomic>
 #include <filesystem>
 #include <fstream>
@@ -38,11 +39,48 @@ namespace {
 using detail::CapturedMail;
 using detail::StepOutcome;
 
-/// A directory name for a scenario: its name with anything but [A-Za-z0-9._-] replaced.
+/// A directory name for a scenario: its name with every byte but [A-Za-z0-9_-], and a dot
+/// that starts the name, written as `%XX`. Distinct names give distinct directories, and none
+/// is `.`, `..` or hidden.
 std::string safeName(const std::string& name) {
+    static const char hex[] = "0123456789ABCDEF";
     std::string safe;
-    for (char c : name) safe += (std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' || c == '_') ? c : '_';
-    return safe.empty() ? "scenario" : safe;
+    for (std::size_t i = 0; i < name.size(); ++i) {
+        const auto c = static_cast<unsigned char>(name[i]);
+        if (std::isalnum(c) || c == '-' || c == '_' || (c == '.' && i > 0)) {
+            safe += static_cast<char>(c);
+        } else {
+            safe += '%';
+            safe += hex[c >> 4];
+            safe += hex[c & 15];
+        }
+    }
+    return safe.empty() ? "%" : safe;
+}
+
+/// True for the files a kept run writes: `NNNNNN.eml`/`.json` (and the spool's hidden
+/// temporary files) and `pickup-*`.
+bool isKeptFile(const std::string& name) {
+    if (name.rfind("pickup-", 0) == 0) return true;
+    const std::size_t start = name[0] == '.' ? 1 : 0;
+    std::size_t digits = start;
+    while (digits < name.size() && std::isdigit(static_cast<unsigned char>(name[digits]))) ++digits;
+    if (digits - start < 6) return false;
+    const std::string rest = name.substr(digits);
+    return rest == ".eml" || rest == ".json" || (start == 1 && (rest == ".eml.tmp" || rest == ".json.tmp"));
+}
+
+/// Makes `directory` an empty place for a scenario's kept files: what an earlier run kept there
+/// is removed, nothing else is. Throws naming the path when it is not a directory or cannot be
+/// made.
+void prepareKeepDirectory(const fs::path& directory) {
+    std::error_code ec;
+    if (fs::exists(fs::symlink_status(directory, ec)) && !fs::is_directory(directory, ec))
+        throw std::runtime_error("cannot keep messages in " + directory.string() + ": it exists and is not a directory");
+    fs::create_directories(directory, ec);
+    if (ec) throw std::runtime_error("cannot create " + directory.string() + ": " + ec.message());
+    for (const auto& entry : fs::directory_iterator(directory, ec))
+        if (entry.is_regular_file(ec) && isKeptFile(entry.path().filename().string())) fs::remove(entry.path(), ec);
 }
 
 /// A private scratch directory, removed with its contents on destruction.
@@ -127,10 +165,7 @@ public:
         if (config.implicitTlsPort) config.implicitTlsPort = 0;
         if (!_options.keepDirectory.empty()) {
             _keep = (fs::path(_options.keepDirectory) / safeName(_scenario.name)).string();
-            std::error_code ec;
-            fs::remove_all(_keep, ec);
-            fs::create_directories(_keep, ec);
-            if (ec) throw std::runtime_error("cannot create " + _keep + ": " + ec.message());
+            prepareKeepDirectory(_keep);
             config.spoolDirectory = _keep;
         }
         fake::FakeSmtpServer server(config);
@@ -187,7 +222,8 @@ public:
         _result.transcript = evidence.transcript;
         detail::verify(_scenario, evidence, _result.mismatches);
         if (!_keep.empty()) {
-            for (const auto& entry : fs::directory_iterator(_keep)) _result.keptFiles.push_back(entry.path().string());
+            for (const auto& entry : fs::directory_iterator(_keep))
+                if (isKeptFile(entry.path().filename().string())) _result.keptFiles.push_back(entry.path().string());
             std::sort(_result.keptFiles.begin(), _result.keptFiles.end());
         }
     }

@@ -239,6 +239,38 @@ BOOST_AUTO_TEST_CASE(keepWritesEmlAndJsonPerCapturedMessage) {
     BOOST_TEST(json.out == "alice@example.org\n");
 }
 
+BOOST_AUTO_TEST_CASE(keepNeverReachesOutsideItsDirectoryAndRemovesOnlyWhatItKept) {
+    TempDir base;
+    writeFile(base.file("precious.txt"), "mine");
+    RunOptions options;
+    options.keepDirectory = base.file("keep");
+    const std::string body = kSend.substr(kSend.find('\n') + 1);
+    std::map<std::string, std::string> directories = {
+        {"..", "%2E."}, {".", "%2E"}, {"x/y", "x%2Fy"}, {"x y", "x%20y"}, {"x_y", "x_y"}};
+    for (const auto& [name, directory] : directories) {
+        const auto r = runYaml("name: \"" + name + "\"\n" + body, options);
+        BOOST_TEST((r.verdict == Verdict::Passed), allMismatches(r));
+        BOOST_REQUIRE(r.keptFiles.size() == 2u);
+        BOOST_TEST(r.keptFiles[0] == base.file("keep/" + directory + "/000001.eml"));
+    }
+    for (const auto& [name, directory] : directories)
+        BOOST_TEST(std::filesystem::exists(base.file("keep/" + directory + "/000001.eml")), directory);
+    BOOST_TEST(readFile(base.file("precious.txt")) == "mine");
+    // A rerun replaces what was kept and leaves other files alone.
+    writeFile(base.file("keep/x_y/notes.txt"), "also mine");
+    writeFile(base.file("keep/x_y/000007.eml"), "old");
+    const auto again = runYaml("name: x_y\n" + body, options);
+    BOOST_TEST(again.keptFiles.size() == 2u);
+    BOOST_TEST(!std::filesystem::exists(base.file("keep/x_y/000007.eml")));
+    BOOST_TEST(readFile(base.file("keep/x_y/notes.txt")) == "also mine");
+    // A file where the scenario's directory would go is an error, and stays.
+    writeFile(base.file("keep/t"), "a file");
+    const auto blocked = runYaml(kSend, options);
+    BOOST_TEST((blocked.verdict == Verdict::Error));
+    BOOST_TEST(blocked.error.find("it exists and is not a directory") != std::string::npos, blocked.error);
+    BOOST_TEST(readFile(base.file("keep/t")) == "a file");
+}
+
 BOOST_AUTO_TEST_CASE(filesRunInParallelAndComeBackInOrder) {
     TempDir dir;
     std::vector<std::string> files;

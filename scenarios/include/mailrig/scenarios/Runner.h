@@ -14,7 +14,10 @@ namespace mailrig::scenario {
 /// How scenarios are run.
 struct RunOptions {
     /// Keep every captured message as `NNNNNN.eml` + `NNNNNN.json` (and every pickup file) under
-    /// `<keepDirectory>/<scenario name>/`, for `mailrig inspect`; empty keeps nothing.
+    /// `<keepDirectory>/<scenario name>/`, for `mailrig inspect`; empty keeps nothing. In the
+    /// directory's name every byte of the scenario name but `A-Z a-z 0-9 - _` and inner dots is
+    /// written `%XX` (`fault 421` → `fault%20421`). A run removes what an earlier run kept there
+    /// (and nothing else).
     std::string keepDirectory;
     /// Where fixture paths are resolved after the scenario's own directory; empty:
     /// defaultFixturesDirectory().
