@@ -2,8 +2,10 @@
 
 #include "Command.h"
 
+#include <algorithm>
 #include <filesystem>
 #include <iostream>
+#include <iterator>
 #include <sstream>
 #include <stdexcept>
 
@@ -75,6 +77,12 @@ void preparePickupDirectory(const std::string& directory) {
 
 const std::string& optionValue(const std::vector<std::string>& args, std::size_t& i) {
     if (i + 1 >= args.size()) throw std::invalid_argument(args[i] + " needs a value");
+    // Empty means something only for these (the null sender, an empty subject or body); for a
+    // file, a host or a number it is an unset variable in a script, not a choice.
+    static const char* const mayBeEmpty[] = {"--from", "--subject", "--text", "--html", "--password",
+                                             "--meeting-location"};
+    if (args[i + 1].empty() && std::find(std::begin(mayBeEmpty), std::end(mayBeEmpty), args[i]) == std::end(mayBeEmpty))
+        throw std::invalid_argument(args[i] + " needs a value, not an empty one");
     return args[++i];
 }
 

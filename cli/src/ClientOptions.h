@@ -43,7 +43,9 @@ void checkClientOptions(const ClientOptions& options);
 SmtpClient makeClient(const ClientOptions& options);
 /// The `--help` lines for the shared options.
 const char* clientOptionsUsage();
-/// The value after option `args[i]`, advancing `i`; throws std::invalid_argument when missing.
+/// The value after option `args[i]`, advancing `i`; throws std::invalid_argument when missing,
+/// or empty for an option other than --from, --subject, --text, --html, --password and
+/// --meeting-location.
 const std::string& optionValue(const std::vector<std::string>& args, std::size_t& i);
 
 /// The exit status for a failure thrown by a send: 2 for connection, TLS and authentication

@@ -76,6 +76,7 @@ std::optional<RunArguments> parseArguments(const std::vector<std::string>& args)
         const std::string& a = args[i];
         auto value = [&](const std::string& option) -> std::string {
             if (i + 1 >= args.size()) throw std::invalid_argument(option + " needs a value");
+            if (args[i + 1].empty()) throw std::invalid_argument(option + " needs a value, not an empty one");
             return args[++i];
         };
         if (a == "-h" || a == "--help") return std::nullopt;

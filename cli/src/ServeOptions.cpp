@@ -89,9 +89,10 @@ ServeOptions parseServeOptions(const std::vector<std::string>& args) {
             }
         }
         auto value = [&]() -> std::string {
-            if (inlineValue) return *inlineValue;
-            if (i + 1 >= args.size()) throw UsageError(name + ": missing value");
-            return args[++i];
+            if (!inlineValue && i + 1 >= args.size()) throw UsageError(name + ": missing value");
+            const std::string given = inlineValue ? *inlineValue : args[++i];
+            if (given.empty()) throw UsageError(name + ": needs a value, not an empty one");
+            return given;
         };
         auto flag = [&]() {
             if (inlineValue) throw UsageError(name + ": takes no value");

@@ -96,6 +96,8 @@ BOOST_AUTO_TEST_CASE(helpDescribesEveryOption) {
 BOOST_AUTO_TEST_CASE(badOptionsExitWithStatus2AndSayWhy) {
     checkUsageError({"--bogus"}, "unknown option '--bogus'");
     checkUsageError({"--listen"}, "--listen: missing value");
+    checkUsageError({"--out", ""}, "--out: needs a value, not an empty one");
+    checkUsageError({"--script="}, "--script: needs a value, not an empty one");
     checkUsageError({"--listen", "nohost"}, "--listen: expected HOST:PORT");
     checkUsageError({"--listen", "127.0.0.1:99999"}, "port must be 0..65535");
     checkUsageError({"--cert", "c.pem"}, "--cert needs --key");

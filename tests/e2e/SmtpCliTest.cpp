@@ -384,6 +384,14 @@ BOOST_AUTO_TEST_CASE(pickupCreatesTheDirectoryAndItsParents) {
     BOOST_TEST(blocked.exitCode == 2);
     BOOST_TEST(blocked.err.find("mailrig send: --pickup: cannot create '" + dir.file("file/sub") + "': ") == 0,
                blocked.err);
+    const test::ProcessResult empty =
+        test::runMailrig({"send", "--pickup", "", "--from", "a@b.example", "--to", "c@d.example"});
+    BOOST_TEST(empty.exitCode == 2);
+    BOOST_TEST(empty.err.find("--pickup needs a value, not an empty one") != std::string::npos, empty.err);
+    // Empty is the null sender for --from, and an empty subject for --subject.
+    const test::ProcessResult nullSender = test::runMailrig(
+        {"send", "--pickup", pickup, "--from", "", "--to", "c@d.example", "--subject", ""});
+    BOOST_TEST(nullSender.err.find("not an empty one") == std::string::npos, nullSender.err);
 }
 
 BOOST_AUTO_TEST_CASE(dsnOptionsGoOnMailAndRcpt) {
@@ -424,7 +432,8 @@ BOOST_AUTO_TEST_CASE(badDsnOptionsExit2NamingTheOption) {
         {{"--dsn-notify", "never,success"}, "--dsn-notify needs never or a list"},
         {{"--dsn-notify", "sometimes"}, "unknown value 'sometimes'"},
         {{"--dsn-notify", "success,"}, "--dsn-notify"},
-        {{"--dsn-envid", ""}, "--dsn-envid needs 1 to 100 characters"},
+        {{"--dsn-envid", ""}, "--dsn-envid needs a value, not an empty one"},
+        {{"--dsn-envid", std::string(101, 'x')}, "--dsn-envid needs 1 to 100 characters"},
         {{"--dsn-envid", "caf\xc3\xa9"}, "--dsn-envid takes printable US-ASCII only"},
         {{"--dsn-ret"}, "--dsn-ret needs a value"},
     };

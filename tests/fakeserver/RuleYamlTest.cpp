@@ -100,6 +100,7 @@ BOOST_AUTO_TEST_CASE(wrongTypesAreErrors) {
     checkError("rules:\n  - {on: RCPT, disconnect: maybe}\n", 2, "rules[0].disconnect", "true or false");
     checkError("rules:\n  - on: RCPT\n    reply: 550\n    match: [a, b]\n", 4, "rules[0].match", "found a list");
     checkError("limits: {message_size: -5}\n", 1, "limits.message_size", "whole number");
+    checkError("spool: \"\"\n", 1, "spool", "not an empty text");
     checkError("port: 70000\n", 1, "port", "above the maximum");
     checkError("rules: {on: RCPT}\n", 1, "rules", "list of rules");
 }

@@ -142,6 +142,12 @@ BOOST_AUTO_TEST_CASE(optionErrorsAreOneLineNamingTheOption) {
     BOOST_TEST(jobs.err == "mailrig run: -j expects a number from 1 to 256, got 'zero' (see mailrig run --help)\n");
     const auto missing = runMailrig({"run", "--junit"});
     BOOST_TEST(missing.err == "mailrig run: --junit needs a value (see mailrig run --help)\n");
+    // An unset variable in a CI script must not silently turn the report off.
+    for (const std::string option : {"--junit", "--keep", "--fixtures", "--filter"}) {
+        const auto empty = runMailrig({"run", option, ""});
+        BOOST_TEST(empty.exitCode == 2);
+        BOOST_TEST(empty.err == "mailrig run: " + option + " needs a value, not an empty one (see mailrig run --help)\n");
+    }
 }
 
 BOOST_AUTO_TEST_CASE(filterAndListSelectByNameOrGlob) {

@@ -178,7 +178,11 @@ void applyServerConfigYaml(ServerConfig& config, const YAML::Node& node, const s
     }
     if (f.has("event_loops")) config.eventLoops = static_cast<std::size_t>(f.number("event_loops", 64));
     if (f.has("record_transcript")) config.recordTranscript = f.boolean("record_transcript");
-    if (f.has("spool")) config.spoolDirectory = resolve(f.text("spool"), baseDirectory);
+    if (f.has("spool")) {
+        const std::string spool = f.text("spool");
+        if (spool.empty()) f.fail("spool", "needs a directory, not an empty text");
+        config.spoolDirectory = resolve(spool, baseDirectory);
+    }
 }
 
 ServerConfig serverConfigFromYaml(const YAML::Node& node, const std::string& source, const std::string& baseDirectory) {
