@@ -17,12 +17,24 @@ namespace mailrig::cli {
 
 namespace {
 
+/// True when `text` ends in `Z` or in an offset `+HH:MM` / `-HHMM` of at most 23:59 (the parser
+/// alone takes `+99:99`, four days off).
+bool hasValidZone(const std::string& text) {
+    if (!text.empty() && text.back() == 'Z') return true;
+    const std::size_t sign = text.find_last_of("+-");
+    if (sign == std::string::npos || sign < 10) return false;
+    std::string digits = text.substr(sign + 1);
+    if (digits.size() == 5 && digits[2] == ':') digits.erase(2, 1);
+    if (digits.size() != 4 || digits.find_first_not_of("0123456789") != std::string::npos) return false;
+    return std::stoi(digits.substr(0, 2)) <= 23 && std::stoi(digits.substr(2)) <= 59;
+}
+
 /// An ISO 8601 time with its zone ("2026-12-01T09:00:00Z", "2026-12-01T10:00:00+01:00").
 std::chrono::system_clock::time_point parseTime(const std::string& option, const std::string& text) {
     int zoneDifferential = 0;
     Poco::DateTime parsed;
-    const bool zoned = !text.empty() && (text.back() == 'Z' || text.find_first_of("+-", 10) != std::string::npos);
-    if (!zoned || !Poco::DateTimeParser::tryParse(Poco::DateTimeFormat::ISO8601_FORMAT, text, parsed, zoneDifferential))
+    if (!hasValidZone(text) ||
+        !Poco::DateTimeParser::tryParse(Poco::DateTimeFormat::ISO8601_FORMAT, text, parsed, zoneDifferential))
         throw std::invalid_argument(option + " needs a time with its zone like 2026-12-01T09:00:00Z, not '" + text + "'");
     parsed.makeUTC(zoneDifferential);
     if (parsed.year() < 1678 || parsed.year() > 2261) // what system_clock (nanoseconds) holds

@@ -188,6 +188,13 @@ BOOST_AUTO_TEST_CASE(meetingOptionErrorsExit2NamingTheOption) {
         base + std::vector<std::string>{"--meeting-start", "6561-12-01T09:00:00Z", "--meeting-end", "6561-12-01T10:00:00Z"});
     BOOST_TEST(farAway.exitCode == 2);
     BOOST_TEST(farAway.err.find("--meeting-start must lie in the years 1678 to 2261") != std::string::npos, farAway.err);
+    for (const std::string offset : {"+99:99", "+00:61", "+24:00", "+1"}) {
+        const test::ProcessResult badZone = test::runMailrig(
+            base + std::vector<std::string>{"--meeting-start", "2026-12-01T09:00:00" + offset, "--meeting-end",
+                                            "2026-12-01T10:00:00Z"});
+        BOOST_TEST(badZone.exitCode == 2, offset);
+        BOOST_TEST(badZone.err.find("--meeting-start needs a time with its zone") != std::string::npos, badZone.err);
+    }
     const test::ProcessResult noEnd = test::runMailrig(base + std::vector<std::string>{"--meeting-start", "2026-12-01T09:00:00Z"});
     BOOST_TEST(noEnd.exitCode == 2);
     BOOST_TEST(noEnd.err.find("--meeting-end") != std::string::npos, noEnd.err);
