@@ -339,6 +339,27 @@ BOOST_AUTO_TEST_CASE(bodyLineEndsAreNormalisedToCrlf) {
     BOOST_TEST(loaded.htmlBody() == "<p>\r\n\r\n\r\n</p>\xC3\xA9");
 }
 
+BOOST_AUTO_TEST_CASE(aLineBreakInACharsetOrParameterIsRefusedNotWrittenAsAHeader) {
+    MailMessage bad = basic();
+    AlternateView charset;
+    charset.content = "x";
+    charset.charset = "utf-8\r\nX-Injected: 1";
+    bad.addAlternateView(charset);
+    BOOST_CHECK_THROW(bad.toEml(), std::invalid_argument);
+    MailMessage parameter = basic();
+    AlternateView view;
+    view.content = "x";
+    view.contentType = "text/plain; format=\"flowed\nX-Injected: 1\"";
+    parameter.addAlternateView(view);
+    BOOST_CHECK_THROW(parameter.toEml(), std::invalid_argument);
+    MailMessage good = basic();
+    AlternateView latin;
+    latin.content = "x";
+    latin.charset = "ISO-8859-1";
+    good.addAlternateView(latin);
+    BOOST_TEST(good.toEml().find("charset=ISO-8859-1") != std::string::npos, good.toEml());
+}
+
 BOOST_AUTO_TEST_CASE(transferEncodingIsChosenByContent) {
     MailMessage m = basic();
     m.setTextBody("short ascii lines\n");

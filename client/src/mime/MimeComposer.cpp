@@ -217,6 +217,8 @@ private:
 
     GPtr<GMimeObject> viewPart(const AlternateView& view, std::size_t index) {
         std::string what = "alternate view " + std::to_string(index + 1);
+        if (!view.charset.empty() && !isToken(view.charset))
+            throw std::invalid_argument(what + ": charset '" + view.charset + "' is not a MIME token (such as utf-8)");
         MediaType media = parseMediaType(view.contentType, what);
         for (const auto& p : view.parameters) media.parameters.push_back(p);
         if (media.type == "text")
@@ -281,6 +283,12 @@ private:
     }
 
     GPtr<GMimeObject> leaf(EncodedContent encoded, const MediaType& media) {
+        // A parameter value with a line break would end the header field early and start
+        // another one: never written.
+        for (const auto& [name, value] : media.parameters)
+            if (value.find_first_of(std::string("\r\n\0", 3)) != std::string::npos)
+                throw std::invalid_argument("content type parameter '" + name +
+                                            "' holds a line break or NUL byte, which would corrupt the header");
         GMimePart* part = g_mime_part_new_with_type(media.type.c_str(), media.subtype.c_str());
         GPtr<GMimeObject> object(GMIME_OBJECT(part));
         for (const auto& [name, value] : media.parameters)

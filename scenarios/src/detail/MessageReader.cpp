@@ -3,6 +3,10 @@
 #include "detail/AddressReader.h"
 #include "detail/TimeText.h"
 
+#include <algorithm>
+#include <cctype>
+#include <string_view>
+
 namespace mailrig::scenario::detail {
 
 namespace {
@@ -44,6 +48,10 @@ ViewSpec readView(const YAML::Node& node, const NodePlace& place) {
     view.content = map.requiredText("content");
     view.type = map.text("type").value_or("text/plain");
     view.charset = map.text("charset").value_or("utf-8");
+    const bool token = !view.charset.empty() && std::all_of(view.charset.begin(), view.charset.end(), [](char c) {
+        return std::isalnum(static_cast<unsigned char>(c)) || std::string_view("!#$%&'*+-.^_`{|}~").find(c) != std::string_view::npos;
+    });
+    if (!token) failAt(node, map.child("charset"), "expected a charset name such as utf-8, got '" + view.charset + "'");
     view.encoding = map.choice("encoding", {"7bit", "8bit", "quoted-printable", "base64"}).value_or("");
     map.finish();
     return view;
