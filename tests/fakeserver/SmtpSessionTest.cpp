@@ -490,6 +490,20 @@ BOOST_AUTO_TEST_CASE(aBdatChunkFarPastTheLimitIsAnswered552AndClosedWithoutReadi
     BOOST_TEST(server.store().count() == 0u);
 }
 
+BOOST_AUTO_TEST_CASE(aDeclaredSizeBeyondMemoryStillGetsItsMessageCaptured) {
+    auto started = startServer([](ServerConfig& config) { config.limits.messageSize = std::size_t{1} << 40; });
+    FakeSmtpServer& server = *started;
+    SmtpWire wire(server.port());
+    wire.hello();
+    BOOST_TEST(wire.command("MAIL FROM:<a@b.c> SIZE=30000000000").code == 250);
+    BOOST_TEST(wire.command("RCPT TO:<x@d.e>").code == 250);
+    BOOST_TEST(wire.command("DATA").code == 354);
+    wire.send(kMessage + ".\r\n");
+    BOOST_TEST(wire.reply().code == 250);
+    BOOST_REQUIRE(server.store().waitForCount(1, 5s));
+    BOOST_TEST(server.store().last().data() == kMessage);
+}
+
 BOOST_AUTO_TEST_CASE(withoutASizeLimitAChunkLargerThanMemoryIsAnswered552AndClosed) {
     auto started = startServer([](ServerConfig& config) { config.limits.messageSize = 0; });
     FakeSmtpServer& server = *started;

@@ -19,6 +19,9 @@ namespace mailrig::fake::detail {
 namespace {
 /// The most room reserved ahead for a message when no size limit is set.
 constexpr std::size_t kMaxRoom = 64 * 1024 * 1024;
+/// The most room reserved ahead for a message whatever its declared SIZE (a peer may declare
+/// more than this machine has; a larger message still arrives, its room growing as it does).
+constexpr std::size_t kMaxReserved = std::size_t{1} << 30;
 
 /// Pages of the room ahead of a large message's content are mapped this many bytes at a time,
 /// in one system call each (MADV_POPULATE_WRITE) instead of a page fault per 4 KiB; never more
@@ -84,8 +87,12 @@ void SmtpSession::proceedData(const CommandLine&) {
     const std::string declared = _transaction.mailFrom.param("SIZE");
     if (!declared.empty() && declared.size() <= 19 && declared.find_first_not_of("0123456789") == std::string::npos)
         expected = std::max<std::size_t>(expected, std::stoull(declared));
-    expected = std::min(expected, limits.messageSize ? limits.messageSize : kMaxRoom);
-    if (expected) _data->content.reserve(expected + expected / 16);
+    expected = std::min({expected, limits.messageSize ? limits.messageSize : kMaxRoom, kMaxReserved});
+    try {
+        if (expected) _data->content.reserve(expected + expected / 16);
+    } catch (const std::exception&) {
+        // Room the system will not give now: the content grows as it arrives instead.
+    }
 }
 
 void SmtpSession::populateAhead(DataReceive& data) {
