@@ -16,7 +16,10 @@
 #include <openssl/x509_vfy.h>
 #include <sys/socket.h>
 
+#include <cerrno>
+#include <condition_variable>
 #include <mutex>
+#include <thread>
 
 namespace mailrig::detail {
 
@@ -60,6 +63,42 @@ int recordVerifyError(int ok, X509_STORE_CTX* store) {
     }
     return ok;
 }
+
+/// Bounds the TLS handshake as a whole: unless destroyed first, it shuts the socket down once
+/// `timeout` has passed (the handshake's reads each wait up to the timeout, and a silent or
+/// trickling peer would otherwise stretch it to several).
+class HandshakeDeadline {
+public:
+    HandshakeDeadline(int fd, std::chrono::milliseconds timeout)
+        : _watcher([this, fd, timeout] {
+              std::unique_lock<std::mutex> lock(_mutex);
+              if (!_changed.wait_for(lock, timeout, [this] { return _finished; })) {
+                  _expired = true;
+                  ::shutdown(fd, SHUT_RDWR);
+              }
+          }) {}
+    ~HandshakeDeadline() {
+        {
+            std::lock_guard<std::mutex> lock(_mutex);
+            _finished = true;
+        }
+        _changed.notify_one();
+        _watcher.join();
+    }
+    HandshakeDeadline(const HandshakeDeadline&) = delete;
+    HandshakeDeadline& operator=(const HandshakeDeadline&) = delete;
+    bool expired() {
+        std::lock_guard<std::mutex> lock(_mutex);
+        return _expired;
+    }
+
+private:
+    std::mutex _mutex;
+    std::condition_variable _changed;
+    bool _finished = false;
+    bool _expired = false;
+    std::thread _watcher; ///< last: starts once the members above exist
+};
 
 int openSslVersion(TlsVersion v) {
     switch (v) {
@@ -139,15 +178,24 @@ void SmtpConnection::startTls() {
     const std::string serverName = _tls.serverName.empty() ? _host : _tls.serverName;
     _context_ = makeClientContext(_tls, serverName);
     lastVerifyError.clear();
+    HandshakeDeadline deadline(_fd.load(), _timeout);
+    auto timedOut = [&] {
+        return SmtpConnectionException("TLS handshake with " + _endpoint + " timed out after " + duration(_timeout),
+                                       _context, true);
+    };
     try {
         Poco::Net::SecureStreamSocket secure =
             Poco::Net::SecureStreamSocket::attach(_socket, serverName, _context_);
-        // attach() runs the handshake and, with extended verification on, the host-name check.
+        // attach() starts the handshake; a read that timed out leaves it unfinished (WANT_READ).
+        while (secure.completeHandshake() != 1)
+            if (deadline.expired()) throw timedOut();
         _socket = secure;
+    } catch (const SmtpException&) {
+        throw;
     } catch (const Poco::TimeoutException&) {
-        throw SmtpConnectionException("TLS handshake with " + _endpoint + " timed out after " + duration(_timeout),
-                                      _context, true);
+        throw timedOut();
     } catch (const Poco::Exception& e) {
+        if (deadline.expired()) throw timedOut();
         const std::string reason = lastVerifyError.empty()
                                        ? e.displayText()
                                        : "certificate not accepted: " + lastVerifyError;
@@ -166,17 +214,49 @@ void SmtpConnection::rethrowIo(const std::string& what) {
         throw SmtpConnectionException(std::string(what) + " timed out after " + duration(_timeout), _context, true);
     } catch (const Poco::Net::SSLException& e) {
         throw SmtpTlsException(std::string(what) + " failed in TLS: " + e.displayText(), _context);
+    } catch (const Poco::IOException& e) {
+        // A send timeout surfaces as EAGAIN ("Operation would block"): it is a timeout.
+        if (e.code() == EAGAIN || e.code() == EWOULDBLOCK || e.displayText().find("would block") != std::string::npos)
+            throw SmtpConnectionException(std::string(what) + " timed out after " + duration(_timeout), _context, true);
+        throw SmtpConnectionException(std::string(what) + " failed: " + e.displayText(), _context);
     } catch (const Poco::Exception& e) {
         throw SmtpConnectionException(std::string(what) + " failed: " + e.displayText(), _context);
     }
 }
 
+void SmtpConnection::beginReply() {
+    _replyDeadline = std::chrono::steady_clock::now() + _timeout;
+    _readInReply = false;
+}
+
+void SmtpConnection::endReply() noexcept {
+    _replyDeadline.reset();
+    if (!_timeoutShortened) return;
+    _timeoutShortened = false;
+    try {
+        setTimeout(_timeout);
+    } catch (...) {
+    }
+}
+
 std::size_t SmtpConnection::receive(char* buffer, std::size_t capacity) {
     int n = 0;
+    const std::string what =
+        _context == "CONNECT" ? "waiting for the greeting of " + _endpoint : "reading the reply of " + _endpoint;
+    if (_replyDeadline && _readInReply) {
+        // A later read of the same reply: only what is left of its time.
+        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(*_replyDeadline -
+                                                                                std::chrono::steady_clock::now());
+        if (left.count() <= 0)
+            throw SmtpConnectionException(what + " timed out after " + duration(_timeout), _context, true);
+        _socket.setReceiveTimeout(span(left));
+        _timeoutShortened = true;
+    }
+    _readInReply = true;
     try {
         n = _socket.receiveBytes(buffer, static_cast<int>(capacity));
     } catch (...) {
-        rethrowIo(_context == "CONNECT" ? "waiting for the greeting of " + _endpoint : "reading the reply of " + _endpoint);
+        rethrowIo(what);
     }
     if (_aborted.load()) throw SmtpCancelledException(_context);
     if (n <= 0) throw SmtpConnectionException("the server closed the connection", _context);
@@ -184,8 +264,19 @@ std::size_t SmtpConnection::receive(char* buffer, std::size_t capacity) {
 }
 
 void SmtpConnection::send(const char* data, std::size_t size) {
+    const auto deadline = std::chrono::steady_clock::now() + _timeout;
+    bool first = true;
     try {
         while (size > 0) {
+            if (!first) {
+                // The kernel took part of it: the rest gets only what is left of the time.
+                const auto left =
+                    std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+                if (left.count() <= 0) throw Poco::TimeoutException("send");
+                _socket.setSendTimeout(span(left));
+                _timeoutShortened = true;
+            }
+            first = false;
             const int chunk = static_cast<int>(std::min<std::size_t>(size, 1 << 30));
             const int n = _socket.sendBytes(data, chunk);
             if (n <= 0) throw SmtpConnectionException("the server closed the connection", _context);
@@ -194,6 +285,10 @@ void SmtpConnection::send(const char* data, std::size_t size) {
         }
     } catch (...) {
         rethrowIo("writing to " + _endpoint);
+    }
+    if (_timeoutShortened && !_replyDeadline) {
+        _timeoutShortened = false;
+        setTimeout(_timeout);
     }
     if (_aborted.load()) throw SmtpCancelledException(_context);
 }

@@ -8,6 +8,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <optional>
 #include <cstdint>
 #include <string>
 
@@ -32,9 +33,15 @@ public:
     void startTls();
     bool secure() const { return _secure; }
 
-    /// Reads at least one byte (blocking up to the receive timeout).
+    /// Reads at least one byte (blocking up to the receive timeout; between beginReply() and
+    /// endReply() all reads together take at most the timeout, so a peer trickling a reply
+    /// byte by byte cannot stretch it).
     std::size_t receive(char* buffer, std::size_t capacity);
-    /// Writes every byte.
+    /// Starts the clock for one reply: its reads share one timeout.
+    void beginReply();
+    /// Stops the reply clock.
+    void endReply() noexcept;
+    /// Writes every byte within the timeout (a peer that reads slowly cannot stretch it).
     void send(const char* data, std::size_t size);
     void send(const std::string& data) { send(data.data(), data.size()); }
     void setTimeout(std::chrono::milliseconds timeout);
@@ -63,6 +70,10 @@ private:
     std::string _context;
     std::atomic<int> _fd{-1};
     std::atomic<bool> _aborted{false};
+    /// When the reply being read must be complete; unset outside beginReply()/endReply().
+    std::optional<std::chrono::steady_clock::time_point> _replyDeadline;
+    bool _readInReply = false;    ///< a read of the current reply happened already
+    bool _timeoutShortened = false; ///< the socket's timeouts are below `_timeout` now
 };
 
 /// Builds the Poco TLS client context for `settings` (minimum version, CA file or directory,

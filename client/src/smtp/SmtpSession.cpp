@@ -136,6 +136,14 @@ void SmtpSession::sendContent(const std::string& bytes, const std::string& comma
 }
 
 SmtpReply SmtpSession::readReply(const std::string& command) {
+    // One timeout for the whole reply, however it is split into reads.
+    struct ReplyClock {
+        SmtpConnection& connection;
+        explicit ReplyClock(SmtpConnection& c) : connection(c) { connection.beginReply(); }
+        ~ReplyClock() { connection.endReply(); }
+        ReplyClock(const ReplyClock&) = delete;
+        ReplyClock& operator=(const ReplyClock&) = delete;
+    } clock(*_connection);
     try {
         SmtpReply reply = _reader->read(command);
         if (reply.code == 421) _alive = false;

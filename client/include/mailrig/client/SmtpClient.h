@@ -162,8 +162,9 @@ public:
     std::uint16_t port() const { return _c.port; }
     SecurityOptions securityOptions() const { return _c.security; }
     void setSecurityOptions(SecurityOptions security) { _c.security = security; }
-    /// Connect and per-read/per-write timeout (default 60 s). Exceeding it throws
-    /// SmtpConnectionException with timedOut() true.
+    /// Timeout (default 60 s) of the connect, of each reply as a whole (a server trickling a
+    /// reply byte by byte cannot stretch it), of each TLS handshake as a whole, and of each
+    /// write. Exceeding it throws SmtpConnectionException with timedOut() true, naming the step.
     std::chrono::milliseconds timeout() const { return _c.timeout; }
     void setTimeout(std::chrono::milliseconds timeout);
     /// How long to wait for the 220 greeting (default 5 minutes, RFC 5321 4.5.3.2.1).
