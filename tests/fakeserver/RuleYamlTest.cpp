@@ -101,6 +101,8 @@ BOOST_AUTO_TEST_CASE(wrongTypesAreErrors) {
     checkError("rules:\n  - on: RCPT\n    reply: 550\n    match: [a, b]\n", 4, "rules[0].match", "found a list");
     checkError("limits: {message_size: -5}\n", 1, "limits.message_size", "whole number");
     checkError("spool: \"\"\n", 1, "spool", "not an empty text");
+    checkError("limits:\n  max_connections: 0\n", 2, "limits.max_connections", "must be at least 1");
+    checkError("limits: {command_line_length: 10}\n", 1, "limits.command_line_length", "must be at least 64");
     checkError("port: 70000\n", 1, "port", "above the maximum");
     checkError("rules: {on: RCPT}\n", 1, "rules", "list of rules");
 }

@@ -7,6 +7,7 @@
 #include <yaml-cpp/exceptions.h>
 
 #include <filesystem>
+#include <string_view>
 
 namespace mailrig::fake {
 
@@ -123,8 +124,16 @@ void applyLimits(Limits& limits, const YamlFields& parent) {
         {"messages_per_session", &limits.messagesPerSession}, {"max_connections", &limits.maxConnections},
         {"max_bad_commands", &limits.maxBadCommands},       {"max_auth_failures", &limits.maxAuthFailures},
     };
-    for (const auto& [name, field] : sizes)
-        if (f.has(name)) *field = static_cast<std::size_t>(f.number(name, kMaxSize));
+    // The smallest values ServerConfig::validate() accepts, checked here at their key.
+    const std::pair<const char*, std::size_t> minimums[] = {
+        {"command_line_length", 64}, {"auth_line_length", 64}, {"text_line_length", 3}, {"max_connections", 1}};
+    for (const auto& [name, field] : sizes) {
+        if (!f.has(name)) continue;
+        *field = static_cast<std::size_t>(f.number(name, kMaxSize));
+        for (const auto& [limited, minimum] : minimums)
+            if (std::string_view(name) == limited && *field < minimum)
+                f.fail(name, "must be at least " + std::to_string(minimum));
+    }
     const std::pair<const char*, std::chrono::milliseconds*> times[] = {
         {"command_timeout_ms", &limits.commandTimeout},
         {"data_block_timeout_ms", &limits.dataBlockTimeout},
