@@ -1,5 +1,6 @@
 #include "mailrig/client/MailAddress.h"
 
+#include "PrintableText.h"
 #include "mime/GMimeSupport.h"
 
 #include <ostream>
@@ -13,12 +14,12 @@ std::vector<MailAddress> MailAddress::parseList(const std::string& text) {
     detail::GPtr<InternetAddressList> list(internet_address_list_parse(options.get(), text.c_str()));
     detail::appendMailboxes(list.get(), result);
     if (result.empty())
-        throw std::invalid_argument("no mailbox address in '" + text + "'");
+        throw std::invalid_argument("no mailbox address in '" + detail::printableText(text) + "'");
     for (const auto& a : result)
         if (a.address.find('@') == std::string::npos || a.address.front() == '@' ||
             a.address.back() == '@')
-            throw std::invalid_argument("address '" + a.address + "' in '" + text +
-                                        "' is not local@domain");
+            throw std::invalid_argument("address '" + detail::printableText(a.address) + "' in '" +
+                                        detail::printableText(text) + "' is not local@domain");
     return result;
 }
 
@@ -52,10 +53,11 @@ bool readsBackAs(const std::string& text, const std::string& address) {
 MailAddress MailAddress::parse(const std::string& text) {
     auto list = parseList(text);
     if (list.size() != 1)
-        throw std::invalid_argument("'" + text + "' holds " + std::to_string(list.size()) +
+        throw std::invalid_argument("'" + detail::printableText(text) + "' holds " + std::to_string(list.size()) +
                                     " addresses where one was expected");
     if (!readsBackAs(text, list.front().address))
-        throw std::invalid_argument("'" + text + "' is not an address of the form a@b or Name <a@b>");
+        throw std::invalid_argument("'" + detail::printableText(text) +
+                                    "' is not an address of the form a@b or Name <a@b>");
     return list.front();
 }
 

@@ -269,6 +269,14 @@ BOOST_AUTO_TEST_CASE(unreadableFileIsAnError) {
     BOOST_CHECK_THROW(loadScenario(dir.file("absent.yaml")), ScenarioError);
 }
 
+BOOST_AUTO_TEST_CASE(aControlCharacterInAValueIsShownInTheErrorNotCuttingItShort) {
+    TempDir dir;
+    const auto e = errorOf(kHeader + "steps:\n  - send: {from: \"\\0 <a@b.c>\", to: [b@c.d]}\n", dir);
+    const std::string what = e.what();
+    BOOST_TEST(what.find("\\x00 <a@b.c>") != std::string::npos, what);
+    BOOST_TEST(what.find('\0') == std::string::npos);
+}
+
 BOOST_AUTO_TEST_CASE(findScenarioFilesExpandsDirectoriesSorted) {
     TempDir dir;
     writeFile(dir.file("b.yaml"), "");

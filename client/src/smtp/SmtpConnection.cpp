@@ -17,9 +17,7 @@
 #include <sys/socket.h>
 
 #include <cerrno>
-#include <condition_variable>
 #include <mutex>
-#include <thread>
 
 namespace mailrig::detail {
 
@@ -63,42 +61,6 @@ int recordVerifyError(int ok, X509_STORE_CTX* store) {
     }
     return ok;
 }
-
-/// Bounds the TLS handshake as a whole: unless destroyed first, it shuts the socket down once
-/// `timeout` has passed (the handshake's reads each wait up to the timeout, and a silent or
-/// trickling peer would otherwise stretch it to several).
-class HandshakeDeadline {
-public:
-    HandshakeDeadline(int fd, std::chrono::milliseconds timeout)
-        : _watcher([this, fd, timeout] {
-              std::unique_lock<std::mutex> lock(_mutex);
-              if (!_changed.wait_for(lock, timeout, [this] { return _finished; })) {
-                  _expired = true;
-                  ::shutdown(fd, SHUT_RDWR);
-              }
-          }) {}
-    ~HandshakeDeadline() {
-        {
-            std::lock_guard<std::mutex> lock(_mutex);
-            _finished = true;
-        }
-        _changed.notify_one();
-        _watcher.join();
-    }
-    HandshakeDeadline(const HandshakeDeadline&) = delete;
-    HandshakeDeadline& operator=(const HandshakeDeadline&) = delete;
-    bool expired() {
-        std::lock_guard<std::mutex> lock(_mutex);
-        return _expired;
-    }
-
-private:
-    std::mutex _mutex;
-    std::condition_variable _changed;
-    bool _finished = false;
-    bool _expired = false;
-    std::thread _watcher; ///< last: starts once the members above exist
-};
 
 int openSslVersion(TlsVersion v) {
     switch (v) {
@@ -178,7 +140,8 @@ void SmtpConnection::startTls() {
     const std::string serverName = _tls.serverName.empty() ? _host : _tls.serverName;
     _context_ = makeClientContext(_tls, serverName);
     lastVerifyError.clear();
-    HandshakeDeadline deadline(_fd.load(), _timeout);
+    // The handshake as a whole gets the timeout: each of its waits only what is left of it.
+    const auto deadline = std::chrono::steady_clock::now() + _timeout;
     auto timedOut = [&] {
         return SmtpConnectionException("TLS handshake with " + _endpoint + " timed out after " + duration(_timeout),
                                        _context, true);
@@ -186,16 +149,23 @@ void SmtpConnection::startTls() {
     try {
         Poco::Net::SecureStreamSocket secure =
             Poco::Net::SecureStreamSocket::attach(_socket, serverName, _context_);
-        // attach() starts the handshake; a read that timed out leaves it unfinished (WANT_READ).
-        while (secure.completeHandshake() != 1)
-            if (deadline.expired()) throw timedOut();
+        // attach() starts the handshake; a wait that timed out leaves it unfinished (WANT_READ).
+        for (;;) {
+            const auto left = std::max(std::chrono::milliseconds(1),
+                                       std::chrono::duration_cast<std::chrono::milliseconds>(
+                                           deadline - std::chrono::steady_clock::now()));
+            secure.setReceiveTimeout(span(left));
+            secure.setSendTimeout(span(left));
+            if (secure.completeHandshake() == 1) break;
+            if (std::chrono::steady_clock::now() >= deadline) throw timedOut();
+        }
         _socket = secure;
+        setTimeout(_timeout);
     } catch (const SmtpException&) {
         throw;
     } catch (const Poco::TimeoutException&) {
         throw timedOut();
     } catch (const Poco::Exception& e) {
-        if (deadline.expired()) throw timedOut();
         const std::string reason = lastVerifyError.empty()
                                        ? e.displayText()
                                        : "certificate not accepted: " + lastVerifyError;

@@ -1,5 +1,7 @@
 #include "mailrig/client/SmtpException.h"
 
+#include "PrintableText.h"
+
 #include <algorithm>
 #include <cctype>
 
@@ -68,7 +70,7 @@ std::string toString(SmtpErrorKind kind) {
 SmtpException::SmtpException(SmtpErrorKind kind, const std::string& message, std::string command,
                              int replyCode, std::string enhancedStatus, std::string replyText,
                              bool transient, std::vector<RecipientResult> recipients)
-    : std::runtime_error(describe(message, command, replyCode, replyText)), _kind(kind),
+    : std::runtime_error(detail::printableText(describe(message, command, replyCode, replyText))), _kind(kind),
       _command(std::move(command)), _replyCode(replyCode),
       _enhancedStatus(std::move(enhancedStatus)), _replyText(std::move(replyText)),
       _transient(transient), _recipients(std::move(recipients)) {}
