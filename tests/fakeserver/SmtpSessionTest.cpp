@@ -443,11 +443,16 @@ BOOST_AUTO_TEST_CASE(oversizeDataIsReadToItsEndRefused552AndTheSessionContinues)
     BOOST_TEST(server.store().count() == 1u);
 }
 
-BOOST_AUTO_TEST_CASE(dataFarPastTheLimitIsAnswered552AtOnceAndTheConnectionClosed) {
-    auto started = startServer([](ServerConfig& config) {
+/// A server taking messages of 1,000 octets that reads and discards 10,000 more.
+std::unique_ptr<FakeSmtpServer> smallLimitServer() {
+    return startServer([](ServerConfig& config) {
         config.limits.messageSize = 1000;
         config.limits.oversizeDiscard = 10000;
     });
+}
+
+BOOST_AUTO_TEST_CASE(dataFarPastTheLimitIsAnswered552AtOnceAndTheConnectionClosed) {
+    auto started = smallLimitServer();
     FakeSmtpServer& server = *started;
     SmtpWire wire(server.port());
     wire.hello();
@@ -471,10 +476,7 @@ BOOST_AUTO_TEST_CASE(dataFarPastTheLimitIsAnswered552AtOnceAndTheConnectionClose
 }
 
 BOOST_AUTO_TEST_CASE(aBdatChunkFarPastTheLimitIsAnswered552AndClosedWithoutReadingIt) {
-    auto started = startServer([](ServerConfig& config) {
-        config.limits.messageSize = 1000;
-        config.limits.oversizeDiscard = 10000;
-    });
+    auto started = smallLimitServer();
     FakeSmtpServer& server = *started;
     SmtpWire wire(server.port());
     wire.hello();
