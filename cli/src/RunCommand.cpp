@@ -6,6 +6,7 @@
 #include "mailrig/scenarios/ScenarioLoader.h"
 #include "mailrig/scenarios/SuiteLocation.h"
 
+#include <fcntl.h>
 #include <unistd.h>
 
 #include <fnmatch.h>
@@ -165,13 +166,13 @@ void checkOutputs(const RunArguments& arguments) {
     std::error_code ec;
     const std::string where = "--junit " + arguments.junit + ": cannot write the file: ";
     if (fs::is_directory(arguments.junit, ec)) throw std::invalid_argument(where + std::strerror(EISDIR));
-    if (fs::exists(arguments.junit, ec)) {
-        if (access(arguments.junit.c_str(), W_OK) != 0) throw std::invalid_argument(where + std::strerror(errno));
-        return;
-    }
-    fs::path parent = fs::path(arguments.junit).parent_path();
-    if (parent.empty()) parent = ".";
-    if (access(parent.c_str(), W_OK | X_OK) != 0) throw std::invalid_argument(where + std::strerror(errno));
+    // Opened as the report will be (following a symbolic link, creating a missing file), without
+    // changing what is there; a file that did not exist is removed again.
+    const bool existed = fs::exists(fs::symlink_status(arguments.junit, ec));
+    const int fd = ::open(arguments.junit.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+    if (fd < 0) throw std::invalid_argument(where + std::strerror(errno));
+    ::close(fd);
+    if (!existed) ::unlink(arguments.junit.c_str());
 }
 
 void printList(const std::vector<scenario::Scenario>& scenarios) {

@@ -123,6 +123,16 @@ BOOST_AUTO_TEST_CASE(unwritableJUnitFileIsAUsageErrorBeforeAnythingRuns) {
                    std::string::npos,
                r.err);
     BOOST_TEST(r.out.empty(), r.out);
+    // Symbolic links are followed as the report will be: one into a missing folder, or a loop.
+    std::filesystem::create_symlink(dir.file("missing-dir/target.xml"), dir.file("dangling.xml"));
+    std::filesystem::create_symlink(dir.file("loop.xml"), dir.file("loop.xml"));
+    for (const std::string& link : {dir.file("dangling.xml"), dir.file("loop.xml")}) {
+        const auto linked = runMailrig({"run", dir.path(), "--junit", link});
+        BOOST_TEST(linked.exitCode == 2, linked.out + linked.err);
+        BOOST_TEST(linked.err.find("mailrig run: --junit " + link + ": cannot write the file: ") != std::string::npos,
+                   linked.err);
+        BOOST_TEST(linked.out.empty(), linked.out);
+    }
 }
 
 BOOST_AUTO_TEST_CASE(listWithNothingSelectedExitsTwo) {
