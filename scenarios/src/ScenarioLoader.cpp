@@ -289,8 +289,16 @@ std::vector<std::string> findScenarioFiles(const std::vector<std::string>& paths
             std::vector<std::string> found;
             for (fs::recursive_directory_iterator it(path, ec), end; !ec && it != end; it.increment(ec)) {
                 const auto extension = it->path().extension().string();
-                if (it->is_regular_file(ec) && (extension == ".yaml" || extension == ".yml"))
-                    found.push_back(it->path().string());
+                if (extension != ".yaml" && extension != ".yml") continue;
+                std::error_code statusError;
+                const auto status = it->status(statusError);
+                if (fs::is_directory(status)) continue;
+                // A broken link is listed (loading it then says why); a pipe or a device in a
+                // folder of scenarios would block or never end, so it is named instead.
+                if (!fs::is_regular_file(status) && fs::exists(status))
+                    throw ScenarioError(it->path().string(), 0, 0, "",
+                                        "not a regular file (a pipe, socket or device) in a folder of scenarios");
+                found.push_back(it->path().string());
             }
             if (ec) throw ScenarioError(path, 0, 0, "", "cannot list the directory: " + ec.message());
             if (found.empty()) throw ScenarioError(path, 0, 0, "", "the directory holds no *.yaml scenario");

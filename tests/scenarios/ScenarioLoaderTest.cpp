@@ -4,6 +4,9 @@
 
 #include <boost/test/unit_test.hpp>
 
+#include <sys/stat.h>
+
+#include <filesystem>
 #include <string>
 #include <utility>
 #include <vector>
@@ -287,6 +290,18 @@ BOOST_AUTO_TEST_CASE(findScenarioFilesExpandsDirectoriesSorted) {
     BOOST_TEST(files[0] == dir.file("a.yml"));
     BOOST_TEST(files[1] == dir.file("b.yaml"));
     BOOST_CHECK_THROW(findScenarioFiles({dir.file("missing")}), ScenarioError);
+    // A broken link is listed, so that loading it says what is wrong; a pipe is named at once.
+    std::filesystem::create_symlink(dir.file("gone.yaml"), dir.file("c.yaml"));
+    BOOST_TEST(findScenarioFiles({dir.path()}).size() == 3u);
+    BOOST_CHECK_THROW(loadScenario(dir.file("c.yaml")), ScenarioError);
+    BOOST_REQUIRE(::mkfifo(dir.file("d.yaml").c_str(), 0600) == 0);
+    try {
+        findScenarioFiles({dir.path()});
+        BOOST_FAIL("no error");
+    } catch (const ScenarioError& e) {
+        BOOST_TEST(e.file() == dir.file("d.yaml"));
+        BOOST_TEST(e.cause().find("not a regular file") == 0u, e.cause());
+    }
 }
 
 BOOST_AUTO_TEST_CASE(aScenarioFromAPipeIsReadAndOneThatNeverEndsStopsAtTheLimit) {
