@@ -33,9 +33,10 @@ ListenAddress parseListen(const std::string& option, const std::string& value) {
 }
 
 std::size_t parseCount(const std::string& option, const std::string& value) {
-    if (value.empty() || value.size() > 9 || value.find_first_not_of("0123456789") != std::string::npos ||
-        std::stoul(value) == 0)
+    if (value.empty() || value.find_first_not_of("0123456789") != std::string::npos ||
+        value.find_first_not_of('0') == std::string::npos)
         throw UsageError(option + ": expected a positive whole number, got '" + value + "'");
+    if (value.size() > 9) throw UsageError(option + ": at most 999999999, got '" + value + "'");
     return std::stoul(value);
 }
 

@@ -105,6 +105,7 @@ BOOST_AUTO_TEST_CASE(badOptionsExitWithStatus2AndSayWhy) {
     checkUsageError({"--tls-listen", "127.0.0.1:0"}, "--tls-listen needs");
     checkUsageError({"--self-signed", "--cert", "c.pem", "--key", "k.pem"}, "either --cert/--key or --self-signed");
     checkUsageError({"--exit-after", "0"}, "--exit-after: expected a positive whole number");
+    checkUsageError({"--exit-after", "1000000000"}, "--exit-after: at most 999999999, got '1000000000'");
     checkUsageError({"--event-loops", "0"}, "--event-loops: expected a positive whole number");
     checkUsageError({"--event-loops", "65"}, "--event-loops: at most 64, got 65");
     checkUsageError({"--auth", "nopassword"}, "--auth: expected USER:PASS");
