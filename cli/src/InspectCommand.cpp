@@ -6,6 +6,7 @@
 
 #include "mailrig/fakeserver/Lint.h"
 #include "mailrig/fakeserver/MessageView.h"
+#include "mailrig/fakeserver/PrintableText.h"
 
 #include <Poco/DateTimeFormat.h>
 #include <Poco/DateTimeFormatter.h>
@@ -18,6 +19,7 @@
 #include <iostream>
 #include <iterator>
 #include <optional>
+#include <sstream>
 
 namespace mailrig::cli {
 
@@ -231,7 +233,12 @@ int runInspect(const std::vector<std::string>& args) {
     const std::vector<LintFinding> findings = fake::Lint::check(*view);
     const std::string name = options.file == "-" ? "<stdin>" : options.file; // as errors name it
     if (options.json) printJson(name, *view, findings, std::cout);
-    else printText(name, *view, findings, std::cout);
+    else {
+        // Header values and file names come from the message: shown, never obeyed by the terminal.
+        std::ostringstream text;
+        printText(name, *view, findings, text);
+        std::cout << fake::printableText(text.str());
+    }
     std::cout.flush();
     return findings.empty() && tnefIsClean(*view) && calendarIsClean(*view) ? Success : Failed;
 }

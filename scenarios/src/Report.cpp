@@ -1,5 +1,7 @@
 #include "mailrig/scenarios/Report.h"
 
+#include "mailrig/fakeserver/PrintableText.h"
+
 #include <filesystem>
 #include <iomanip>
 #include <sstream>
@@ -113,7 +115,8 @@ void writeSummary(std::ostream& out, const std::vector<ScenarioResult>& results,
         total += r.duration;
         if (onlyProblems && r.verdict == Verdict::Passed) continue;
         out << std::left << std::setw(7) << toString(r.verdict) << std::right << std::setw(8) << seconds(r.duration)
-            << "s  " << std::left << std::setw(static_cast<int>(width)) << r.name << "  " << r.file << "\n";
+            << "s  " << std::left << std::setw(static_cast<int>(width)) << fake::printableText(r.name) << "  "
+            << fake::printableText(r.file) << "\n";
     }
     if (!onlyProblems || anyProblem) out << "\n";
     out << results.size() << " scenario(s): " << passed << " passed, " << failed << " failed, " << errors
@@ -123,10 +126,11 @@ void writeSummary(std::ostream& out, const std::vector<ScenarioResult>& results,
 void writeFailureDetails(std::ostream& out, const std::vector<ScenarioResult>& results) {
     for (const auto& r : results) {
         if (r.verdict == Verdict::Passed) continue;
-        out << "\n=== " << toString(r.verdict) << ": " << r.name << " (" << r.file << ")\n";
-        if (!r.description.empty()) out << r.description << "\n";
-        if (r.verdict == Verdict::Error) out << "error: " << r.error << "\n";
-        out << describeMismatches(r);
+        // Captured text is shown, never obeyed by the terminal (an escape sequence in a message).
+        std::string details = "\n=== " + toString(r.verdict) + ": " + r.name + " (" + r.file + ")\n";
+        if (!r.description.empty()) details += r.description + "\n";
+        if (r.verdict == Verdict::Error) details += "error: " + r.error + "\n";
+        out << fake::printableText(details + describeMismatches(r));
         if (!r.keptFiles.empty()) {
             out << "captured messages kept in:\n";
             for (const auto& f : r.keptFiles) out << "    " << f << "\n";

@@ -1,5 +1,7 @@
 #include "mailrig/scenarios/ScenarioError.h"
 
+#include "mailrig/fakeserver/PrintableText.h"
+
 namespace mailrig::scenario {
 
 namespace {
@@ -10,19 +12,8 @@ std::string formatError(const std::string& file, int line, int column, const std
     if (line > 0) text += ":" + std::to_string(line) + ":" + std::to_string(column);
     text += ": ";
     if (!key.empty()) text += key + ": ";
-    text += cause;
     // A control character from the file (a NUL would end the message when printed) shows as \xHH.
-    std::string shown;
-    for (const char c : text) {
-        const auto u = static_cast<unsigned char>(c);
-        if ((u < 0x20 && c != '\n' && c != '\t') || u == 0x7F) {
-            static const char hex[] = "0123456789ABCDEF";
-            shown += std::string("\\x") + hex[u >> 4] + hex[u & 15];
-        } else {
-            shown += c;
-        }
-    }
-    return shown;
+    return fake::printableText(text + cause);
 }
 
 } // namespace

@@ -138,6 +138,12 @@ BOOST_AUTO_TEST_CASE(runningOutOfMemoryIsAnErrorNotACrash) {
 #endif
 }
 
+BOOST_AUTO_TEST_CASE(controlCharactersInTheMessageAreShownNotSentToTheTerminal) {
+    const auto r = runMailrig({"inspect", "-"}, "From: a@b.c\r\nSubject: \x1b[31mred\x07\r\n\r\nbody\r\n");
+    BOOST_TEST(r.out.find("  Subject: \\x1B[31mred\\x07\n") != std::string::npos, r.out);
+    BOOST_TEST(r.out.find('\x1b') == std::string::npos);
+}
+
 BOOST_AUTO_TEST_CASE(dashReadsStandardInput) {
     const auto r = runMailrig({"inspect", "-"}, readFile(eml("plain-text.eml")));
     BOOST_TEST(r.exitCode == 0, r.err);
