@@ -211,14 +211,15 @@ void SmtpConnection::endReply() noexcept {
 
 std::size_t SmtpConnection::receive(char* buffer, std::size_t capacity) {
     int n = 0;
-    const std::string what =
-        _context == "CONNECT" ? "waiting for the greeting of " + _endpoint : "reading the reply of " + _endpoint;
+    auto what = [this] {
+        return _context == "CONNECT" ? "waiting for the greeting of " + _endpoint : "reading the reply of " + _endpoint;
+    };
     if (_replyDeadline && _readInReply) {
         // A later read of the same reply: only what is left of its time.
         const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(*_replyDeadline -
                                                                                 std::chrono::steady_clock::now());
         if (left.count() <= 0)
-            throw SmtpConnectionException(what + " timed out after " + duration(_timeout), _context, true);
+            throw SmtpConnectionException(what() + " timed out after " + duration(_timeout), _context, true);
         _socket.setReceiveTimeout(span(left));
         _timeoutShortened = true;
     }
@@ -226,7 +227,7 @@ std::size_t SmtpConnection::receive(char* buffer, std::size_t capacity) {
     try {
         n = _socket.receiveBytes(buffer, static_cast<int>(capacity));
     } catch (...) {
-        rethrowIo(what);
+        rethrowIo(what());
     }
     if (_aborted.load()) throw SmtpCancelledException(_context);
     if (n <= 0) throw SmtpConnectionException("the server closed the connection", _context);
