@@ -1,5 +1,6 @@
 // `mailrig run`: load scenario files, run them in parallel, print a summary, diffs and JUnit.
 #include "Command.h"
+#include "StopSignals.h"
 
 #include "mailrig/scenarios/Report.h"
 #include "mailrig/scenarios/Runner.h"
@@ -12,8 +13,10 @@
 #include <fnmatch.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <chrono>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -55,7 +58,9 @@ are checked against the expectations.
 
 Exit status: 0 every scenario passed, 1 a scenario failed (or could not run), 2 invalid input
 (bad options, unreadable or invalid scenario files, duplicate scenario names, nothing selected,
-a --keep directory or --junit file that cannot be written; all checked before anything runs).
+a --keep directory or --junit file that cannot be written; all checked before anything runs),
+130 (143) after SIGINT (SIGTERM): the scenarios running finish, the rest are reported as not
+run, the reports are written; a second signal quits at once.
 )";
 
 struct RunArguments {
@@ -281,9 +286,28 @@ int runRun(const std::vector<std::string>& args) {
         if (finished == total) std::cerr << "\r\033[K" << std::flush;
     };
     const unsigned jobs = parsed->jobs ? parsed->jobs : std::max(1u, std::thread::hardware_concurrency());
+    // SIGINT or SIGTERM: the scenarios running finish (their servers stop, their scratch files
+    // and the test certificates are removed), the rest is not started, the reports are written.
+    // A second signal ends the process at once.
+    const BlockedStopSignals signals;
+    std::atomic<bool> stop{false}, finished{false};
+    int stopSignal = 0;
+    std::thread watcher([&] {
+        while (!finished.load()) {
+            const int signal = signals.wait(std::chrono::milliseconds(100));
+            if (!signal) continue;
+            if (stop.exchange(true)) std::_Exit(128 + signal);
+            stopSignal = signal;
+            std::cerr << (terminal ? "\r\033[K" : "") << "mailrig run: " << strsignal(signal)
+                      << ", finishing the scenarios already running (again to quit at once)\n";
+        }
+    });
+    options.stop = &stop;
     const auto started = std::chrono::steady_clock::now();
     const auto results = scenario::runScenarios(scenarios, jobs, options, progress);
     const auto wall = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
+    finished = true;
+    watcher.join();
 
     scenario::writeSummary(std::cout, results, parsed->quiet);
     const std::size_t used = std::min<std::size_t>(jobs, scenarios.size()); // what ran at once
@@ -311,6 +335,10 @@ int runRun(const std::vector<std::string>& args) {
     if (!invalid.empty()) std::cout << invalid.size() << " scenario file(s) could not be read (see above)\n";
     if (!duplicates.empty())
         std::cout << duplicates.size() << " scenario file(s) not run: their name is already taken (see above)\n";
+    if (stopSignal) {
+        std::cerr << "mailrig run: " << strsignal(stopSignal) << ", stopped\n";
+        return 128 + stopSignal;
+    }
     if (anyInvalid) return Invalid;
     return anyFailed ? Failed : Success;
 }

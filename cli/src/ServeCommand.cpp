@@ -1,6 +1,7 @@
 // mailrig serve: the capturing fake SMTP server as a standalone program.
 #include "Command.h"
 #include "ServeOptions.h"
+#include "StopSignals.h"
 
 #include "mailrig/fakeserver/FakeSmtpServer.h"
 #include "mailrig/fakeserver/ServerConfigYaml.h"
@@ -24,29 +25,6 @@ namespace {
 
 /// How long `--exit-after` waits for the client that sent the last message to finish its session.
 constexpr auto kExitGrace = std::chrono::seconds(5);
-
-/// Blocks SIGINT and SIGTERM in this thread (and so in every server thread started after it),
-/// so they can be taken synchronously with sigtimedwait.
-class BlockedStopSignals {
-public:
-    BlockedStopSignals() {
-        sigemptyset(&_set);
-        sigaddset(&_set, SIGINT);
-        sigaddset(&_set, SIGTERM);
-        pthread_sigmask(SIG_BLOCK, &_set, &_previous);
-    }
-    ~BlockedStopSignals() { pthread_sigmask(SIG_SETMASK, &_previous, nullptr); }
-    /// The signal number received within `timeout`, or 0.
-    int wait(std::chrono::milliseconds timeout) const {
-        timespec ts{static_cast<time_t>(timeout.count() / 1000), static_cast<long>(timeout.count() % 1000) * 1000000};
-        int signal = sigtimedwait(&_set, nullptr, &ts);
-        return signal > 0 ? signal : 0;
-    }
-
-private:
-    sigset_t _set;
-    sigset_t _previous;
-};
 
 void appendAngle(std::string& out, const std::string& address) {
     out += '<';

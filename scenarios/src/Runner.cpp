@@ -333,6 +333,18 @@ ScenarioResult runScenarioFile(const std::string& path, const RunOptions& option
 namespace {
 
 /// Runs `work(i)` for i in [0, count) on up to `jobs` threads and reports each result.
+bool stopped(const RunOptions& options) { return options.stop && options.stop->load(); }
+
+/// The result of a scenario that was not started because the run was stopped.
+ScenarioResult notRun(const std::string& file, const std::string& name) {
+    ScenarioResult result;
+    result.file = file;
+    result.name = name;
+    result.verdict = Verdict::Error;
+    result.error = "not run: the run was stopped";
+    return result;
+}
+
 std::vector<ScenarioResult> runParallel(std::size_t count, unsigned jobs,
                                         const std::function<ScenarioResult(std::size_t)>& work,
                                         const ResultCallback& onResult) {
@@ -362,13 +374,19 @@ std::vector<ScenarioResult> runParallel(std::size_t count, unsigned jobs,
 std::vector<ScenarioResult> runScenarios(const std::vector<Scenario>& scenarios, unsigned jobs,
                                          const RunOptions& options, const ResultCallback& onResult) {
     return runParallel(
-        scenarios.size(), jobs, [&](std::size_t i) { return runScenario(scenarios[i], options); }, onResult);
+        scenarios.size(), jobs,
+        [&](std::size_t i) {
+            return stopped(options) ? notRun(scenarios[i].file, scenarios[i].name) : runScenario(scenarios[i], options);
+        },
+        onResult);
 }
 
 std::vector<ScenarioResult> runScenarioFiles(const std::vector<std::string>& files, unsigned jobs,
                                              const RunOptions& options, const ResultCallback& onResult) {
     return runParallel(
-        files.size(), jobs, [&](std::size_t i) { return runScenarioFile(files[i], options); }, onResult);
+        files.size(), jobs,
+        [&](std::size_t i) { return stopped(options) ? notRun(files[i], files[i]) : runScenarioFile(files[i], options); },
+        onResult);
 }
 
 } // namespace mailrig::scenario

@@ -1,9 +1,13 @@
 // `mailrig run` as a user calls it: exit codes, selection, listing, JUnit and kept files.
+#include "support/BackgroundProcess.h"
 #include "support/Process.h"
 
 #include <boost/test/unit_test.hpp>
 
+#include <chrono>
+#include <csignal>
 #include <filesystem>
+#include <thread>
 
 using mailrig::test::runMailrig;
 using mailrig::test::TempDir;
@@ -227,6 +231,27 @@ BOOST_AUTO_TEST_CASE(withoutArgumentsTheShippedSuiteIsListed) {
     BOOST_TEST(r.exitCode == 0, r.err);
     BOOST_TEST(r.out.find("send-plain-text") != std::string::npos);
     BOOST_TEST(r.out.find("fault-greylisting-retry") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(anInterruptFinishesTheRunningScenarioSkipsTheRestAndStillReports) {
+    TempDir dir;
+    const std::string slow = "description: waits for messages that never come\n"
+                             "steps:\n"
+                             "  - send: {from: a@example.org, to: b@example.com, subject: s, text: t}\n"
+                             "  - wait: {count: 5, timeout_ms: 1500}\n";
+    writeFile(dir.file("a.yaml"), "name: a-slow\n" + slow);
+    writeFile(dir.file("b.yaml"), "name: b-next\n" + slow);
+    mailrig::test::BackgroundProcess run(
+        {MAILRIG_BINARY, "run", "-j", "1", dir.path(), "--junit", dir.file("junit.xml")});
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    run.signal(SIGINT);
+    const auto r = run.wait(std::chrono::seconds(20));
+    BOOST_TEST(r.exitCode == 130, r.out + r.err);
+    BOOST_TEST(r.err.find("mailrig run: Interrupt, finishing the scenarios already running") != std::string::npos, r.err);
+    BOOST_TEST(r.err.find("mailrig run: Interrupt, stopped\n") != std::string::npos, r.err);
+    BOOST_TEST(r.out.find("FAIL ") != std::string::npos, r.out); // a-slow ran to its end
+    BOOST_TEST(r.out.find("error: not run: the run was stopped") != std::string::npos, r.out);
+    BOOST_TEST(std::filesystem::exists(dir.file("junit.xml")));
 }
 
 BOOST_AUTO_TEST_SUITE_END()

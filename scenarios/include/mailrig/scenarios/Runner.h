@@ -3,6 +3,7 @@
 #include "mailrig/scenarios/Scenario.h"
 #include "mailrig/scenarios/ScenarioResult.h"
 
+#include <atomic>
 #include <chrono>
 #include <cstddef>
 #include <functional>
@@ -24,6 +25,9 @@ struct RunOptions {
     std::string fixturesDirectory;
     /// Upper bound for one asynchronous step (send_async) to finish.
     std::chrono::milliseconds asyncTimeout{30000};
+    /// When set and true, runScenarios() and runScenarioFiles() start no further scenario (those
+    /// running finish): each one not started is Verdict::Error, `not run: the run was stopped`.
+    const std::atomic<bool>* stop = nullptr;
 };
 
 /// Runs one scenario: starts its own fake server (loopback, ephemeral ports) configured from
