@@ -302,12 +302,21 @@ int runRun(const std::vector<std::string>& args) {
                       << ", finishing the scenarios already running (again to quit at once)\n";
         }
     });
+    auto endWatcher = [&] {
+        finished = true;
+        if (watcher.joinable()) watcher.join();
+    };
     options.stop = &stop;
     const auto started = std::chrono::steady_clock::now();
-    const auto results = scenario::runScenarios(scenarios, jobs, options, progress);
+    std::vector<scenario::ScenarioResult> results;
+    try {
+        results = scenario::runScenarios(scenarios, jobs, options, progress);
+    } catch (...) {
+        endWatcher(); // never a joinable thread left behind (std::terminate)
+        throw;
+    }
     const auto wall = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
-    finished = true;
-    watcher.join();
+    endWatcher(); // every signal is accounted for before the reports are written
 
     scenario::writeSummary(std::cout, results, parsed->quiet);
     const std::size_t used = std::min<std::size_t>(jobs, scenarios.size()); // what ran at once

@@ -125,8 +125,10 @@ void applyLimits(Limits& limits, const YamlFields& parent) {
         {"max_bad_commands", &limits.maxBadCommands},       {"max_auth_failures", &limits.maxAuthFailures},
     };
     // The smallest values ServerConfig::validate() accepts, checked here at their key.
-    const std::pair<const char*, std::size_t> minimums[] = {
-        {"command_line_length", 64}, {"auth_line_length", 64}, {"text_line_length", 3}, {"max_connections", 1}};
+    const std::pair<const char*, std::size_t> minimums[] = {{"command_line_length", Limits::kMinCommandLineLength},
+                                                            {"auth_line_length", Limits::kMinCommandLineLength},
+                                                            {"text_line_length", Limits::kMinTextLineLength},
+                                                            {"max_connections", Limits::kMinMaxConnections}};
     for (const auto& [name, field] : sizes) {
         if (!f.has(name)) continue;
         *field = static_cast<std::size_t>(f.number(name, kMaxSize));

@@ -74,13 +74,17 @@ void ServerConfig::validate() const {
         if (tls->certificatePem.empty() != tls->privateKeyPem.empty())
             invalid("tls", "give both certificatePem and privateKeyPem");
     }
-    if (limits.commandLineLength < 64) invalid("limits.commandLineLength", "below 64 octets");
-    if (limits.textLineLength < 3) invalid("limits.textLineLength", "below 3 octets");
-    if (limits.authLineLength < 64) invalid("limits.authLineLength", "below 64 octets");
+    if (limits.commandLineLength < Limits::kMinCommandLineLength)
+        invalid("limits.commandLineLength", "below " + std::to_string(Limits::kMinCommandLineLength) + " octets");
+    if (limits.textLineLength < Limits::kMinTextLineLength)
+        invalid("limits.textLineLength", "below " + std::to_string(Limits::kMinTextLineLength) + " octets");
+    if (limits.authLineLength < Limits::kMinCommandLineLength)
+        invalid("limits.authLineLength", "below " + std::to_string(Limits::kMinCommandLineLength) + " octets");
     if (limits.commandTimeout.count() <= 0) invalid("limits.commandTimeout", "must be positive");
     if (limits.dataBlockTimeout.count() <= 0) invalid("limits.dataBlockTimeout", "must be positive");
     if (limits.idleTimeout.count() <= 0) invalid("limits.idleTimeout", "must be positive");
-    if (limits.maxConnections == 0) invalid("limits.maxConnections", "must be at least 1");
+    if (limits.maxConnections < Limits::kMinMaxConnections)
+        invalid("limits.maxConnections", "must be at least " + std::to_string(Limits::kMinMaxConnections));
     if (eventLoops > 64) invalid("eventLoops", "at most 64 (0 = automatic)");
     for (const std::string& mechanism : capabilities.authMechanisms) {
         static const char* const known[] = {"PLAIN", "LOGIN", "CRAM-MD5", "XOAUTH2"};

@@ -10,6 +10,11 @@ namespace mailrig::fake {
 /// size or count means "no limit". The server checks the struct once in `FakeSmtpServer::start()`
 /// (std::invalid_argument names the bad field).
 struct Limits {
+    /// The smallest values validation accepts (FakeSmtpServer::start(), and scripts at their key).
+    static constexpr std::size_t kMinCommandLineLength = 64; ///< also for `authLineLength`
+    static constexpr std::size_t kMinTextLineLength = 3;     ///< room for `.` and CRLF
+    static constexpr std::size_t kMinMaxConnections = 1;
+
     /// Longest command line in octets including CRLF (RFC 5321 4.5.3.1.4: 512). Longer lines are
     /// answered `500 5.5.2 Line too long` and discarded.
     std::size_t commandLineLength = 512;
