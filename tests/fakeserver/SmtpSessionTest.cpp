@@ -506,19 +506,6 @@ BOOST_AUTO_TEST_CASE(aDeclaredSizeBeyondMemoryStillGetsItsMessageCaptured) {
     BOOST_TEST(server.store().last().data() == kMessage);
 }
 
-BOOST_AUTO_TEST_CASE(withoutASizeLimitAChunkLargerThanMemoryIsAnswered552AndClosed) {
-    auto started = startServer([](ServerConfig& config) { config.limits.messageSize = 0; });
-    FakeSmtpServer& server = *started;
-    SmtpWire wire(server.port());
-    wire.hello();
-    BOOST_TEST(wire.command("MAIL FROM:<a@b.c>").code == 250);
-    BOOST_TEST(wire.command("RCPT TO:<x@d.e>").code == 250);
-    const auto r = wire.command("BDAT 9999999999999999999 LAST");
-    BOOST_TEST(r.code == 552);
-    BOOST_TEST(r.text() == "5.3.4 Chunk larger than this server can hold; closing the connection");
-    BOOST_TEST(wire.closedWithin(5s));
-}
-
 BOOST_AUTO_TEST_CASE(messagesOfVeryDifferentSizesInOneSessionAreCapturedByteForByte) {
     auto started = startServer([](ServerConfig&) {});
     FakeSmtpServer& server = *started;

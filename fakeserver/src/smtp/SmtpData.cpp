@@ -1,5 +1,6 @@
 #include "smtp/SmtpSession.h"
 
+#include "io/MemoryHeadroom.h"
 #include "mailrig/fakeserver/MessageStore.h"
 #include "smtp/Channel.h"
 #include "smtp/ServerCore.h"
@@ -109,11 +110,34 @@ void SmtpSession::populateAhead(DataReceive& data) {
     data.populatedTo = to;
 }
 
+void SmtpSession::checkMemory(std::size_t held, std::size_t more, const std::string& what) {
+    const MemoryHeadroom headroom = memoryHeadroom();
+    if (more <= headroom.bytes && headroom.bytes - more >= kMemoryReserve) return;
+    _record->append('C', "<" + what + ", " + std::to_string(held) + " held: more than this server can hold (" +
+                             headroom.limitedBy + " leaves " + std::to_string(headroom.bytes) +
+                             " bytes): not read further>");
+    _data.reset();
+    closeWith(452, "4.3.1", "Insufficient system storage: the message does not fit in memory; closing the connection");
+}
+
 bool SmtpSession::continueData() {
     DataReceive& data = *_data;
-    const std::size_t taken = data.scanner.feed(_in.view());
+    std::size_t taken = 0;
+    try {
+        taken = data.scanner.feed(_in.view());
+    } catch (const std::exception&) { // bad_alloc, length_error: the content could not grow
+        checkMemory(data.content.size(), std::numeric_limits<std::size_t>::max(),
+                    "message data: " + std::to_string(data.received) + " bytes on the wire");
+    }
     data.received += taken;
     _in.consume(taken);
+    if (!data.oversize && data.content.size() >= data.memoryCheckAt) {
+        // Without a size limit (or with one beyond this machine) a message could grow until the
+        // system kills the server and every message it holds: refused while there is room.
+        checkMemory(data.content.size(), data.content.size() + 2 * kMemoryCheckStep,
+                    "message data: " + std::to_string(data.received) + " bytes on the wire");
+        data.memoryCheckAt = data.content.size() + kMemoryCheckStep;
+    }
     // The whole message may arrive in one read: the scripted abort still comes first.
     checkAbort(data.received + (data.scanner.done() ? 0 : _in.size()));
     const Limits& limits = _core.config().limits;
@@ -191,8 +215,7 @@ void SmtpSession::readChunk(std::size_t size, std::string* destination) {
         try {
             destination->resize(at + left);
         } catch (const std::exception&) { // bad_alloc, length_error: possible without a size limit
-            _record->append('C', "<chunk: " + std::to_string(size) + " bytes, more than memory holds: not read>");
-            closeWith(552, "5.3.4", "Chunk larger than this server can hold; closing the connection");
+            checkMemory(at, std::numeric_limits<std::size_t>::max(), "chunk: " + std::to_string(size) + " bytes");
         }
         while (left > 0) {
             std::size_t got = _channel.receive(&(*destination)[at], left, limits.dataBlockTimeout);
@@ -241,6 +264,9 @@ void SmtpSession::proceedBdat(const CommandLine&) {
         }
         return;
     }
+    if (_transaction.body.size() + _chunkSize >= kMemoryCheckStep) // growing may copy what is held
+        checkMemory(_transaction.body.size(), _transaction.body.size() + _chunkSize,
+                    "chunk: " + std::to_string(_chunkSize) + " bytes");
     readChunk(_chunkSize, &_transaction.body);
     setState(State::Chunking);
     if (!_chunkLast) return reply(250, "2.0.0", std::to_string(_chunkSize) + " octets received");

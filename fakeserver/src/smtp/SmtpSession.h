@@ -21,6 +21,13 @@ class Channel;
 class ServerCore;
 struct SessionRecord;
 
+/// A message's content held in memory is checked against the memory the process may still take
+/// each time it has grown by this much (so messages smaller than this are never checked).
+constexpr std::size_t kMemoryCheckStep = 16 * 1024 * 1024;
+/// Memory a message may never take from the process: left for the other sessions, the replies
+/// and the capture itself.
+constexpr std::size_t kMemoryReserve = 64 * 1024 * 1024;
+
 /// One SMTP conversation on one connection, served either by the event loop (`begin`,
 /// `readable`, `writable`, `expire`: each processes what has arrived and returns without
 /// waiting) or by a thread of its own (`run`: blocks until the end). A session on the loop moves
@@ -129,6 +136,7 @@ private:
         bool oversize = false;    ///< over the size limit: the rest is only scanned
         const char* populatedBase = nullptr; ///< `content.data()` when pages were last mapped
         std::size_t populatedTo = 0;         ///< pages of `content` mapped up to here
+        std::size_t memoryCheckAt = kMemoryCheckStep; ///< `content` size of the next memory check
     };
     enum class Event { Begin, Readable, Writable };
 
@@ -201,6 +209,10 @@ private:
     void readChunk(std::size_t size, std::string* destination);
     void finishMessage(std::string content, const ContentFacts& facts, bool viaBdat, bool oversize);
     void checkAbort(std::size_t received);
+    /// Closes the connection with `452 4.3.1` when holding `more` octets beside `held` would
+    /// leave this process less than `kMemoryReserve` (SmtpData.cpp; `what` names the data in the
+    /// session record).
+    void checkMemory(std::size_t held, std::size_t more, const std::string& what);
 
     // SmtpAuth.cpp: STARTTLS, the TLS handshake and AUTH.
     bool checkStartTls(const CommandLine& c);

@@ -30,7 +30,10 @@ struct Limits {
     /// Refuse (instead of flag) messages with text lines over `textLineLength`.
     bool rejectOverlongLines = false;
     /// Largest message in octets; advertised as `SIZE n` (RFC 1870) and enforced on `SIZE=`,
-    /// DATA and BDAT (`552 5.3.4`). 0 = no limit (advertised as `SIZE` without a number).
+    /// DATA and BDAT (`552 5.3.4`). 0 = no limit (advertised as `SIZE` without a number). With
+    /// or without it, a message that would leave the process less than 64 MiB of memory (the
+    /// system's available memory, the control group's limit, RLIMIT_AS) is answered
+    /// `452 4.3.1 ...; closing the connection` and the connection closed.
     std::size_t messageSize = 64 * 1024 * 1024;
     /// Octets of message data past `messageSize` the server still reads and discards, so that it
     /// answers `552 5.3.4` at the end of data and the session goes on, as servers do. Past that

@@ -1,0 +1,136 @@
+#include <boost/test/unit_test.hpp>
+
+#include "io/MemoryHeadroom.h"
+#include "mailrig/fakeserver/FakeSmtpServer.h"
+#include "support/SmtpWire.h"
+
+#include <chrono>
+#include <cstdio>
+#include <sys/resource.h>
+#include <unistd.h>
+
+using namespace mailrig::fake;
+using mailrig::fake::detail::memoryHeadroom;
+using mailrig::test::SmtpWire;
+using namespace std::chrono_literals;
+
+namespace {
+
+constexpr std::size_t kMiB = 1024 * 1024;
+
+/// This process's mapped size (VmSize) in bytes.
+std::size_t mappedBytes() {
+    unsigned long long pages = 0;
+    std::FILE* statm = std::fopen("/proc/self/statm", "r");
+    BOOST_REQUIRE(statm);
+    BOOST_REQUIRE(std::fscanf(statm, "%llu", &pages) == 1);
+    std::fclose(statm);
+    return static_cast<std::size_t>(pages * static_cast<unsigned long long>(::sysconf(_SC_PAGESIZE)));
+}
+
+/// Limits this process's address space to what it maps now plus `room` while in scope.
+class AddressSpaceLimit {
+public:
+    explicit AddressSpaceLimit(std::size_t room) {
+        BOOST_REQUIRE(::getrlimit(RLIMIT_AS, &_saved) == 0);
+        rlimit limited = _saved;
+        limited.rlim_cur = mappedBytes() + room;
+        BOOST_REQUIRE(::setrlimit(RLIMIT_AS, &limited) == 0);
+    }
+    ~AddressSpaceLimit() { ::setrlimit(RLIMIT_AS, &_saved); }
+    AddressSpaceLimit(const AddressSpaceLimit&) = delete;
+    AddressSpaceLimit& operator=(const AddressSpaceLimit&) = delete;
+
+private:
+    rlimit _saved{};
+};
+
+/// A started plain server without a message size limit.
+std::unique_ptr<FakeSmtpServer> unlimitedServer() {
+    ServerConfig config = ServerConfig::plain();
+    config.limits.messageSize = 0;
+    auto server = std::make_unique<FakeSmtpServer>(config);
+    server->start();
+    return server;
+}
+
+/// An address-space limit cannot be combined with the sanitizers' shadow memory.
+bool sanitized() {
+#if defined(__SANITIZE_ADDRESS__)
+    return true;
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+    return true;
+#else
+    return false;
+#endif
+#else
+    return false;
+#endif
+}
+
+const std::string kFullReply = "4.3.1 Insufficient system storage: the message does not fit in memory; closing the connection";
+
+} // namespace
+
+BOOST_AUTO_TEST_SUITE(MemoryHeadroomTest)
+
+BOOST_AUTO_TEST_CASE(theHeadroomIsKnownAndAnAddressSpaceLimitBoundsIt) {
+    const auto free = memoryHeadroom();
+    BOOST_TEST(free.bytes > 0u);
+    BOOST_TEST(!free.limitedBy.empty()); // /proc/meminfo at least
+    if (sanitized()) return;
+    AddressSpaceLimit limit(256 * kMiB);
+    const auto limited = memoryHeadroom();
+    BOOST_TEST(limited.bytes <= 256 * kMiB);
+    if (limited.bytes > 128 * kMiB) BOOST_TEST(limited.limitedBy == "the address-space limit");
+}
+
+BOOST_AUTO_TEST_CASE(withoutASizeLimitDataBeyondMemoryIsAnswered452AndClosedAndTheServerGoesOn) {
+    if (sanitized()) return;
+    auto started = unlimitedServer();
+    FakeSmtpServer& server = *started;
+    AddressSpaceLimit limit(512 * kMiB);
+    {
+        SmtpWire wire(server.port());
+        wire.hello();
+        wire.startData("a@b.c", {"x@d.e"});
+        std::string block;
+        while (block.size() < 64 * 1024) block += std::string(98, 'a') + "\r\n";
+        // A sender that never ends: it writes until the server has closed (bounded at 1 GiB).
+        try {
+            for (int i = 0; i < 16 * 1024; ++i) wire.send(block);
+        } catch (const std::exception&) {
+        }
+        const auto r = wire.reply();
+        BOOST_TEST(r.code == 452);
+        BOOST_TEST(r.text() == kFullReply);
+        BOOST_TEST(wire.closedWithin(5s));
+    }
+    BOOST_TEST(server.store().count() == 0u);
+    const auto sessions = server.store().sessions();
+    BOOST_REQUIRE(sessions.size() == 1u);
+    const std::string transcript = sessions[0].transcriptText();
+    BOOST_TEST(transcript.find("more than this server can hold") != std::string::npos, transcript);
+    // The memory is given back: the next message, under the same limit, is captured.
+    SmtpWire next(server.port());
+    next.hello();
+    BOOST_TEST(next.sendMail("a@b.c", {"x@d.e"}, "Subject: small\r\n\r\nok\r\n").code == 250);
+    BOOST_TEST(server.store().waitForCount(1, 5s));
+}
+
+BOOST_AUTO_TEST_CASE(withoutASizeLimitAChunkBeyondMemoryIsAnswered452AndClosedUnread) {
+    auto started = unlimitedServer();
+    FakeSmtpServer& server = *started;
+    SmtpWire wire(server.port());
+    wire.hello();
+    BOOST_TEST(wire.command("MAIL FROM:<a@b.c>").code == 250);
+    BOOST_TEST(wire.command("RCPT TO:<x@d.e>").code == 250);
+    const auto r = wire.command("BDAT 9999999999999999999 LAST");
+    BOOST_TEST(r.code == 452);
+    BOOST_TEST(r.text() == kFullReply);
+    BOOST_TEST(wire.closedWithin(5s));
+    BOOST_TEST(server.store().count() == 0u);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
