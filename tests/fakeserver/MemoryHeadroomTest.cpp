@@ -119,6 +119,33 @@ BOOST_AUTO_TEST_CASE(withoutASizeLimitDataBeyondMemoryIsAnswered452AndClosedAndT
     BOOST_TEST(server.store().waitForCount(1, 5s));
 }
 
+BOOST_AUTO_TEST_CASE(messagesThatWouldFillMemoryAreAnswered452AndTheSessionGoesOn) {
+    if (sanitized()) return;
+    auto started = unlimitedServer();
+    FakeSmtpServer& server = *started;
+    AddressSpaceLimit limit(512 * kMiB);
+    SmtpWire wire(server.port());
+    wire.hello();
+    std::string content;
+    while (content.size() < kMiB) content += std::string(98, 'k') + "\r\n";
+    std::size_t accepted = 0;
+    mailrig::test::WireReply refused;
+    for (int i = 0; i < 1000 && refused.code == 0; ++i) { // 512 fit at most
+        const auto r = wire.sendMail("a@b.c", {"x@d.e"}, content);
+        if (r.code == 250) ++accepted;
+        else refused = r;
+    }
+    BOOST_TEST(refused.code == 452);
+    BOOST_TEST(refused.text() == "4.3.1 Insufficient system storage: the server's memory is full");
+    BOOST_TEST(accepted >= 100u);
+    BOOST_TEST(server.store().count() == accepted); // every 250 is kept, nothing else
+    BOOST_TEST(wire.command("NOOP").code == 250);
+    const auto sessions = server.store().sessions();
+    BOOST_REQUIRE(sessions.size() == 1u);
+    const std::string transcript = sessions[0].transcriptText();
+    BOOST_TEST(transcript.find("not kept: the address-space limit leaves") != std::string::npos, transcript);
+}
+
 BOOST_AUTO_TEST_CASE(withoutASizeLimitAChunkBeyondMemoryIsAnswered452AndClosedUnread) {
     auto started = unlimitedServer();
     FakeSmtpServer& server = *started;

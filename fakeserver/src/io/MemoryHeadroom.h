@@ -5,6 +5,14 @@
 
 namespace mailrig::fake::detail {
 
+/// Held message content is checked against the memory the process may still take each time it
+/// has grown by this much: a message's content as it arrives, and the store's as messages are
+/// kept.
+constexpr std::size_t kMemoryCheckStep = 16 * 1024 * 1024;
+/// Memory a message may never take from the process: left for the other sessions, the replies
+/// and the capture itself.
+constexpr std::size_t kMemoryReserve = 64 * 1024 * 1024;
+
 /// What limits the memory this process may still take, as read from the system.
 struct MemoryHeadroom {
     /// Bytes the process may still take: the least of the system's available memory

@@ -164,6 +164,16 @@ std::size_t ServerCore::activeConnections() const {
     return _active.size();
 }
 
+bool ServerCore::roomToKeep(std::size_t bytes, MemoryHeadroom& seen) {
+    const std::size_t before = _keptSinceCheck.fetch_add(bytes);
+    if (!_memoryShort.load() && before + bytes < kMemoryCheckStep && bytes < kMemoryCheckStep) return true;
+    _keptSinceCheck.store(0);
+    seen = memoryHeadroom();
+    const bool room = bytes <= seen.bytes && seen.bytes - bytes >= kMemoryReserve;
+    _memoryShort.store(!room);
+    return room;
+}
+
 bool ServerCore::pause(std::chrono::milliseconds duration) {
     std::unique_lock<std::mutex> lock(_mutex);
     return !_wake.wait_for(lock, duration, [this] { return _stopping.load(); });

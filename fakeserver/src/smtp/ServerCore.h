@@ -1,5 +1,6 @@
 #pragma once
 
+#include "io/MemoryHeadroom.h"
 #include "mailrig/fakeserver/MessageStore.h"
 #include "mailrig/fakeserver/ServerConfig.h"
 #include "mailrig/fakeserver/SpoolWriter.h"
@@ -47,6 +48,11 @@ public:
     Poco::Net::Context::Ptr tlsContext() const { return _tlsContext; }
     std::size_t activeConnections() const;
 
+    /// False when keeping `bytes` more in the store would leave the process less than
+    /// `kMemoryReserve` of memory (`seen` then says what limits it). Reads the system once per
+    /// `kMemoryCheckStep` of content kept, and for every message while memory is short. Any
+    /// thread.
+    bool roomToKeep(std::size_t bytes, MemoryHeadroom& seen);
     /// Sleeps up to `duration`; returns false early when the server is stopping.
     bool pause(std::chrono::milliseconds duration);
     bool stopping() const { return _stopping.load(); }
@@ -82,6 +88,8 @@ private:
     std::uint16_t _tlsPort = 0;
     std::atomic<bool> _running{false};
     std::atomic<bool> _stopping{false};
+    std::atomic<std::size_t> _keptSinceCheck{0}; ///< content bytes kept since memory was last read
+    std::atomic<bool> _memoryShort{false};       ///< the last reading found too little
     bool _started = false;
 
     // Worker threads are reused: a finished session's worker waits for the next connection

@@ -295,6 +295,15 @@ void SmtpSession::finishMessage(std::string content, const ContentFacts& facts, 
     }
     _pending = Pending{};
     if (_core.rules().watches(Phase::DataEnd) && !applyRules(Phase::DataEnd, content)) return resetTransaction();
+    MemoryHeadroom headroom;
+    if (_core.store().retention() != Retention::KeepNone && !_core.roomToKeep(content.size(), headroom)) {
+        // Kept messages add up: past what the process may take the system would kill the
+        // server and every message it holds. Refused while there is room to say so.
+        note("message of " + std::to_string(content.size()) + " bytes not kept: " + headroom.limitedBy + " leaves " +
+             std::to_string(headroom.bytes) + " bytes");
+        refuse(452, "4.3.1", "Insufficient system storage: the server's memory is full");
+        return resetTransaction();
+    }
     CapturedMessage message(std::move(_transaction.mailFrom), std::move(_transaction.recipients), std::move(content), flags,
                             viaBdat, _record);
     CapturedMessage stored;

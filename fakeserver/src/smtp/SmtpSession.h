@@ -1,5 +1,6 @@
 #pragma once
 
+#include "io/MemoryHeadroom.h"
 #include "mailrig/fakeserver/CapturedMessage.h"
 #include "mailrig/fakeserver/Rule.h"
 #include "rules/RuleEngine.h"
@@ -20,13 +21,6 @@ namespace mailrig::fake::detail {
 class Channel;
 class ServerCore;
 struct SessionRecord;
-
-/// A message's content held in memory is checked against the memory the process may still take
-/// each time it has grown by this much (so messages smaller than this are never checked).
-constexpr std::size_t kMemoryCheckStep = 16 * 1024 * 1024;
-/// Memory a message may never take from the process: left for the other sessions, the replies
-/// and the capture itself.
-constexpr std::size_t kMemoryReserve = 64 * 1024 * 1024;
 
 /// One SMTP conversation on one connection, served either by the event loop (`begin`,
 /// `readable`, `writable`, `expire`: each processes what has arrived and returns without
