@@ -141,17 +141,37 @@ BOOST_AUTO_TEST_CASE(droppedConnectionIsReopenedForTheNextMessage) {
     BOOST_TEST(s.server.store().sessions().size() == 2u);
 }
 
-BOOST_AUTO_TEST_CASE(unreachableServerLeavesMessagesNotAttempted) {
+BOOST_AUTO_TEST_CASE(unreachableServerFailsOneMessageWithTheConnectionErrorAndLeavesTheRestNotAttempted) {
     std::uint16_t port;
     {
         Started s;
         port = s.server.port();
     }
-    SmtpClient client("127.0.0.1", port, {}, {}, SecurityOptions::None);
-    const SendReport report = client.send(numbered(3));
-    BOOST_TEST((report.messages[0].status == MessageStatus::Failed));
-    BOOST_TEST(report.notAttemptedCount() == 2u);
-    BOOST_TEST(report.messages[2].error.find("the connection failed: cannot connect") == 0u, report.messages[2].error);
+    for (std::size_t connections : {1u, 3u}) {
+        BOOST_TEST_CONTEXT("connections " << connections) {
+            SmtpClient client("127.0.0.1", port, {}, {}, SecurityOptions::None);
+            if (connections > 1) {
+                client.setUseMultiConnection(MultiConnectionMode::Enable);
+                client.setConnectionsQuantity(connections);
+            }
+            const SendReport report = client.send(numbered(5));
+            BOOST_TEST(report.failedCount() == 1u);
+            BOOST_TEST(report.notAttemptedCount() == 4u);
+            // The failed one carries the connection error itself, as a single send would throw it.
+            for (const auto& m : report.messages) {
+                if (m.status != MessageStatus::Failed) {
+                    BOOST_TEST(m.error.find("cannot connect") != std::string::npos, m.error);
+                    continue;
+                }
+                BOOST_REQUIRE(m.exception);
+                try {
+                    std::rethrow_exception(m.exception);
+                } catch (const SmtpException& e) {
+                    BOOST_TEST((e.kind() == SmtpErrorKind::Connection));
+                }
+            }
+        }
+    }
 }
 
 BOOST_AUTO_TEST_CASE(invalidMessageIsRefusedBeforeAnythingIsSent) {

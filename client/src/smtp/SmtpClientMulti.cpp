@@ -24,6 +24,9 @@ struct Pool {
     bool stop = false;                        ///< stop-on-first-failure or cancellation
     std::string stopReason;
     std::string lastSessionError;             ///< why the last worker gave up
+    /// The message the last worker gave up on, with that failure: when every connection failed
+    /// it is reported failed (as with one connection), the rest not attempted.
+    std::optional<MessageOutcome> lastSessionFailure;
 };
 
 /// The next message for worker `self`: its own queue first, else the back of the longest queue
@@ -57,6 +60,7 @@ bool record(const SmtpClientConfig& config, const std::vector<PreparedMessage>& 
         if (f.delivery.sessionFailed) {
             pool.queues[self].push_front(index);
             pool.lastSessionError = outcome.error;
+            pool.lastSessionFailure = std::move(outcome);
             retire = true;
             continue;
         }
@@ -134,9 +138,14 @@ SendReport sendParallel(const SmtpClientConfig& config, const std::vector<Prepar
         }
         std::string reason = pool.stopReason;
         if (reason.empty() && cancel && cancel->isCancelled()) reason = "cancelled";
-        if (reason.empty())
-            reason = "every connection failed: " + pool.lastSessionError;
-        report.messages.push_back(notAttempted(i, prepared[i], reason));
+        if (reason.empty() && pool.lastSessionFailure && pool.lastSessionFailure->index == i) {
+            report.messages.push_back(std::move(*pool.lastSessionFailure));
+            pool.lastSessionFailure.reset();
+            ++pool.progress.failed;
+        } else {
+            if (reason.empty()) reason = "every connection failed: " + pool.lastSessionError;
+            report.messages.push_back(notAttempted(i, prepared[i], reason));
+        }
         if (config.progress) {
             ++pool.progress.completed;
             pool.progress.last = &report.messages.back();
