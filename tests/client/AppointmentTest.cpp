@@ -283,6 +283,43 @@ BOOST_AUTO_TEST_CASE(summerTimeIsResolvedByTheGeneratedVtimezone) {
     BOOST_TEST(icaltime_as_timet_with_zone(start, start.zone) == 1814457600);
 }
 
+BOOST_AUTO_TEST_CASE(meetingsAroundDaylightChangesNameTheirInstantAsRfc5545ReadsLocalTime) {
+    // Berlin, 2026-10-25: 02:00-03:00 local happens twice (00:30Z and 01:30Z are both 02:30);
+    // 2026-03-29: 02:00-03:00 local never happens. RFC 5545 3.3.5 reads a repeated local time as
+    // its first occurrence, so the second must not be written as local time. The oracle is
+    // Python's zoneinfo with fold=0, which reads local time the RFC's way.
+    const char* script = R"PY(
+import sys, datetime, zoneinfo
+for line in sys.stdin.read().replace('\r\n ', '').splitlines():
+    if not line.startswith('DTSTART'): continue
+    name, value = line.split(':', 1)
+    if 'TZID=' not in name and not value.endswith('Z'): continue  # a VTIMEZONE observance
+    if value.endswith('Z'):
+        t = datetime.datetime.strptime(value, '%Y%m%dT%H%M%SZ').replace(tzinfo=datetime.timezone.utc)
+    else:
+        zone = zoneinfo.ZoneInfo(name.split('TZID=')[1])
+        t = datetime.datetime.strptime(value, '%Y%m%dT%H%M%S').replace(tzinfo=zone)
+    print(t.astimezone(datetime.timezone.utc).strftime('%Y-%m-%dT%H:%M:%SZ'), 'local' if 'TZID=' in name else 'utc')
+)PY";
+    const std::pair<std::time_t, const char*> cases[] = {
+        {1792888200, "2026-10-25T00:30:00Z local"}, // the first 02:30: local time names it
+        {1792891800, "2026-10-25T01:30:00Z utc"},   // the second 02:30: only UTC names it
+        {1792895400, "2026-10-25T02:30:00Z local"}, // 03:30, after the change
+        {1774747800, "2026-03-29T01:30:00Z local"}, // 03:30 summer time, just after the gap
+        {1774744200, "2026-03-29T00:30:00Z local"}, // 01:30, just before the gap
+    };
+    for (const auto& [start, expected] : cases) {
+        Appointment a = sampleMeeting();
+        a.setTimeZone("Europe/Berlin");
+        a.setTimes(system_clock::from_time_t(start), system_clock::from_time_t(start + 3600));
+        const std::string ics = a.toIcs();
+        requireNoLibicalErrors(ics);
+        const auto result = mailrig::test::runPython(script, {}, ics);
+        BOOST_REQUIRE_MESSAGE(result.exitCode == 0, "python zoneinfo failed: " << result.err);
+        BOOST_TEST(result.out == std::string(expected) + "\n", ics);
+    }
+}
+
 BOOST_AUTO_TEST_CASE(unknownTimeZoneIsRejected) {
     Appointment a;
     BOOST_CHECK_THROW(a.setTimeZone("Mars/Olympus_Mons"), std::invalid_argument);

@@ -236,4 +236,35 @@ BOOST_AUTO_TEST_CASE(timesBeyondWhatTheClockHoldsAreKeptAsWrittenWithoutAnInstan
     BOOST_TEST(epoch(event.end) == 1796119200); // 2026-12-01T10:00:00Z
 }
 
+BOOST_AUTO_TEST_CASE(localTimesAroundDaylightChangesAreReadAsRfc5545Says) {
+    // RFC 5545 3.3.5: a local time that occurs twice is its first occurrence; one that never
+    // occurs is read with the offset before the gap. Berlin: 2026-10-25 02:30 happens at 00:30Z
+    // (+02:00) and 01:30Z (+01:00); 2026-03-29 02:30 does not happen (read at +01:00: 01:30Z).
+    const std::string zone = "BEGIN:VTIMEZONE\r\nTZID:Berlin\r\n"
+                             "BEGIN:DAYLIGHT\r\nTZOFFSETFROM:+0100\r\nTZOFFSETTO:+0200\r\nTZNAME:CEST\r\n"
+                             "DTSTART:19810329T020000\r\nRRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU\r\nEND:DAYLIGHT\r\n"
+                             "BEGIN:STANDARD\r\nTZOFFSETFROM:+0200\r\nTZOFFSETTO:+0100\r\nTZNAME:CET\r\n"
+                             "DTSTART:19961027T030000\r\nRRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU\r\nEND:STANDARD\r\n"
+                             "END:VTIMEZONE\r\n";
+    auto event = [&](const std::string& tzid, const std::string& start, const std::string& end) {
+        return "BEGIN:VCALENDAR\r\nPRODID:-//test//EN\r\nVERSION:2.0\r\nMETHOD:REQUEST\r\n" + zone +
+               "BEGIN:VEVENT\r\nUID:dst@example.org\r\nDTSTAMP:20261001T090000Z\r\n"
+               "DTSTART;TZID=" + tzid + ":" + start + "\r\nDTEND;TZID=" + tzid + ":" + end + "\r\n"
+               "ORGANIZER:mailto:alice@example.org\r\nATTENDEE:mailto:bob@example.org\r\n"
+               "END:VEVENT\r\nEND:VCALENDAR\r\n";
+    };
+    for (const std::string tzid : {"Berlin", "Europe/Berlin"}) { // the calendar's VTIMEZONE; the system's zone
+        BOOST_TEST_CONTEXT(tzid) {
+            const CalendarView repeated(event(tzid, "20261025T023000", "20261025T033000"));
+            BOOST_REQUIRE_EQUAL(repeated.events().size(), 1u);
+            BOOST_TEST(epoch(repeated.events()[0].start) == 1792888200); // 00:30Z, the first 02:30
+            BOOST_TEST(epoch(repeated.events()[0].end) == 1792895400);   // 03:30 +01:00 = 02:30Z
+            const CalendarView skipped(event(tzid, "20260329T023000", "20260329T040000"));
+            BOOST_REQUIRE_EQUAL(skipped.events().size(), 1u);
+            BOOST_TEST(epoch(skipped.events()[0].start) == 1774747800); // 02:30 at +01:00 = 01:30Z
+            BOOST_TEST(epoch(skipped.events()[0].end) == 1774749600);   // 04:00 +02:00 = 02:00Z
+        }
+    }
+}
+
 BOOST_AUTO_TEST_SUITE_END()

@@ -93,13 +93,16 @@ icalproperty* addressProperty(icalproperty* property, const MailAddress& mailbox
 
 std::string mailto(const MailAddress& mailbox) { return "mailto:" + mailbox.address; }
 
-/// DTSTART/DTEND: UTC (`...Z`) without a zone, else local wall time with `TZID=<zone>`.
+/// DTSTART/DTEND: UTC (`...Z`) without a zone, else local wall time with `TZID=<zone>`; UTC too
+/// for an instant in the repeated hour of a change back from daylight time, which local time
+/// would name an hour early (RFC 5545 3.3.5: the first occurrence).
 icalproperty* timeProperty(icalproperty* (*make)(icaltimetype), Appointment::TimePoint when,
                            const std::string& zone) {
     icaltimezone* tz = zone.empty() ? icaltimezone_get_utc_timezone() : findTimeZone(zone);
     if (!tz) throw std::invalid_argument("unknown time zone '" + zone + "'");
+    if (!zone.empty() && wallTimeOccursEarlier(tz, toTimeT(when))) tz = icaltimezone_get_utc_timezone();
     icaltimetype t = icaltime_from_timet_with_zone(toTimeT(when), 0, tz);
-    if (zone.empty()) return make(t);
+    if (tz == icaltimezone_get_utc_timezone()) return make(t);
     t.zone = nullptr; // written as local time; the TZID parameter names the zone
     icalproperty* property = make(t);
     icalproperty_add_parameter(property, icalparameter_new_tzid(zone.c_str()));

@@ -28,7 +28,28 @@ std::time_t lastOnset(icalcomponent* observance) {
     return last;
 }
 
+/// The zone's offset from UTC in seconds at the UTC instant `at`.
+int offsetAt(icaltimezone* zone, std::time_t at) {
+    icaltimetype utc = icaltime_from_timet_with_zone(at, 0, icaltimezone_get_utc_timezone());
+    int daylight = 0;
+    return icaltimezone_get_utc_offset_of_utc_time(zone, &utc, &daylight);
+}
+
 } // namespace
+
+bool wallTimeOccursEarlier(icaltimezone* zone, std::time_t instant) {
+    const int offset = offsetAt(zone, instant);
+    const std::time_t wall = instant + offset; // the local time, counted as if it were UTC
+    // Offset changes are far more than a day apart: another reading of the same wall time can
+    // only use the offset in force a day before or a day after.
+    for (std::time_t day : {std::time_t{-86400}, std::time_t{86400}}) {
+        const int other = offsetAt(zone, instant + day);
+        if (other <= offset) continue; // a larger offset is what reaches the same wall time earlier
+        const std::time_t earlier = wall - other;
+        if (offsetAt(zone, earlier) == other) return true;
+    }
+    return false;
+}
 
 icaltimezone* findTimeZone(const std::string& name) {
     if (name.empty()) return nullptr;

@@ -5,7 +5,9 @@
 
 #include <algorithm>
 #include <cctype>
+#include <ctime>
 #include <memory>
+#include <optional>
 #include <string_view>
 
 namespace mailrig::fake::detail {
@@ -51,6 +53,33 @@ std::string propertyText(icalcomponent* c, icalproperty_kind kind) {
     return text(icalproperty_get_value_as_string(p));
 }
 
+/// Seconds east of UTC that `zone` observes at the UTC instant `utcSeconds`.
+int zoneOffset(icaltimezone* zone, std::time_t utcSeconds) {
+    icaltimetype at = icaltime_from_timet_with_zone(utcSeconds, 0, icaltimezone_get_utc_timezone());
+    int isDaylight = 0;
+    return icaltimezone_get_utc_offset_of_utc_time(zone, &at, &isDaylight);
+}
+
+/// The instant a local time in `zone` names, as RFC 5545 3.3.5 reads it: a time that occurs twice
+/// (the hour repeated after daylight time) is its first occurrence; a time that never occurs (the
+/// hour skipped) is read with the offset before the gap. (libical's own conversion takes the
+/// second occurrence of a repeated time.)
+std::time_t localInstant(const icaltimetype& local, icaltimezone* zone) {
+    icaltimetype wallFields = local;
+    wallFields.zone = nullptr;
+    const std::time_t wall = icaltime_as_timet(wallFields); // the fields counted as if UTC
+    // Offset changes are far more than a day apart: the readings can only use the offset in
+    // force a day before or a day after.
+    const int before = zoneOffset(zone, wall - 86400);
+    const int after = zoneOffset(zone, wall + 86400);
+    std::optional<std::time_t> first;
+    for (int offset : {before, after}) {
+        const std::time_t candidate = wall - offset;
+        if (zoneOffset(zone, candidate) == offset && (!first || candidate < *first)) first = candidate;
+    }
+    return first ? *first : wall - before;
+}
+
 /// Reads DTSTART or DTEND: the text as written, the zone, and the instant when it is known.
 void readTime(icalcomponent* event, icalproperty_kind kind, std::optional<std::chrono::system_clock::time_point>& instant,
               std::string& written, std::string& zone) {
@@ -83,7 +112,7 @@ void readTime(icalcomponent* event, icalproperty_kind kind, std::optional<std::c
         }
         if (!t.zone) return; // floating, or a zone nothing defines
     }
-    instant = timePointFromUnixSeconds(icaltime_as_timet_with_zone(t, t.zone));
+    instant = timePointFromUnixSeconds(icaltime_is_utc(t) ? icaltime_as_timet(t) : localInstant(t, const_cast<icaltimezone*>(t.zone)));
 }
 
 CalendarEvent readEvent(icalcomponent* e) {
