@@ -442,6 +442,33 @@ BOOST_AUTO_TEST_CASE(fileNamesUseRfc2231WithAnAsciiFallback) {
     for (std::size_t i = 0; i < names.size(); ++i) BOOST_TEST(loaded.attachments()[i].fileName == names[i]);
 }
 
+BOOST_AUTO_TEST_CASE(fileNamesThatLookLikeEncodedWordsOrRunLongStayLiteralOnShortLines) {
+    // Readers decode encoded words even inside quoted strings (Python's email turns
+    // "=?UTF-8?B?SGk=?=.txt" into "Hi.txt"): such names, and names too long for one 78-octet
+    // line, are written in RFC 2231 form, with a fallback `name` no reader decodes.
+    const std::vector<std::string> names = {"=?UTF-8?B?SGk=?=.txt", "a =?iso-8859-1?q?x?= b.txt",
+                                            std::string(150, 'a') + ".txt", "short.txt"};
+    MailMessage m = basic();
+    m.setTextBody("see attachments");
+    for (const auto& name : names) m.addAttachment(Attachment::fromBytes(name, "data"));
+    const std::string eml = m.toEml();
+    BOOST_TEST(wireProblems(eml).empty());
+    std::istringstream lines(eml);
+    for (std::string line; std::getline(lines, line);)
+        BOOST_TEST(line.size() <= 79u, "line over 78 octets: " << line); // 78 + the CR
+    auto facts = pythonEmailFacts(eml);
+    BOOST_TEST(facts["defects"] == "");
+    for (std::size_t i = 0; i < names.size(); ++i) {
+        const auto part = "part." + std::to_string(i + 2) + ".";
+        BOOST_TEST(facts[part + "filename"] == names[i]);
+        BOOST_TEST(facts[part + "params"].find("=?") == std::string::npos, facts[part + "params"]);
+    }
+    BOOST_TEST(eml.find("filename=\"short.txt\"") != std::string::npos); // short plain names stay plain
+    MailMessage loaded = MailMessage::fromBytes(eml);
+    BOOST_REQUIRE_EQUAL(loaded.attachments().size(), names.size());
+    for (std::size_t i = 0; i < names.size(); ++i) BOOST_TEST(loaded.attachments()[i].fileName == names[i]);
+}
+
 BOOST_AUTO_TEST_CASE(inlineAttachmentKeepsDispositionAndContentId) {
     MailMessage m = basic();
     m.setTextBody("x");

@@ -292,12 +292,22 @@ std::string formatAddresses(const std::string& name, const std::vector<MailAddre
     return fold(name, pieces);
 }
 
+/// True when `name="value"` can be written as a plain quoted string: printable ASCII that no
+/// reader mistakes for an encoded word (RFC 2047 5 forbids them in quoted strings, but common
+/// readers decode them anyway), on one line of at most 78 octets with its tab and `;`.
+bool fitsAsQuotedParameter(const std::string& name, const std::string& value) {
+    return isPrintableAscii(value) && value.find('\t') == std::string::npos && value.find("=?") == std::string::npos &&
+           1 + name.size() + 1 + quote(value).size() + 1 <= kPreferredLine;
+}
+
 std::string asciiFallbackName(const std::string& utf8Name) {
+    if (fitsAsQuotedParameter("name", utf8Name)) return utf8Name;
     std::string out;
     bool lastWasReplacement = false;
     for (char c : utf8Name) {
         auto u = static_cast<unsigned char>(c);
-        bool safe = u >= 0x20 && u < 0x7F && c != '"' && c != '\\' && c != '/';
+        bool safe = u >= 0x20 && u < 0x7F && c != '"' && c != '\\' && c != '/' &&
+                    !(c == '?' && !out.empty() && out.back() == '='); // never the start of an encoded word
         if (safe) {
             out += c;
             lastWasReplacement = false;
@@ -318,9 +328,7 @@ std::string asciiFallbackName(const std::string& utf8Name) {
 
 std::string formatParameter(const std::string& name, const std::string& rawValue) {
     std::string value = sanitizeUtf8(rawValue);
-    if (isPrintableAscii(value) && value.find('\t') == std::string::npos &&
-        value.size() <= kParameterPiece * 3)
-        return ";\n\t" + name + "=" + quote(value);
+    if (fitsAsQuotedParameter(name, value)) return ";\n\t" + name + "=" + quote(value);
 
     std::string out;
     // Percent-encode whole characters into pieces that never split a character.

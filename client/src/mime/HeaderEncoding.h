@@ -34,12 +34,15 @@ std::string formatUnstructured(const std::string& name, const std::string& value
 std::string formatAddresses(const std::string& name, const std::vector<MailAddress>& addresses);
 
 /// A MIME parameter for a raw header value, starting with `;` and a fold: `;\n\tname="value"`
-/// for short printable ASCII, else the RFC 2231 form `name*=UTF-8''...` (split into `name*0*=`,
+/// for printable ASCII that fits a 78-octet line and holds no `=?` (which readers would decode as
+/// an encoded word), else the RFC 2231 form `name*=UTF-8''...` (split into `name*0*=`,
 /// `name*1*=`, ... continuations when long, never inside a character).
 std::string formatParameter(const std::string& name, const std::string& value);
 
-/// An ASCII stand-in for a file name: runs of non-ASCII or unsafe bytes become one `_`, the
-/// extension is kept; never empty.
+/// An ASCII stand-in for a file name that every reader takes literally: the name itself when it
+/// can be written as a plain quoted parameter (see formatParameter), else the name with runs of
+/// non-ASCII or unsafe bytes as one `_`, no `=?`, cut to 60 octets keeping the extension; never
+/// empty.
 std::string asciiFallbackName(const std::string& utf8Name);
 
 /// RFC 5322 date-time in UTC, e.g. `Thu, 26 Nov 2026 08:23:16 +0000`.

@@ -253,8 +253,9 @@ private:
         return part;
     }
 
-    // Content-Disposition with `filename` (RFC 2231 when not plain ASCII) and Content-Type with
-    // `name` as the plain-ASCII fallback for readers that do not know RFC 2231. The fallback is
+    // Content-Disposition with `filename` (RFC 2231 unless short plain ASCII that does not look
+    // like an encoded word) and Content-Type with `name` as the plain-ASCII fallback for readers
+    // that do not know RFC 2231. The fallback is
     // not a second `filename=` because RFC 2231-aware parsers (Python's email) report
     // `filename` beside `filename*` as a duplicate parameter.
     // A text file without a charset parameter is labelled utf-8 when its bytes are valid UTF-8
@@ -273,8 +274,7 @@ private:
         std::string dispositionValue = std::string(" ") + dispositionName(disposition);
         if (!fileName.empty()) {
             std::string plain = sanitizeUtf8(fileName);
-            bool ascii = isPrintableAscii(plain) && plain.find('\t') == std::string::npos;
-            type += formatParameter("name", ascii ? plain : asciiFallbackName(plain));
+            type += formatParameter("name", asciiFallbackName(plain));
             dispositionValue += formatParameter("filename", plain);
             _contents.push_back(fileName);
         }
