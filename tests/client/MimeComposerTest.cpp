@@ -409,13 +409,35 @@ BOOST_AUTO_TEST_CASE(transferEncodingIsChosenByContent) {
 BOOST_AUTO_TEST_CASE(nastyBodiesStillGiveCleanLines) {
     MailMessage m = basic();
     std::string nasty = std::string(3000, 'L') + "\n.\n\r.\r\n" + std::string("nul\0byte", 8) + "\r" +
-                        "\xff\xfe invalid utf-8 " + std::string(1200, '\xe2') + "\n";
+                        "\xe2\x82\xac euro " + std::string(1200, 'x') + "\n";
     m.setTextBody(nasty);
     m.setHtmlBody(nasty);
+    // Bytes that are not UTF-8 go in a view labelled with their own charset.
+    AlternateView latin1;
+    latin1.content = std::string(2000, 'L') + "\r.\n\xff\xfe caf\xe9 " + std::string(1200, '\xe2') + "\n";
+    latin1.charset = "iso-8859-1";
+    m.addAlternateView(latin1);
     std::string eml = m.toEml();
     BOOST_TEST(wireProblems(eml).empty());
     BOOST_TEST(pythonEmailFacts(eml)["defects"] == "");
     BOOST_TEST(eml.find("\n.\n") == std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(bodiesThatAreNotUtf8AreRefusedNamingTheByte) {
+    // The text and HTML bodies go out labelled charset=utf-8: other bytes would be mislabelled.
+    for (bool html : {false, true}) {
+        MailMessage m = basic();
+        if (html) m.setHtmlBody("<p>caf\xe9</p>");
+        else m.setTextBody(std::string("nul\0 then caf\xe9", 15));
+        try {
+            m.toEml();
+            BOOST_FAIL("a body that is not UTF-8 was composed");
+        } catch (const std::invalid_argument& e) {
+            const std::string expected = html ? "the HTML body is not valid UTF-8 (byte 0xE9 at offset 6)"
+                                              : "the text body is not valid UTF-8 (byte 0xE9 at offset 13)";
+            BOOST_TEST(std::string(e.what()).find(expected) == 0u, e.what());
+        }
+    }
 }
 
 BOOST_AUTO_TEST_CASE(fileNamesUseRfc2231WithAnAsciiFallback) {

@@ -4,6 +4,7 @@
 #include "mime/HeaderEncoding.h"
 #include "mime/TransferEncodingChoice.h"
 
+#include <algorithm>
 #include <cctype>
 #include <cstdio>
 #include <list>
@@ -180,8 +181,31 @@ private:
         return out;
     }
 
+    /// Throws std::invalid_argument when a body labelled utf-8 is not UTF-8: a reader would show
+    /// replacement characters where the sender meant other text.
+    static void requireUtf8(const std::string& text, const char* what) {
+        std::size_t at = 0;
+        for (;;) { // NUL is valid UTF-8 (U+0000); g_utf8_validate stops at it
+            const std::size_t nul = std::min(text.find('\0', at), text.size());
+            const gchar* end = nullptr;
+            if (!g_utf8_validate(text.data() + at, static_cast<gssize>(nul - at), &end)) {
+                at = static_cast<std::size_t>(end - text.data());
+                break;
+            }
+            if (nul == text.size()) return;
+            at = nul + 1;
+        }
+        char byte[8];
+        std::snprintf(byte, sizeof byte, "0x%02X", static_cast<unsigned char>(text[at]));
+        throw std::invalid_argument(std::string(what) + " is not valid UTF-8 (byte " + byte + " at offset " +
+                                    std::to_string(at) + "); give UTF-8 text, or an alternate view with the "
+                                    "text's own charset");
+    }
+
     GPtr<GMimeObject> body() {
         const auto& m = _message;
+        requireUtf8(m.textBody(), "the text body");
+        requireUtf8(m.htmlBody(), "the HTML body");
         std::vector<GPtr<GMimeObject>> views;
         if (!m.textBody().empty())
             views.push_back(textPart(m.textBody(), {"text", "plain", {}}, "utf-8", TransferEncoding::Auto));

@@ -90,10 +90,12 @@ public:
 
     // --- bodies ------------------------------------------------------------------------------
     /// The text/plain body (UTF-8); empty for none. Line ends are written as CRLF (CR, LF and
-    /// CRLF alike), so a loaded body holds CRLF line ends.
+    /// CRLF alike), so a loaded body holds CRLF line ends. It goes out labelled charset=utf-8:
+    /// composing throws std::invalid_argument naming the first byte that is not UTF-8 (text in
+    /// another charset goes in an AlternateView with that charset).
     const std::string& textBody() const { return _textBody; }
     void setTextBody(const std::string& text) { touch(); _textBody = text; }
-    /// The text/html body (UTF-8); empty for none.
+    /// The text/html body (UTF-8, checked as the text body is); empty for none.
     const std::string& htmlBody() const { return _htmlBody; }
     void setHtmlBody(const std::string& html) { touch(); _htmlBody = html; }
     /// Further renderings, written after text and HTML inside multipart/alternative.
