@@ -141,6 +141,68 @@ BOOST_AUTO_TEST_CASE(latinTextUsesWindows1252AndOtherTextUtf8) {
     BOOST_TEST(find(rs, attAttachTitle).data == std::string("文件.txt") + '\0');
 }
 
+BOOST_AUTO_TEST_CASE(aSubjectPast99BytesIsCutOnACharacterBoundaryInAttSubjectOnly) {
+    auto m = note();
+    m.setSubject(std::string(120, 'x'));
+    auto rs = records(mailrig::TnefWriter().write(m));
+    BOOST_TEST(find(rs, attSubject).data == std::string(99, 'x') + '\0');
+    BOOST_TEST(find(rs, attMsgProps).data.find(utf16(std::string(120, 'x'))) != std::string::npos); // PR_SUBJECT_W
+
+    m.setSubject(std::string(97, 'x') + "Жx"); // 100 bytes: the 2-byte Ж ends at byte 99
+    rs = records(mailrig::TnefWriter().write(m));
+    BOOST_TEST(find(rs, attSubject).data == std::string(97, 'x') + "Ж" + '\0');
+    m.setSubject(std::string(98, 'x') + "Ж"); // Ж would end at byte 100
+    rs = records(mailrig::TnefWriter().write(m));
+    BOOST_TEST(find(rs, attSubject).data == std::string(98, 'x') + '\0');
+
+    m.setSubject(std::string(99, 'x')); // fits: kept whole
+    BOOST_TEST(find(records(mailrig::TnefWriter().write(m)), attSubject).data == std::string(99, 'x') + '\0');
+}
+
+BOOST_AUTO_TEST_CASE(aFileNamePast99BytesGetsAShortTitleKeepingItsExtension) {
+    auto m = note();
+    const std::string fits = std::string(95, 'a') + ".pdf"; // 99 bytes
+    const std::string latin = std::string(120, 'b') + ".pdf";
+    const std::string cjk = "文件" + std::string(84, 'c') + "\xf0\x9f\x93\x8e\xf0\x9f\x93\x8e.xlsx"; // 📎📎, 103 bytes
+    const std::string longExtension = "plan." + std::string(110, 'v');
+    for (const auto& name : {fits, latin, cjk, longExtension}) m.addAttachment(file(name, "x", "text/plain"));
+    const auto rs = records(mailrig::TnefWriter().write(m));
+    std::vector<std::string> titles;
+    for (const auto& r : rs)
+        if (r.id == attAttachTitle) titles.push_back(r.data);
+    BOOST_TEST_REQUIRE(titles.size() == 4u);
+    BOOST_TEST(titles[0] == fits + '\0');
+    BOOST_TEST(titles[1] == std::string(93, 'b') + "~2.pdf" + '\0');
+    // 99 - "~3.xlsx" leaves 92 bytes: 文件 (6), 84 c's, and no part of the 4-byte 📎.
+    BOOST_TEST(titles[2] == "文件" + std::string(84, 'c') + "~3.xlsx" + '\0');
+    BOOST_TEST(titles[3] == "plan." + std::string(92, 'v') + "~4" + '\0');
+    // The whole names stay in PR_ATTACH_LONG_FILENAME_W and PR_DISPLAY_NAME_W.
+    std::size_t attachment = 0;
+    for (const auto& r : rs)
+        if (r.id == attAttachment) {
+            const std::string name = attachment == 1 ? latin : attachment == 3 ? longExtension : std::string();
+            if (!name.empty()) BOOST_TEST(r.data.find(utf16(name) + std::string(2, '\0')) != std::string::npos);
+            ++attachment;
+        }
+}
+
+BOOST_AUTO_TEST_CASE(anEmptyFileHasNoAttAttachDataAndNoAttributeIsEmpty) {
+    auto m = note();
+    m.addAttachment(file("empty.dat", "", "application/octet-stream"));
+    m.addAttachment(file("b.bin", "B", "application/octet-stream"));
+    const auto rs = records(mailrig::TnefWriter().write(m));
+    std::vector<std::uint32_t> ids;
+    for (const auto& r : rs) {
+        if (r.level == 2) ids.push_back(r.id);
+        BOOST_TEST(!r.data.empty(), "attribute 0x" << std::hex << r.id);
+    }
+    const std::vector<std::uint32_t> expected = {
+        attAttachRendData, attAttachTitle, attAttachModifyDate, attAttachment,
+        attAttachRendData, attAttachTitle, attAttachModifyDate, attAttachData, attAttachment};
+    BOOST_TEST(ids == expected, boost::test_tools::per_element());
+    BOOST_TEST(find(rs, attAttachData).data == "B");
+}
+
 BOOST_AUTO_TEST_CASE(priorityAndDateSentFollowTheMessage) {
     auto m = note();
     m.setDate(std::chrono::system_clock::from_time_t(1709212455)); // 2024-02-29 13:14:15 UTC, Thursday

@@ -90,14 +90,14 @@ std::string writeTnef(const TempDir& dir, const mailrig::MailMessage& m,
 }
 
 // Reads a TNEF file with Convert::TNEF, checksums checked; prints the subject and one line
-// per attachment: name, size, MD5.
+// per attachment: name, size, MD5 (an attachment without attAttachData has no data: empty).
 const char* kPerlReader = R"PERL(
 use strict; use warnings; use Convert::TNEF; use Digest::MD5 qw(md5_hex);
 my $t = Convert::TNEF->read_in($ARGV[0], {ignore_checksum => 0, output_to_core => "ALL"})
   or do { print STDERR "Convert::TNEF: $Convert::TNEF::errstr\n"; exit 3 };
 my $subject = $t->message->data("Subject"); $subject =~ s/\0+$//;
 print "subject\t$subject\n";
-for my $a ($t->attachments) { print "attachment\t", $a->longname, "\t", length($a->data), "\t", md5_hex($a->data), "\n"; }
+for my $a ($t->attachments) { my $data = $a->data // ""; print "attachment\t", $a->longname, "\t", length($data), "\t", md5_hex($data), "\n"; }
 $t->purge;
 )PERL";
 
@@ -108,8 +108,102 @@ std::string ytnefName(std::string name) {
     return name;
 }
 
-std::string perlLine(const mailrig::Attachment& a) {
-    return "attachment\t" + a.fileName + "\t" + std::to_string(a.content.size()) + "\t" + md5Hex(a.content);
+// Convert::TNEF's line for `a`, shown as `name` (the 8-bit name it reads).
+std::string perlLine(const mailrig::Attachment& a, const std::string& name) {
+    return "attachment\t" + name + "\t" + std::to_string(a.content.size()) + "\t" + md5Hex(a.content);
+}
+
+std::string perlLine(const mailrig::Attachment& a) { return perlLine(a, a.fileName); }
+
+// A message past ytnef 2.0's limits: a subject and a file name of 100 bytes or more (the most
+// attSubject and attAttachTitle may hold is 99), and an empty file (no attribute may have
+// length 0). `legacySubject` and `titles` are the 8-bit strings readers of the legacy
+// attributes (ytnef, Convert::TNEF) show; everything else reads the whole text.
+struct PastYtnefLimits {
+    mailrig::MailMessage message;
+    std::string legacySubject;
+    std::vector<std::string> titles;
+};
+
+PastYtnefLimits pastYtnefLimitsInUtf8() {
+    PastYtnefLimits c;
+    c.message = textMessage("Протокол совещания: квартальный отчёт, планы и бюджет на следующий год", "См. вложение.\r\n");
+    c.message.addAttachment(file("empty.dat", "", "application/octet-stream"));
+    c.message.addAttachment(file("Приложение к протоколу совещания — квартальный отчёт 文件.xlsx", allByteValues(1500),
+                                 "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"));
+    c.message.addAttachment(file("notes.txt", "plain\r\nnotes\r\n", "text/plain"));
+    c.legacySubject = "Протокол совещания: квартальный отчёт, планы и бюджет "; // 99 bytes
+    c.titles = {"empty.dat", "Приложение к протоколу совещания — квартальный о~2.xlsx", "notes.txt"};
+    return c;
+}
+
+PastYtnefLimits pastYtnefLimitsInWindows1252() {
+    PastYtnefLimits c;
+    c.message = textMessage("Minutes of the quarterly planning meeting with the regional sales teams and the product "
+                            "group - final draft",
+                            "See attached.\r\n");
+    c.message.addAttachment(file("Minutes of the quarterly planning meeting with the regional sales teams and the product "
+                                 "group, final version.docx",
+                                 allByteValues(999), "application/octet-stream"));
+    c.message.addAttachment(file("empty.dat", "", "application/octet-stream"));
+    c.legacySubject = // 99 bytes
+        "Minutes of the quarterly planning meeting with the regional sales teams and the product group - fin";
+    c.titles = {"Minutes of the quarterly planning meeting with the regional sales teams and the product grou~1.docx",
+                "empty.dat"};
+    return c;
+}
+
+// Every decoder reads `c`: `tnef` lists and extracts every file by its whole name, ytnef
+// reports no error and extracts every non-empty file by its title (it saves none for an empty
+// attachment), Convert::TNEF reads the legacy subject and titles, and the verifying view finds
+// no problem (libytnef included) and the whole subject and names.
+void expectEveryDecoderReads(const PastYtnefLimits& c) {
+    TempDir dir;
+    const auto& files = c.message.attachments();
+    BOOST_TEST_REQUIRE(c.titles.size() == files.size());
+    const std::string path = writeTnef(dir, c.message);
+
+    const auto listed = runProcess({"tnef", "-t", "-f", path});
+    BOOST_TEST(listed.exitCode == 0, listed.err);
+    BOOST_TEST_REQUIRE(lines(listed.out).size() == files.size(), listed.out);
+    for (std::size_t i = 0; i < files.size(); ++i)
+        BOOST_TEST(lines(listed.out)[i].rfind(files[i].fileName + "\t", 0) == 0u, lines(listed.out)[i]);
+    const std::string tnefOut = dir.file("tnef-out");
+    const std::string ytnefOut = dir.file("ytnef-out");
+    runProcess({"mkdir", tnefOut, ytnefOut});
+    const auto extracted = runProcess({"tnef", "-C", tnefOut, "-f", path});
+    BOOST_TEST_REQUIRE(extracted.exitCode == 0, extracted.err);
+    for (const auto& a : files) BOOST_TEST(readFile(tnefOut + "/" + a.fileName) == a.content, a.fileName);
+
+    const auto y = runProcess({"ytnef", "-f", ytnefOut, path});
+    BOOST_TEST(y.out.find("ERROR") == std::string::npos, y.out);
+    BOOST_TEST(y.err.find("ERROR") == std::string::npos, y.err);
+    std::size_t nonEmpty = 0;
+    for (std::size_t i = 0; i < files.size(); ++i) {
+        if (files[i].content.empty()) continue;
+        ++nonEmpty;
+        BOOST_TEST(readFile(ytnefOut + "/" + ytnefName(c.titles[i])) == files[i].content, c.titles[i]);
+    }
+    BOOST_TEST(lines(runProcess({"ls", ytnefOut}).out).size() == nonEmpty);
+
+    const auto perl = runProcess({"perl", "-e", kPerlReader, path});
+    BOOST_TEST_REQUIRE(perl.exitCode == 0, perl.err);
+    std::string expected = "subject\t" + c.legacySubject + "\n";
+    for (std::size_t i = 0; i < files.size(); ++i) expected += perlLine(files[i], c.titles[i]) + "\n";
+    BOOST_TEST(perl.out == expected);
+
+    const auto v = mailrig::fake::decodeTnef(readFile(path));
+    BOOST_TEST(v.valid(), (v.problems.empty() ? "" : v.problems.front()));
+    BOOST_TEST(v.subject == c.message.subject());
+    BOOST_TEST(v.legacySubject == c.legacySubject);
+    BOOST_TEST_REQUIRE(v.attachments.size() == files.size());
+    for (std::size_t i = 0; i < files.size(); ++i) {
+        BOOST_TEST(v.attachments[i].fileName == files[i].fileName);
+        BOOST_TEST(v.attachments[i].longFileName == files[i].fileName);
+        BOOST_TEST(v.attachments[i].displayName == files[i].fileName);
+        BOOST_TEST(v.attachments[i].title == c.titles[i]);
+        BOOST_TEST(v.attachments[i].content == files[i].content);
+    }
 }
 
 } // namespace
@@ -283,6 +377,14 @@ BOOST_AUTO_TEST_CASE(aTenMegabyteAttachmentSurvivesEveryDecoder) {
     BOOST_TEST(v.attachments[0].size() == 10u * 1024u * 1024u);
 }
 
+BOOST_AUTO_TEST_CASE(longUtf8SubjectAndNameAndAnEmptyFileSatisfyEveryDecoder) {
+    expectEveryDecoderReads(pastYtnefLimitsInUtf8());
+}
+
+BOOST_AUTO_TEST_CASE(longWindows1252SubjectAndNameAndAnEmptyFileSatisfyEveryDecoder) {
+    expectEveryDecoderReads(pastYtnefLimitsInWindows1252());
+}
+
 BOOST_AUTO_TEST_CASE(meetingRequestClassGetsItsLegacyName) {
     TempDir dir;
     mailrig::TnefWriter writer;
@@ -362,6 +464,20 @@ BOOST_AUTO_TEST_CASE(inspectListsTheTnefAttachmentsWithNamesAndSizes) {
     std::string expected = "2 Inspect — Привет True []\n";
     for (const auto& a : m.attachments()) expected += a.fileName + " " + std::to_string(a.content.size()) + "\n";
     BOOST_TEST(listed.out == expected);
+}
+
+BOOST_AUTO_TEST_CASE(inspectShowsTheWholeSubjectAndNamesOfAMessagePastYtnefLimits) {
+    TempDir dir;
+    const auto c = pastYtnefLimitsInUtf8();
+    writeFile(dir.file("m.eml"), mailrig::encapsulateInTnef(c.message).toEml());
+    const auto r = mailrig::test::runMailrig({"inspect", dir.file("m.eml")});
+    BOOST_TEST(r.exitCode == 0, r.out + r.err);
+    BOOST_TEST(r.out.find("\n  subject: " + c.message.subject() + "\n") != std::string::npos, r.out);
+    BOOST_TEST(r.out.find("  attachments: 3\n") != std::string::npos);
+    for (const auto& a : c.message.attachments())
+        BOOST_TEST(r.out.find("    \"" + a.fileName + "\"  " + std::to_string(a.content.size()) + " bytes  " +
+                              a.contentType + "\n") != std::string::npos, a.fileName);
+    BOOST_TEST(r.out.find("  checksums: valid\n  problems: none\n") != std::string::npos);
 }
 
 BOOST_AUTO_TEST_CASE(inspectFailsOnABrokenWinmailDat) {

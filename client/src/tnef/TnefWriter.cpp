@@ -2,8 +2,8 @@
 #include "mailrig/client/Tnef.h"
 
 #include "tnef/HtmlTokens.h"
+#include "tnef/TnefLegacyText.h"
 #include "tnef/TnefStream.h"
-#include "tnef/TnefText.h"
 
 #include <stdexcept>
 #include <vector>
@@ -45,8 +45,6 @@ constexpr std::uint16_t kAttachContentId = 0x3712;
 constexpr std::uint16_t kAttachmentHidden = 0x7FFE;
 } // namespace prop
 
-constexpr std::uint32_t kCodepageWindows1252 = 1252;
-constexpr std::uint32_t kCodepageUtf8 = 65001;
 constexpr std::int32_t kAttachByValue = 1;
 
 // One file inside the TNEF, from an Attachment or a LinkedResource.
@@ -72,26 +70,6 @@ std::vector<TnefFile> filesOf(const MailMessage& message) {
     for (const auto& a : message.attachments()) add(a, "attachment", false);
     for (const auto& r : message.linkedResources()) add(r, "inline", true);
     return files;
-}
-
-// The legacy (8-bit) strings in one code page: Windows-1252 when all fit, else UTF-8.
-struct LegacyText {
-    std::uint32_t codepage = kCodepageWindows1252;
-    std::vector<std::string> strings;
-};
-
-LegacyText legacyText(const std::vector<std::string>& utf8) {
-    LegacyText out;
-    for (const auto& s : utf8) {
-        auto converted = utf8ToCp1252(s);
-        if (!converted) {
-            out.codepage = kCodepageUtf8;
-            out.strings = utf8;
-            return out;
-        }
-        out.strings.push_back(std::move(*converted));
-    }
-    return out;
 }
 
 std::string legacyClass(const std::string& messageClass) {
@@ -154,7 +132,9 @@ std::string TnefWriter::write(const MailMessage& message) const {
     putU32(value, 0);
     out.add(kLevelMessage, tnefatt::kOemCodepage, value);
     out.add(kLevelMessage, tnefatt::kMessageClass, withNul(legacyClass(_messageClass)));
-    out.add(kLevelMessage, tnefatt::kSubject, withNul(legacy.strings[0]));
+    // Cut to what ytnef 2.0 accepts; the whole subject is in PR_SUBJECT_W below.
+    out.add(kLevelMessage, tnefatt::kSubject,
+            withNul(cutLegacy(legacy.strings[0], legacy.codepage, kMaxLegacyTitleBytes)));
     out.add(kLevelMessage, tnefatt::kDateSent, tnefDate(when));
     value.clear();
     // attPriority: 1 high, 2 normal, 3 low (MS-OXTNEF 2.1.3.3.7).
@@ -196,9 +176,15 @@ std::string TnefWriter::write(const MailMessage& message) const {
         putU16(value, 32);         // icon height
         putU32(value, 0);          // flags
         out.add(kLevelAttachment, tnefatt::kAttachRendData, value);
-        out.add(kLevelAttachment, tnefatt::kAttachTitle, withNul(legacy.strings[2 + i]));
+        // A long name becomes a short title ytnef 2.0 accepts (readers of the Unicode properties
+        // below, `tnef` and Outlook, still show the whole name).
+        out.add(kLevelAttachment, tnefatt::kAttachTitle,
+                withNul(shortLegacyName(legacy.strings[2 + i], legacy.codepage, i + 1, kMaxLegacyTitleBytes)));
         out.add(kLevelAttachment, tnefatt::kAttachModifyDate, tnefDate(when));
-        out.add(kLevelAttachment, tnefatt::kAttachData, *f.content);
+        // An empty file has no attAttachData: ytnef 2.0 refuses any attribute of length 0
+        // ("Field with size of 0") and then reads nothing of the stream. Without it `tnef` writes
+        // an empty file, Convert::TNEF has no data and ytnef saves no file for it.
+        if (!f.content->empty()) out.add(kLevelAttachment, tnefatt::kAttachData, *f.content);
 
         MapiPropertyList attach;
         attach.addLong(prop::kAttachMethod, kAttachByValue);

@@ -26,13 +26,19 @@ inline constexpr const char* kTnefNoteClass = "IPM.Note";
 /// `PR_HTML`, `PR_RTF_COMPRESSED` + `PR_RTF_IN_SYNC`, sender and sent-representing name /
 /// address type `SMTP` / address, `PR_INTERNET_CPID` 65001, submit time, priority / importance,
 /// `PR_TNEF_CORRELATION_KEY`). Then per file attachment: `attAttachRendData` first,
-/// `attAttachTitle`, `attAttachModifyDate`, `attAttachData` (the bytes), and `attAttachment`
-/// last (long Unicode file name, display name, extension, MIME tag, method 1 = by value,
-/// rendering position -1; never `PR_ATTACH_DATA_BIN`). Every attribute carries its checksum.
+/// `attAttachTitle`, `attAttachModifyDate`, `attAttachData` (the bytes; left out for an empty
+/// file), and `attAttachment` last (long Unicode file name, display name, extension, MIME tag,
+/// method 1 = by value, rendering position -1; never `PR_ATTACH_DATA_BIN`). Every attribute
+/// carries its checksum, and none has length 0.
 ///
 /// Legacy 8-bit strings (`attSubject`, `attBody`, `attAttachTitle`) are written in Windows-1252
 /// when every one of them fits, and then `attOemCodepage` is 1252; otherwise they are UTF-8 and
-/// `attOemCodepage` is 65001. Unicode MAPI properties (`..._W`) always hold the exact text.
+/// `attOemCodepage` is 65001. `attSubject` and `attAttachTitle` hold at most 99 bytes (plus the
+/// terminating zero), the most ytnef 2.0 reads: a longer subject is cut on a character
+/// boundary, a longer file name becomes a short name (its start, `~N` for the N-th file, the
+/// extension). Unicode MAPI properties (`..._W`) always hold the exact text: the whole subject
+/// in `PR_SUBJECT_W`, the whole file name in `PR_ATTACH_LONG_FILENAME_W` and
+/// `PR_DISPLAY_NAME_W`.
 ///
 /// The RTF body is the HTML body encapsulated in RTF (`\fromhtml1`, see htmlToRtf()) when there
 /// is one, else the plain body as RTF (`\fromtext`, see textToRtf()).
