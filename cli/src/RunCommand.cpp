@@ -39,28 +39,30 @@ on 127.0.0.1 with ephemeral ports; the client sends what the steps say; the capt
 are checked against the expectations.
 
   PATH               a scenario file, or a directory searched recursively for *.yaml / *.yml;
-                     default: the shipped suite ()" "SUITE" R"()
+                     default: the shipped suite ()" "SUITE" R"(;
+                     $MAILRIG_SUITE overrides it)
   -j, --jobs N       run N scenarios at a time (default: the number of CPU cores)
   --junit FILE       also write the results as JUnit XML to FILE
   --keep DIR         keep every captured message as DIR/<scenario>/NNNNNN.eml + .json
                      (inspect them with `mailrig inspect FILE.eml`); in <scenario> other
-                     bytes than A-Z a-z 0-9 - _ and inner dots are written %XX
+                     bytes than A-Z a-z 0-9 - _ and dots are written %XX (a leading dot too)
   --filter PATTERN   run only scenarios whose name or file name matches PATTERN (a shell glob
                      such as 'tls-*'; without wildcards, a substring); repeatable
   --tag TAG          run only scenarios whose `tags` hold TAG; repeatable (any of them);
                      with --filter, a scenario must match both
   --fixtures DIR     resolve fixture paths against DIR after the scenario's own directory
-                     (default: the source tree's fixtures/)
+                     (default: $MAILRIG_FIXTURES, else the source tree's fixtures/)
   --list             list the selected scenarios (name, file, description, covers, tags) and
                      exit
   -q, --quiet        print only failures and the totals line
   -h, --help         show this help
 
-Exit status: 0 every scenario passed, 1 a scenario failed (or could not run), 2 invalid input
-(bad options, unreadable or invalid scenario files, duplicate scenario names, nothing selected,
-a --keep directory or --junit file that cannot be written; all checked before anything runs),
-130 (143) after SIGINT (SIGTERM): the scenarios running finish, the rest are reported as not
-run, the reports are written; a second signal quits at once.
+Exit status: 0 every scenario passed, 1 a scenario failed (or could not run), 2 invalid input:
+bad options, a PATH that does not exist, nothing selected, or a --keep directory or --junit
+file that cannot be written (checked before anything runs), or an unreadable or invalid
+scenario file or a duplicate scenario name (reported at its line; the other scenarios still
+run), 130 (143) after SIGINT (SIGTERM): the scenarios running finish, the rest are reported as
+not run, the reports are written; a second signal quits at once.
 )";
 
 struct RunArguments {

@@ -71,7 +71,9 @@ void checkMessageList(const std::vector<MessageCheck>& checks, const std::option
             checkMessage(*every, mails[m], *views[m], MismatchSink(out, "expect.every (" + mails[m].label + ")", lines, "expect.every", every->where.line),
                          !used[m]);
         } else if (!used[m]) {
-            checkMessage(MessageCheck{}, mails[m], *views[m], MismatchSink(out, key + " (" + mails[m].label + ")", 0));
+            // No entry of the file checked it, so the mismatch names no key of the file.
+            checkMessage(MessageCheck{}, mails[m], *views[m],
+                         MismatchSink(out, mails[m].label + " (checked by no " + key + " entry, so it must be lint-clean)", 0));
         }
     }
 }
