@@ -189,12 +189,27 @@ int exitCodeFor(const SmtpException& e) {
     }
 }
 
-void printResult(const SendResult& result) {
-    for (const auto& r : result.recipients) {
+namespace {
+
+void printRecipients(const std::vector<RecipientResult>& recipients) {
+    for (const auto& r : recipients) {
         std::cout << r.address << ": " << toString(r.status);
         if (r.replyCode) std::cout << " " << r.replyCode << " " << r.replyText.substr(0, r.replyText.find('\n'));
         std::cout << "\n";
     }
+}
+
+} // namespace
+
+int reportFailure(const char* command, const SmtpException& e) {
+    printRecipients(e.recipients());
+    std::cout.flush();
+    std::cerr << "mailrig " << command << ": " << e.what() << "\n";
+    return exitCodeFor(e);
+}
+
+void printResult(const SendResult& result) {
+    printRecipients(result.recipients);
     if (result.dataReplyCode)
         std::cout << "message: " << result.dataReplyCode << " "
                   << result.dataReplyText.substr(0, result.dataReplyText.find('\n')) << " (" << result.messageSize

@@ -54,5 +54,8 @@ int exitCodeFor(const SmtpException& e);
 /// Prints one line per recipient of a finished send on stdout, then `message: CODE TEXT (N bytes)`
 /// with the reply to the end of the data (its queue id) when the data was sent.
 void printResult(const SendResult& result);
+/// Reports a send that threw: a line per recipient on stdout when the server refused them all
+/// (as printResult would), then `mailrig COMMAND: what()` on stderr; returns exitCodeFor(e).
+int reportFailure(const char* command, const SmtpException& e);
 
 } // namespace mailrig::cli

@@ -68,8 +68,7 @@ int runForward(const std::vector<std::string>& args) {
         std::cerr << "mailrig forward: " << (file == "-" ? "<stdin>" : file) << ": " << e.what() << "\n";
         return Invalid;
     } catch (const SmtpException& e) {
-        std::cerr << "mailrig forward: " << e.what() << "\n";
-        return exitCodeFor(e);
+        return reportFailure("forward", e);
     }
 }
 

@@ -166,8 +166,7 @@ int runSend(const std::vector<std::string>& args) {
         if (!o.client.quiet || !result.allAccepted()) printResult(result);
         return result.allAccepted() ? Success : Failed;
     } catch (const SmtpException& e) {
-        std::cerr << "mailrig send: " << e.what() << "\n";
-        return exitCodeFor(e);
+        return reportFailure("send", e);
     }
 }
 

@@ -260,6 +260,25 @@ BOOST_AUTO_TEST_CASE(forwardWithARefusedRecipientExits1AndPrintsEachRecipient) {
     BOOST_TEST(s.server.store().last().recipientAddresses() == std::vector<std::string>{"c@example.org"});
 }
 
+BOOST_AUTO_TEST_CASE(everyRecipientRefusedStillPrintsALinePerRecipient) {
+    Started s(refusingNobody());
+    test::TempDir dir;
+    test::writeFile(dir.file("in.eml"), "From: a@example.org\r\nSubject: f\r\n\r\nbody\r\n");
+    const std::vector<std::vector<std::string>> commands = {
+        s.connection("send") + std::vector<std::string>{"--from", "a@example.org", "--to", "nobody@example.org",
+                                                        "--to", "nobody@example.net", "--subject", "s"},
+        s.connection("forward") + std::vector<std::string>{"--from", "fw@example.org", "--to", "nobody@example.org",
+                                                           "--to", "nobody@example.net", dir.file("in.eml")}};
+    for (const auto& command : commands) {
+        const test::ProcessResult r = test::runMailrig(command);
+        BOOST_TEST(r.exitCode == 1, r.out << r.err);
+        BOOST_TEST(r.out.find("nobody@example.org: rejected 550 5.1.1 unknown\n") != std::string::npos, r.out);
+        BOOST_TEST(r.out.find("nobody@example.net: rejected 550 5.1.1 unknown\n") != std::string::npos, r.out);
+        BOOST_TEST(r.err.find("server refused every recipient") != std::string::npos, r.err);
+    }
+    BOOST_TEST(s.server.store().count() == 0u);
+}
+
 BOOST_AUTO_TEST_CASE(forwardRefusesAFileWithoutAHeaderBlock) {
     // Checked before connecting: nothing listens on the port, yet the error is about the file.
     const std::vector<std::string> base{"forward", "--host", "127.0.0.1", "--port", std::to_string(closedPort()),
