@@ -20,6 +20,10 @@ struct Command {
     int (*run)(const std::vector<std::string>& args);
 };
 
+/// The error text for an argument a command does not know: `unknown option 'ARG'`, with a hint
+/// for `--name=value` (only `serve` takes the `=` form).
+std::string unknownOption(const std::string& arg);
+
 // Each subcommand lives in its own file, <Name>Command.cpp.
 int runInspect(const std::vector<std::string>& args);
 int runServe(const std::vector<std::string>& args);

@@ -46,7 +46,7 @@ int runForward(const std::vector<std::string>& args) {
         } else if (a == "--to") {
             to.push_back(optionValue(args, i));
         } else if (a.size() > 1 && a[0] == '-') {
-            throw std::invalid_argument("unknown option '" + a + "' (see mailrig forward --help)");
+            throw std::invalid_argument(unknownOption(a) + " (see mailrig forward --help)");
         } else if (file.empty()) {
             file = a;
         } else {

@@ -54,7 +54,7 @@ bool parseArguments(const std::vector<std::string>& args, Options& options, bool
         if (arg == "--json") {
             options.json = true;
         } else if (arg.size() > 1 && arg[0] == '-') {
-            std::cerr << "mailrig inspect: unknown option '" << arg << "'\n" << usage;
+            std::cerr << "mailrig inspect: " << unknownOption(arg) << "\n" << usage;
             return false;
         } else if (options.file.empty()) {
             options.file = arg;

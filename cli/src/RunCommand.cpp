@@ -123,7 +123,7 @@ std::optional<RunArguments> parseArguments(const std::vector<std::string>& args)
         } else if (a == "-q" || a == "--quiet") {
             parsed.quiet = true;
         } else if (!a.empty() && a[0] == '-') {
-            throw std::invalid_argument("unknown option '" + a + "'");
+            throw std::invalid_argument(unknownOption(a));
         } else {
             parsed.paths.push_back(a);
         }

@@ -65,7 +65,7 @@ SendOptions parse(const std::vector<std::string>& args) {
         else if (a == "--text") o.text = optionValue(args, i);
         else if (a == "--html") o.html = optionValue(args, i);
         else if (a == "--attach") o.attachments.push_back(optionValue(args, i));
-        else throw std::invalid_argument("unknown option '" + a + "' (see mailrig send --help)");
+        else throw std::invalid_argument(unknownOption(a) + " (see mailrig send --help)");
     }
     if (o.help) return o;
     checkClientOptions(o.client);

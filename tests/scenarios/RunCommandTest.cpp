@@ -152,6 +152,10 @@ BOOST_AUTO_TEST_CASE(optionErrorsAreOneLineNamingTheOption) {
     const auto unknown = runMailrig({"run", "--frobnicate"});
     BOOST_TEST(unknown.exitCode == 2);
     BOOST_TEST(unknown.err == "mailrig run: unknown option '--frobnicate' (see mailrig run --help)\n");
+    const auto equals = runMailrig({"run", "--jobs=2"});
+    BOOST_TEST(equals.exitCode == 2);
+    BOOST_TEST(equals.err == "mailrig run: unknown option '--jobs=2' (a value goes in the next argument: only serve "
+                             "takes --name=value) (see mailrig run --help)\n");
     const auto jobs = runMailrig({"run", "-j", "zero"});
     BOOST_TEST(jobs.err == "mailrig run: -j expects a number from 1 to 256, got 'zero' (see mailrig run --help)\n");
     const auto missing = runMailrig({"run", "--junit"});
