@@ -165,6 +165,9 @@ fake::ServerConfig buildServeConfig(ServeOptions& options) {
     config.spoolDirectory.clear();
     if (options.fsync && options.outDirectory.empty())
         throw UsageError("--fsync needs --out DIR (or `spool:` in the script): there is nothing to fsync");
+    if (options.keepInMemory && options.outDirectory.empty())
+        throw UsageError("--keep-in-memory needs --out DIR (or `spool:` in the script): without a spool every "
+                         "message is held in memory already");
     // Each fsync waits for the disk; on the shared event loop that wait would hold up every
     // other session, on a thread of its own only the session whose message it is.
     if (options.fsync) config.threading = fake::Threading::ThreadPerConnection;

@@ -12,7 +12,14 @@ BlockedStopSignals::BlockedStopSignals() {
     pthread_sigmask(SIG_BLOCK, &_set, &_previous);
 }
 
-BlockedStopSignals::~BlockedStopSignals() { pthread_sigmask(SIG_SETMASK, &_previous, nullptr); }
+BlockedStopSignals::~BlockedStopSignals() {
+    // A signal that came while the command was stopping is taken here: unblocked, it would kill
+    // the process on its way out and turn a clean stop into exit status 130 or 143.
+    timespec now{0, 0};
+    while (sigtimedwait(&_set, nullptr, &now) > 0) {
+    }
+    pthread_sigmask(SIG_SETMASK, &_previous, nullptr);
+}
 
 int BlockedStopSignals::wait(std::chrono::milliseconds timeout) const {
     timespec ts{static_cast<time_t>(timeout.count() / 1000), static_cast<long>(timeout.count() % 1000) * 1000000};

@@ -8,7 +8,8 @@
 namespace mailrig::cli {
 
 /// Blocks SIGINT and SIGTERM in this thread (and so in every thread started after it) for its
-/// lifetime, so they can be taken with wait().
+/// lifetime, so they can be taken with wait(). Those still pending at the end are dropped: the
+/// command has stopped by then.
 class BlockedStopSignals {
 public:
     BlockedStopSignals();

@@ -111,6 +111,7 @@ BOOST_AUTO_TEST_CASE(badOptionsExitWithStatus2AndSayWhy) {
     checkUsageError({"--auth", "nopassword"}, "--auth: expected USER:PASS");
     checkUsageError({"--quiet=yes"}, "--quiet: takes no value");
     checkUsageError({"--fsync"}, "--fsync needs --out DIR");
+    checkUsageError({"--keep-in-memory"}, "--keep-in-memory needs --out DIR");
     checkUsageError({"--fsync=always", "--out", "x"}, "--fsync: takes no value");
     checkUsageError({"--script", "/nonexistent/s.yaml"}, "/nonexistent/s.yaml: cannot read: No such file or directory");
     TempDir dir;
