@@ -25,7 +25,8 @@ const std::vector<Command> commands = {
 void printUsage(std::ostream& out) {
     out << "usage: mailrig <command> [options]\n\ncommands:\n";
     for (const auto& c : commands) out << "  " << c.name << std::string(10 - std::strlen(c.name), ' ') << c.summary << "\n";
-    out << "\n`mailrig <command> --help` describes a command's options.\n";
+    out << "\n`mailrig <command> --help` describes a command's options; `mailrig --version` prints the\n"
+           "version.\n";
 }
 
 } // namespace
