@@ -139,6 +139,10 @@ BOOST_AUTO_TEST_CASE(droppedConnectionIsReopenedForTheNextMessage) {
     BOOST_TEST(report.succeededCount() == 3u);
     BOOST_TEST(s.server.store().count() == 3u);
     BOOST_TEST(s.server.store().sessions().size() == 2u);
+    // The recipient was accepted at RCPT: the report does not call it refused.
+    const std::string summary = report.summary();
+    BOOST_TEST(summary.find("  rcpt1@example.org not delivered (no reply to the message data)\n") != std::string::npos,
+               summary);
 }
 
 BOOST_AUTO_TEST_CASE(unreachableServerFailsOneMessageWithTheConnectionErrorAndLeavesTheRestNotAttempted) {

@@ -80,6 +80,10 @@ std::string SendReport::summary() const {
         out << "\n";
         for (const auto& r : m.recipients) {
             if (r.accepted()) continue;
+            if (r.status == RecipientStatus::Rejected && r.replyCode == 0) { // accepted, then no reply to the data
+                out << "  " << r.address << " not delivered (no reply to the message data)\n";
+                continue;
+            }
             out << "  " << r.address << " " << toString(r.status);
             if (r.replyCode) out << " " << r.replyCode << " " << r.replyText.substr(0, r.replyText.find('\n'));
             out << "\n";

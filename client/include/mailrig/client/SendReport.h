@@ -63,7 +63,8 @@ struct SendReport {
     /// True when every message succeeded for every recipient.
     bool allDelivered() const;
     /// A readable table: one line per message (`#1` for the collection's first, as a scenario's
-    /// `report` counts) with its status and, per refused recipient, the code and text.
+    /// `report` counts) with its status and, per refused recipient, the code and text (`not
+    /// delivered` for one accepted at RCPT whose message data got no reply).
     std::string summary() const;
 };
 
