@@ -203,14 +203,16 @@ BOOST_AUTO_TEST_CASE(verifyingSideFindsRequestUpdateCancelAndReplyClean) {
     for (const Case& c : {Case{&request, "REQUEST", 0, 2}, Case{&update, "REQUEST", 1, 2},
                           Case{&cancel, "CANCEL", 2, 2}, Case{&reply, "REPLY", 1, 1}}) {
         BOOST_TEST_CONTEXT(c.method << " sequence " << c.sequence) {
-            MailMessage m;
-            if (c.appointment->method() == mailrig::CalendarMethod::Reply) {
-                m.setFrom(MailAddress("carol@example.org", "Carol"));
+            MailMessage m; // no From: the organizer's, or for a REPLY the answering attendee's
+            const bool reply = c.appointment->method() == mailrig::CalendarMethod::Reply;
+            if (reply) {
                 m.addTo(*c.appointment->organizer());
             } else {
                 for (const auto& attendee : c.appointment->attendees()) m.addTo(attendee.mailbox);
             }
             c.appointment->attachTo(m);
+            BOOST_REQUIRE(m.from());
+            BOOST_TEST(m.from()->toString() == (reply ? "Carol <carol@example.org>" : "Alice Example <alice@example.org>"));
             const auto calendar = mailrig::fake::calendarOf(mailrig::fake::MessageView(m.toEml()));
             BOOST_REQUIRE(calendar.has_value());
             for (const auto& f : calendar->findings()) BOOST_TEST_MESSAGE(f.code << ": " << f.message);
@@ -262,6 +264,25 @@ BOOST_AUTO_TEST_CASE(icsFileIsAttachedWithItsOwnMethodAndFacts) {
     BOOST_TEST(mime.parts.back() == "1 text/calendar method=REQUEST charset=UTF-8 quoted-printable - -");
     BOOST_TEST(mime.calendar == ics); // already CRLF and folded: unchanged
     BOOST_TEST(m.textBody().find("Where: Room 4.12 (Zürich)") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(icsReplyFileIsSentFromItsAttendee) {
+    const std::string ics = "BEGIN:VCALENDAR\r\nPRODID:-//test//EN\r\nVERSION:2.0\r\nMETHOD:REPLY\r\n"
+                            "BEGIN:VEVENT\r\nUID:reply-1@example.org\r\nDTSTAMP:20261121T090000Z\r\n"
+                            "DTSTART:20261201T090000Z\r\nDTEND:20261201T100000Z\r\nSUMMARY:Review\r\n"
+                            "ORGANIZER;CN=Alice:mailto:alice@example.org\r\n"
+                            "ATTENDEE;CN=Bob;PARTSTAT=DECLINED:mailto:bob@example.org\r\n"
+                            "END:VEVENT\r\nEND:VCALENDAR\r\n";
+    MailMessage m;
+    m.addTo(MailAddress("alice@example.org"));
+    mailrig::attachCalendar(m, ics);
+    BOOST_REQUIRE(m.from());
+    BOOST_TEST(m.from()->toString() == "Bob <bob@example.org>");
+    BOOST_TEST(m.subject() == "Declined: Review");
+    const auto calendar = mailrig::fake::calendarOf(mailrig::fake::MessageView(m.toEml()));
+    BOOST_REQUIRE(calendar.has_value());
+    for (const auto& f : calendar->findings()) BOOST_TEST_MESSAGE(f.code << ": " << f.message);
+    BOOST_TEST(calendar->clean());
 }
 
 BOOST_AUTO_TEST_CASE(icsFileIsNormalisedToCrlfAndFoldedLines) {

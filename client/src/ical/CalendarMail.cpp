@@ -21,7 +21,9 @@ struct CalendarFacts {
     std::string method;                  ///< METHOD, upper case
     std::string subject;                 ///< the subject to use when the message has none
     std::string plainText;               ///< the text/plain body to use when the message has none
-    std::optional<MailAddress> organizer; ///< From to use when the message has none
+    /// From to use when the message has none: the organizer, or for a REPLY the attendee who
+    /// answers (RFC 5546 3.2.3: the REPLY comes from the attendee).
+    std::optional<MailAddress> defaultFrom;
 };
 
 bool isAscii(const std::string& text) {
@@ -68,7 +70,7 @@ std::string plainText(const std::string& title, const std::string& when, const s
 
 void attachIcs(MailMessage& message, const std::string& ics, const CalendarFacts& facts,
                const CalendarMailOptions& options) {
-    if (!message.from() && facts.organizer) message.setFrom(*facts.organizer);
+    if (!message.from() && facts.defaultFrom) message.setFrom(*facts.defaultFrom);
     if (message.subject().empty() && options.subjectFromSummary && !facts.subject.empty())
         message.setSubject(facts.subject);
     if (message.textBody().empty()) message.setTextBody(facts.plainText);
@@ -117,11 +119,13 @@ std::string parameterText(icalproperty* p, icalparameter_kind kind) {
     return "";
 }
 
-/// ORGANIZER as a mailbox, when it is a mailto: address.
-std::optional<MailAddress> organizerOf(icalcomponent* event) {
-    icalproperty* p = event ? icalcomponent_get_first_property(event, ICAL_ORGANIZER_PROPERTY) : nullptr;
-    if (!p || !icalproperty_get_organizer(p)) return std::nullopt;
-    std::string value = icalproperty_get_organizer(p);
+/// The event's first ORGANIZER or ATTENDEE (`kind`) as a mailbox, when it is a mailto: address.
+std::optional<MailAddress> mailboxOf(icalcomponent* event, icalproperty_kind kind) {
+    icalproperty* p = event ? icalcomponent_get_first_property(event, kind) : nullptr;
+    const char* address = !p ? nullptr : kind == ICAL_ORGANIZER_PROPERTY ? icalproperty_get_organizer(p)
+                                                                         : icalproperty_get_attendee(p);
+    if (!address) return std::nullopt;
+    std::string value = address;
     std::string scheme = value.substr(0, 7);
     std::transform(scheme.begin(), scheme.end(), scheme.begin(),
                    [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
@@ -144,7 +148,9 @@ void Appointment::attachTo(MailMessage& message, const CalendarMailOptions& opti
                              detail::formatLocalTime(_end, _timeZone) + " (" + zone + ")";
     facts.plainText = plainText(prefix + _summary, when, _rrule, _location,
                                 _organizer ? _organizer->toString() : "", _description);
-    facts.organizer = _organizer;
+    facts.defaultFrom = _method == CalendarMethod::Reply && !_attendees.empty()
+                            ? std::optional<MailAddress>(_attendees.front().mailbox)
+                            : _organizer;
     attachIcs(message, ics, facts, options);
 }
 
@@ -178,10 +184,11 @@ void attachCalendar(MailMessage& message, const std::string& icsText, const Cale
     const std::string tzid =
         parameterText(event ? icalcomponent_get_first_property(event, ICAL_DTSTART_PROPERTY) : nullptr, ICAL_TZID_PARAMETER);
     if (!tzid.empty()) when += " (" + tzid + ")";
-    facts.organizer = organizerOf(event);
+    const std::optional<MailAddress> organizer = mailboxOf(event, ICAL_ORGANIZER_PROPERTY);
+    facts.defaultFrom = facts.method == "REPLY" ? mailboxOf(event, ICAL_ATTENDEE_PROPERTY) : organizer;
     facts.plainText = plainText(prefix + (summary.empty() ? "Calendar" : summary), when,
                                 propertyText(event, ICAL_RRULE_PROPERTY), propertyText(event, ICAL_LOCATION_PROPERTY),
-                                facts.organizer ? facts.organizer->toString() : "",
+                                organizer ? organizer->toString() : "",
                                 propertyText(event, ICAL_DESCRIPTION_PROPERTY));
     attachIcs(message, ics, facts, options);
 }

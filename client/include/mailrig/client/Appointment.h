@@ -187,8 +187,8 @@ public:
     /// multipart/alternative), a text/plain body when the message has none (the summary, time,
     /// location and description), the header `Content-Class: urn:content-classes:calendarmessage`
     /// (replacing an earlier one), the subject when the message has none and the options ask for
-    /// it, and optionally a `.ics` attachment. Sets From to the organizer when the message has
-    /// no From. Throws like toIcs(), and std::logic_error when the message already carries a
+    /// it, and optionally a `.ics` attachment. Sets From, when the message has none, to the
+    /// organizer (for a REPLY: to the attendee who answers). Throws like toIcs(), and std::logic_error when the message already carries a
     /// text/calendar view (one calendar per message).
     void attachTo(MailMessage& message, const CalendarMailOptions& options = {}) const;
 
@@ -211,8 +211,8 @@ private:
 /// Appointment::attachTo() does: the `text/calendar; method=<METHOD>; charset=UTF-8` view with
 /// the METHOD read from the text, `Content-Class: urn:content-classes:calendarmessage`, a
 /// text/plain body (summary, start, location, organizer, description of the first VEVENT) when
-/// the message has none, the subject from SUMMARY and From from ORGANIZER when the message has
-/// none, and the optional `.ics` attachment. Line ends are normalised to CRLF and lines longer
+/// the message has none, the subject from SUMMARY and From from ORGANIZER (a REPLY's from its
+/// ATTENDEE) when the message has none, and the optional `.ics` attachment. Line ends are normalised to CRLF and lines longer
 /// than 75 octets are folded (never inside a UTF-8 character); nothing else is changed. Throws
 /// std::invalid_argument naming `name` when the text holds no VCALENDAR or no METHOD (Outlook
 /// rejects a calendar without one), and std::logic_error when the message already carries a
