@@ -100,12 +100,8 @@ Poco::JSON::Object::Ptr eventJson(const CalendarEvent& e) {
 
 } // namespace
 
-void printCalendarSection(const fake::MessageView& view, std::ostream& out) {
-    const fake::MimePart* part = fake::calendarPart(view);
-    if (!part) return;
-    const CalendarView calendar = *fake::calendarOf(view);
-    out << "\nCalendar: " << (calendar.method().empty() ? "(no METHOD)" : calendar.method()) << " (part "
-        << (part->path().empty() ? "(root)" : part->path()) << ")\n";
+void printCalendar(const CalendarView& calendar, const std::string& where, std::ostream& out) {
+    out << "\nCalendar: " << (calendar.method().empty() ? "(no METHOD)" : calendar.method()) << " (" << where << ")\n";
     for (const auto& e : calendar.events()) printEvent(e, out);
     out << "  Calendar lint: ";
     if (calendar.clean()) {
@@ -120,17 +116,19 @@ void printCalendarSection(const fake::MessageView& view, std::ostream& out) {
     }
 }
 
+void printCalendarSection(const fake::MessageView& view, std::ostream& out) {
+    const fake::MimePart* part = fake::calendarPart(view);
+    if (!part) return;
+    printCalendar(*fake::calendarOf(view), "part " + (part->path().empty() ? std::string("(root)") : part->path()), out);
+}
+
 bool calendarIsClean(const fake::MessageView& view) {
     const auto calendar = fake::calendarOf(view);
     return !calendar || calendar->clean();
 }
 
-Poco::Dynamic::Var calendarJson(const fake::MessageView& view) {
-    const fake::MimePart* part = fake::calendarPart(view);
-    if (!part) return Poco::Dynamic::Var();
-    const CalendarView calendar = *fake::calendarOf(view);
+Poco::JSON::Object::Ptr calendarObject(const CalendarView& calendar) {
     Poco::JSON::Object::Ptr o = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
-    o->set("part", part->path());
     o->set("method", calendar.method());
     o->set("productId", displayText(calendar.productId()));
     Poco::JSON::Array::Ptr events = new Poco::JSON::Array;
@@ -145,6 +143,16 @@ Poco::Dynamic::Var calendarJson(const fake::MessageView& view) {
         findings->add(finding);
     }
     o->set("findings", findings);
+    return o;
+}
+
+Poco::Dynamic::Var calendarJson(const fake::MessageView& view) {
+    const fake::MimePart* part = fake::calendarPart(view);
+    if (!part) return Poco::Dynamic::Var();
+    Poco::JSON::Object::Ptr o = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+    o->set("part", part->path());
+    const Poco::JSON::Object::Ptr rest = calendarObject(*fake::calendarOf(view));
+    for (const auto& name : rest->getNames()) o->set(name, rest->get(name));
     return o;
 }
 

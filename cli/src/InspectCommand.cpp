@@ -4,6 +4,7 @@
 #include "InspectCalendar.h"
 #include "InspectTnef.h"
 
+#include "mailrig/fakeserver/CalendarView.h"
 #include "mailrig/fakeserver/Lint.h"
 #include "mailrig/fakeserver/MessageView.h"
 #include "mailrig/fakeserver/PrintableText.h"
@@ -14,6 +15,7 @@
 #include <Poco/JSON/Object.h>
 #include <Poco/Timestamp.h>
 
+#include <cctype>
 #include <chrono>
 #include <ctime>
 #include <iostream>
@@ -34,7 +36,8 @@ const char* const usage =
     "usage: mailrig inspect FILE.eml [--json]\n"
     "  Prints the headers, the MIME tree (path, type, size, file name) and the lint findings\n"
     "  of one message, the content of a TNEF winmail.dat and the event of a meeting request;\n"
-    "  FILE may be '-' for stdin.\n"
+    "  FILE may be '-' for stdin. An iCalendar file (BEGIN:VCALENDAR, a .ics) is shown and\n"
+    "  checked as the calendar of a message would be.\n"
     "  --json  print the same as one JSON document\n"
     "exit status: 0 parsed without findings, 1 lint findings, TNEF problems or calendar findings,\n"
     "  2 unreadable or not a message\n";
@@ -213,6 +216,38 @@ void printJson(const std::string& file, const MessageView& view, const std::vect
     out << "\n";
 }
 
+/// True when `raw` is an iCalendar object rather than a message: it starts (after a UTF-8 byte
+/// order mark and blank lines) with BEGIN:VCALENDAR.
+bool isCalendarFile(const std::string& raw) {
+    std::size_t at = raw.rfind("\xEF\xBB\xBF", 0) == 0 ? 3 : 0;
+    while (at < raw.size() && (raw[at] == '\r' || raw[at] == '\n' || raw[at] == ' ' || raw[at] == '\t')) ++at;
+    static const std::string begin = "BEGIN:VCALENDAR";
+    if (raw.size() - at < begin.size()) return false;
+    for (std::size_t i = 0; i < begin.size(); ++i)
+        if (std::toupper(static_cast<unsigned char>(raw[at + i])) != begin[i]) return false;
+    return true;
+}
+
+/// `mailrig inspect FILE.ics`: the calendar alone, read and checked as in a message.
+int inspectCalendarFile(const std::string& name, const std::string& raw, bool json) {
+    const fake::CalendarView calendar(raw);
+    if (json) {
+        Poco::JSON::Object::Ptr doc = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+        doc->set("file", displayText(name));
+        doc->set("size", static_cast<Poco::UInt64>(raw.size()));
+        doc->set("calendar", calendarObject(calendar));
+        doc->stringify(std::cout, 2);
+        std::cout << "\n";
+    } else {
+        std::ostringstream text;
+        text << "File: " << name << " (" << raw.size() << " bytes, an iCalendar file)\n";
+        printCalendar(calendar, "the whole file", text);
+        std::cout << fake::printableText(text.str());
+    }
+    std::cout.flush();
+    return calendar.clean() ? Success : Failed;
+}
+
 } // namespace
 
 int runInspect(const std::vector<std::string>& args) {
@@ -230,8 +265,9 @@ int runInspect(const std::vector<std::string>& args) {
         std::cerr << "mailrig inspect: " << e.what() << "\n";
         return Invalid;
     }
-    const std::vector<LintFinding> findings = fake::Lint::check(*view);
     const std::string name = options.file == "-" ? "<stdin>" : options.file; // as errors name it
+    if (isCalendarFile(view->raw())) return inspectCalendarFile(name, view->raw(), options.json);
+    const std::vector<LintFinding> findings = fake::Lint::check(*view);
     if (options.json) printJson(name, *view, findings, std::cout);
     else {
         // Header values and file names come from the message: shown, never obeyed by the terminal.

@@ -37,6 +37,24 @@ BOOST_AUTO_TEST_CASE(outlookInvitationShowsTheEvent) {
     BOOST_TEST(contains(r.out, "  Calendar lint: no findings\n"));
 }
 
+BOOST_AUTO_TEST_CASE(aCalendarFileIsShownAndCheckedAsAMessagesCalendar) {
+    const auto clean = runMailrig({"inspect", fixturePath("ical/outlook-request.ics")});
+    BOOST_TEST(clean.exitCode == 0, clean.out << clean.err);
+    BOOST_TEST(contains(clean.out, "\nCalendar: REQUEST (the whole file)\n  Event: Quarterly planning – Q1 2027\n"));
+    BOOST_TEST(contains(clean.out, "  Calendar lint: no findings\n"));
+    BOOST_TEST(!contains(clean.out, "Headers:"), clean.out); // not read as a message
+    const auto bad = runMailrig({"inspect", fixturePath("ical/bad-dtend-before-dtstart.ics")});
+    BOOST_TEST(bad.exitCode == 1, bad.out << bad.err);
+    BOOST_TEST(contains(bad.out, "line 10: ical-dtend-not-after-dtstart: "), bad.out);
+    const auto json = runMailrig({"inspect", "--json", fixturePath("ical/request-utc.ics")});
+    BOOST_TEST(json.exitCode == 0, json.err);
+    const auto read = mailrig::test::runPython(
+        "import json, sys\nd = json.load(sys.stdin)\nc = d['calendar']\n"
+        "print(c['method'], len(c['events']), len(c['findings']), 'part' in c, d['size'] > 0)\n",
+        {}, json.out);
+    BOOST_TEST(read.out == "REQUEST 1 0 False True\n", read.err);
+}
+
 BOOST_AUTO_TEST_CASE(calendarFindingsAreListed) {
     const auto r = runMailrig({"inspect", fixturePath("eml/ical-method-mismatch.eml")});
     BOOST_TEST(contains(r.out, "  Calendar lint: 1 finding\n"));
