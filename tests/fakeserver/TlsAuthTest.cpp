@@ -1,5 +1,7 @@
 #include <boost/test/unit_test.hpp>
 
+#include <thread>
+
 #include "mailrig/fakeserver/FakeSmtpServer.h"
 #include "mailrig/fakeserver/TestCertificates.h"
 #include "support/Process.h"
@@ -104,6 +106,54 @@ BOOST_AUTO_TEST_CASE(xoauth2TokenAuthenticatesAndFailureFollowsTheProtocol) {
     auto transcript = s.server.store().sessions().front().transcriptText();
     BOOST_TEST(transcript.find("C: AUTH XOAUTH2 ***") != std::string::npos);
     BOOST_TEST(transcript.find("dXNlcj") == std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(cancellingTheXoauth2ErrorChallengeGetsOneReply) {
+    AuthServer s(true);
+    SmtpWire wire(s.server.port());
+    wire.hello();
+    BOOST_TEST(wire.command("AUTH XOAUTH2 dXNlcj1ib2JAZXhhbXBsZS5jb20BYXV0aD1CZWFyZXIgd3JvbmcBAQ==").code == 334);
+    BOOST_TEST(wire.command("*").code == 501); // RFC 4954 4: one reply, no 535 after it
+    BOOST_TEST(wire.command("NOOP").code == 250);
+}
+
+BOOST_AUTO_TEST_CASE(anOverlongSaslLineEndsTheExchangeWhetherItArrivesWholeOrInPieces) {
+    AuthServer s(true);
+    SmtpWire wire(s.server.port());
+    wire.hello();
+    const std::string longLine(13000, 'A'); // over RFC 4954's 12,288 octets
+    BOOST_TEST(wire.command("AUTH LOGIN").code == 334);
+    auto r = wire.command(longLine);
+    BOOST_TEST(r.code == 500);
+    BOOST_TEST(r.text() == "5.5.6 Authentication Exchange line is too long");
+    BOOST_TEST(wire.command("NOOP").code == 250); // a command again, not the user name
+    BOOST_TEST(wire.command("AUTH LOGIN").code == 334);
+    wire.send(longLine);
+    std::this_thread::sleep_for(50ms);
+    wire.send("\r\n");
+    BOOST_TEST(wire.reply().code == 500);
+    BOOST_TEST(wire.command("NOOP").code == 250);
+}
+
+BOOST_AUTO_TEST_CASE(authenticationIsForgottenAfterStartTls) {
+    // RFC 3207 4.2: after the handshake the client authenticates again, and may.
+    ServerConfig config = AuthServer::config(true, false);
+    config.requireAuth = true;
+    FakeSmtpServer server(config);
+    server.start();
+    const char* script = R"PY(
+import smtplib, ssl, sys
+s = smtplib.SMTP('localhost', int(sys.argv[1]), timeout=10)
+s.login('alice', 'wonder land')
+s.starttls(context=ssl.create_default_context(cafile=sys.argv[2]))
+s.ehlo()
+print(s.docmd('MAIL', 'FROM:<alice@example.com>')[0])
+print(s.docmd('AUTH', 'PLAIN AGFsaWNlAHdvbmRlciBsYW5k')[0])
+print(s.docmd('MAIL', 'FROM:<alice@example.com>')[0])
+s.quit()
+)PY";
+    const auto r = runPython(script, {std::to_string(server.port()), TestCertificates::shared().caCertificatePath()});
+    BOOST_TEST(r.out == "530\n235\n250\n", r.err);
 }
 
 BOOST_AUTO_TEST_CASE(everySaslSecretIsMaskedInTheTranscript) {

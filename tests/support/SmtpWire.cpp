@@ -35,6 +35,17 @@ void SmtpWire::send(std::string_view bytes) {
     }
 }
 
+std::size_t SmtpWire::sendEndlessData(std::size_t maxBytes) {
+    std::string block;
+    while (block.size() < 64 * 1024) block += std::string(98, 'a') + "\r\n";
+    std::size_t sent = 0;
+    try {
+        for (; sent < maxBytes; sent += block.size()) send(block);
+    } catch (const std::exception&) { // the server closed: what it answered is still to be read
+    }
+    return sent;
+}
+
 bool SmtpWire::fill(std::chrono::milliseconds timeout) {
     char chunk[65536];
     _socket.setReceiveTimeout(span(timeout));

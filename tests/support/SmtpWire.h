@@ -39,6 +39,9 @@ public:
     /// `startData`, then the already dot-stuffed `data` (which must end with CRLF) and `.CRLF`;
     /// returns the final reply.
     WireReply sendMail(std::string_view from, const std::vector<std::string>& to, std::string_view data);
+    /// Message data that never ends: 100-octet lines in 64 KiB writes until the server stops
+    /// taking them (it closed) or `maxBytes` were sent. Returns the bytes sent.
+    std::size_t sendEndlessData(std::size_t maxBytes);
     /// Half-closes (no more writes from us).
     void shutdownWrite();
     /// True when the server closes the connection within `timeout` (bytes before are dropped).

@@ -1,16 +1,18 @@
 #include "smtp/CommandParser.h"
 
+#include "smtp/MailboxSyntax.h"
+
 #include <cctype>
 
 namespace mailrig::fake::detail {
-
-namespace {
 
 std::string upper(std::string_view s) {
     std::string out(s);
     for (char& c : out) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
     return out;
 }
+
+namespace {
 
 bool isKeywordChar(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '-'; }
 
@@ -80,7 +82,10 @@ bool parsePathCommand(std::string_view argument, std::string_view keyword, PathC
         return false;
     }
     std::size_t pos = keyword.size() + 1;
-    while (pos < argument.size() && argument[pos] == ' ') ++pos; // tolerated, though RFC 5321 has none
+    while (pos < argument.size() && argument[pos] == ' ') { // tolerated, though RFC 5321 has none
+        out.spaceBeforePath = true;
+        ++pos;
+    }
     if (pos >= argument.size() || argument[pos] != '<') {
         error = "Syntax: the address must be in angle brackets";
         return false;
@@ -110,18 +115,20 @@ bool parsePathCommand(std::string_view argument, std::string_view keyword, PathC
         return false;
     }
     std::string_view path = argument.substr(start, pos - start);
-    if (!path.empty() && path[0] == '@') { // RFC 5321 4.1.2 source route: ignore it
+    if (!path.empty() && path[0] == '@') { // RFC 5321 4.1.2 source route: checked, then ignored
         std::size_t colon = path.find(':');
         if (colon == std::string_view::npos) {
             error = "Syntax: source route without `:`";
             return false;
         }
+        const std::string routeError = sourceRouteSyntaxError(path.substr(0, colon));
+        if (!routeError.empty()) {
+            error = "Syntax: " + routeError;
+            return false;
+        }
         path.remove_prefix(colon + 1);
-    }
-    if (!path.empty()) {
-        std::size_t at = path.rfind('@');
-        if (at == 0 || at == path.size() - 1) {
-            error = "Syntax: empty local part or domain in <" + std::string(path) + ">";
+        if (path.empty()) {
+            error = "Syntax: no mailbox after the source route";
             return false;
         }
     }
@@ -143,10 +150,9 @@ bool hasNonAscii(std::string_view text) {
 bool isXtext(std::string_view text) {
     for (std::size_t i = 0; i < text.size(); ++i) {
         unsigned char c = static_cast<unsigned char>(text[i]);
-        if (c == '+') {
-            if (i + 2 >= text.size() || !std::isxdigit(static_cast<unsigned char>(text[i + 1])) ||
-                !std::isxdigit(static_cast<unsigned char>(text[i + 2])))
-                return false;
+        if (c == '+') { // RFC 3461 4: hexchar is "+" and two upper-case hex digits
+            auto hex = [](char h) { return (h >= '0' && h <= '9') || (h >= 'A' && h <= 'F'); };
+            if (i + 2 >= text.size() || !hex(text[i + 1]) || !hex(text[i + 2])) return false;
             i += 2;
         } else if (c < 33 || c > 126 || c == '=') {
             return false;

@@ -16,10 +16,14 @@ struct CommandLine {
 /// Splits one line (without its line ending) at the first space.
 CommandLine splitCommand(std::string_view line);
 
+/// `s` with ASCII letters upper-cased.
+std::string upper(std::string_view s);
+
 /// A parsed `FROM:<path> params` or `TO:<path> params`.
 struct PathCommand {
     std::string address; ///< inside the angle brackets, source route removed; empty for `<>`
     std::vector<std::pair<std::string, std::string>> params; ///< keyword upper-cased, in order
+    bool spaceBeforePath = false; ///< `FROM: <...>`: a space RFC 5321 does not allow, tolerated
 };
 
 /// Parses the argument of MAIL (`keyword` = "FROM") or RCPT ("TO"). Lenient where real clients
@@ -31,7 +35,7 @@ bool parsePathCommand(std::string_view argument, std::string_view keyword, PathC
 /// True when the text has a byte ≥ 0x80 (an internationalised address needs SMTPUTF8).
 bool hasNonAscii(std::string_view text);
 
-/// RFC 3461 4 xtext: `+XX` hex escapes and printable ASCII other than `+` and `=`.
+/// RFC 3461 4 xtext: `+XX` escapes (upper-case hex) and printable ASCII other than `+` and `=`.
 bool isXtext(std::string_view text);
 
 } // namespace mailrig::fake::detail

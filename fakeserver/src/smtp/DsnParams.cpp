@@ -76,11 +76,13 @@ bool isUtf8AddrText(std::string_view text, bool unicode) {
 
 } // namespace
 
-bool isNotify(std::string_view value) {
+bool isNotify(std::string_view given) {
+    const std::string value = upper(given); // RFC 3461 4.1: the keywords are case-insensitive
     if (value == "NEVER") return true;
     for (std::size_t start = 0;;) {
         const std::size_t comma = value.find(',', start);
-        const std::string_view item = value.substr(start, comma == std::string_view::npos ? value.npos : comma - start);
+        const std::string_view item =
+            std::string_view(value).substr(start, comma == std::string::npos ? std::string_view::npos : comma - start);
         if (item != "SUCCESS" && item != "FAILURE" && item != "DELAY") return false;
         if (comma == std::string_view::npos) return true;
         start = comma + 1;

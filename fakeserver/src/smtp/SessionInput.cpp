@@ -26,7 +26,13 @@ SmtpSession::Step SmtpSession::advance() {
         }
         if (_core.stopping()) return Step::Stop;
         std::string line;
-        if (!takeLine(line, lineLimitFor({}))) return Step::NeedInput;
+        const LineStatus status = takeLine(line, lineLimitFor({}));
+        if (status == LineStatus::Incomplete) return Step::NeedInput;
+        if (status == LineStatus::TooLong) {
+            refuse(500, "5.5.2", "Line too long");
+            waitForNextLine();
+            continue;
+        }
         if (_onLoop && needsThread(line)) {
             _held = std::move(line);
             return Step::NeedThread;
@@ -49,35 +55,33 @@ bool SmtpSession::needsThread(std::string_view line) {
     return is("STARTTLS") || is("AUTH") || is("BDAT");
 }
 
-bool SmtpSession::takeLine(std::string& line, std::size_t limit) {
-    for (;;) {
-        std::string_view view = _in.view();
-        const void* lf = view.size() > _scanned ? std::memchr(view.data() + _scanned, '\n', view.size() - _scanned) : nullptr;
-        if (!lf) {
-            _scanned = view.size();
-            if (view.size() > limit) {
-                // Over the limit without an end: drop it up to its LF, then say so.
-                _discarding = true;
-                _in.clear();
-                _scanned = 0;
-            }
-            return false;
+SmtpSession::LineStatus SmtpSession::takeLine(std::string& line, std::size_t limit) {
+    std::string_view view = _in.view();
+    const void* lf = view.size() > _scanned ? std::memchr(view.data() + _scanned, '\n', view.size() - _scanned) : nullptr;
+    if (!lf) {
+        _scanned = view.size();
+        if (view.size() > limit) {
+            // Over the limit without an end: drop it up to its LF, then say so.
+            _discarding = true;
+            _in.clear();
+            _scanned = 0;
         }
-        std::size_t end = static_cast<std::size_t>(static_cast<const char*>(lf) - view.data());
-        _scanned = 0;
-        if (_discarding) {
-            _in.consume(end + 1);
-            _discarding = false;
-            _record->append('C', "<line over " + std::to_string(limit) + " octets>");
-            refuse(500, "5.5.2", "Line too long");
-            waitForNextLine();
-            continue;
-        }
-        std::size_t length = end > 0 && view[end - 1] == '\r' ? end - 1 : end;
-        line.assign(view.data(), length);
-        _in.consume(end + 1);
-        return true;
+        return LineStatus::Incomplete;
     }
+    std::size_t end = static_cast<std::size_t>(static_cast<const char*>(lf) - view.data());
+    _scanned = 0;
+    if (_discarding) {
+        _in.consume(end + 1);
+        _discarding = false;
+        _record->append('C', "<line over " + std::to_string(limit) + " octets>");
+        return LineStatus::TooLong;
+    }
+    const bool crlf = end > 0 && view[end - 1] == '\r';
+    if (!crlf) noteBareLfCommand();
+    std::size_t length = crlf ? end - 1 : end;
+    line.assign(view.data(), length);
+    _in.consume(end + 1);
+    return LineStatus::Complete;
 }
 
 void SmtpSession::waitForNextLine() {
@@ -130,12 +134,17 @@ void SmtpSession::run() noexcept {
     }
 }
 
-bool SmtpSession::readLine(std::string& line, std::size_t limit, bool masked) {
+SmtpSession::LineStatus SmtpSession::readLine(std::string& line, std::size_t limit, bool masked) {
     waitForNextLine();
-    while (!takeLine(line, limit))
-        if (!receiveBlocking()) return false;
-    if (masked) _record->append('C', "***");
-    return true;
+    LineStatus status;
+    while ((status = takeLine(line, limit)) == LineStatus::Incomplete)
+        if (!receiveBlocking()) throw CloseSession{};
+    if (status == LineStatus::Complete && line.size() + 2 > limit) { // arrived whole, but too long all the same
+        _record->append('C', "<line over " + std::to_string(limit) + " octets>");
+        return LineStatus::TooLong;
+    }
+    if (status == LineStatus::Complete && masked) _record->append('C', "***");
+    return status;
 }
 
 bool SmtpSession::receiveBlocking() {

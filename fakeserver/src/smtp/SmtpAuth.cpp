@@ -30,9 +30,16 @@ void SmtpSession::proceedStartTls(const CommandLine&) {
         _in.clear();
     }
     handshake("starttls");
-    // RFC 3207 4.2: forget everything learned before TLS.
+    // RFC 3207 4.2: forget everything learned before TLS, the authentication included.
     _transaction = Transaction{};
     _connection.esmtp = false;
+    if (_connection.authenticated) {
+        _connection.authenticated = false;
+        _record->update([](SessionInfo& s) {
+            s.authUser.clear();
+            s.authMechanism.clear();
+        });
+    }
     setState(State::Connected);
 }
 
@@ -93,7 +100,11 @@ bool SmtpSession::checkAuth(const CommandLine& c) {
 std::optional<std::string> SmtpSession::saslExchange(std::string_view challenge) {
     writeReply(334, {}, challenge);
     std::string line;
-    if (!readLine(line, _core.config().limits.authLineLength, true)) throw CloseSession{};
+    if (readLine(line, _core.config().limits.authLineLength, true) == LineStatus::TooLong) {
+        // RFC 4954 4 and 6: the line limit of an exchange; the reply ends the AUTH command.
+        refuse(500, "5.5.6", "Authentication Exchange line is too long");
+        return std::nullopt;
+    }
     if (line == "*") {
         refuse(501, "5.7.0", "Authentication cancelled");
         return std::nullopt;
@@ -136,17 +147,17 @@ void SmtpSession::proceedAuth(const CommandLine&) {
     }
     if (!credentials) return refuse(501, "5.5.2", "Malformed " + _authMechanism + " response");
     if (!checkCredentials(config.users, _authMechanism, *credentials, challenge)) {
-        if (_authMechanism == "XOAUTH2") {
-            // The XOAUTH2 error: a 334 with a JSON status, answered by an empty line.
-            std::optional<std::string> ignored =
-                saslExchange(encodeBase64(R"({"status":"401","schemes":"bearer","scope":"https://mail.google.com/"})"));
-            (void)ignored;
-        }
+        // The XOAUTH2 error: a 334 with a JSON status, answered by an empty line, then 535. A
+        // client that cancels it (`*`) or answers garbage has had its one reply (501) already.
+        const bool answered =
+            _authMechanism == "XOAUTH2" &&
+            !saslExchange(encodeBase64(R"({"status":"401","schemes":"bearer","scope":"https://mail.google.com/"})"));
         ++_connection.authFailures;
         _record->append('*', "authentication failed for user " + credentials->user);
         if (config.limits.maxAuthFailures && _connection.authFailures >= config.limits.maxAuthFailures)
             closeWith(421, "4.7.0", config.hostname + " Too many authentication failures, closing connection");
-        return refuse(535, "5.7.8", "Authentication credentials invalid");
+        if (!answered) refuse(535, "5.7.8", "Authentication credentials invalid");
+        return;
     }
     _connection.authenticated = true;
     _record->update([&](SessionInfo& s) {

@@ -2,10 +2,13 @@
 
 #include "smtp/Channel.h"
 #include "smtp/DsnParams.h"
+#include "smtp/MailboxSyntax.h"
 #include "smtp/ServerCore.h"
 #include "store/SessionRecord.h"
 
 #include <cctype>
+#include <cstdint>
+#include <limits>
 
 namespace mailrig::fake::detail {
 
@@ -22,7 +25,7 @@ const std::vector<SmtpSession::CommandSpec>& SmtpSession::commandTable() {
         {"RSET", Phase::Rset, false, true, &SmtpSession::checkNoArgument, &SmtpSession::proceedRset},
         {"NOOP", Phase::Noop, true, true, &SmtpSession::checkAny, &SmtpSession::proceedNoop},
         {"VRFY", Phase::Vrfy, true, false, &SmtpSession::checkVrfy, &SmtpSession::proceedVrfy},
-        {"HELP", Phase::Help, true, true, &SmtpSession::checkHelp, &SmtpSession::proceedHelp},
+        {"HELP", Phase::Help, false, true, &SmtpSession::checkHelp, &SmtpSession::proceedHelp},
         {"QUIT", Phase::Quit, true, true, &SmtpSession::checkAny, &SmtpSession::proceedQuit},
         {"STARTTLS", Phase::StartTls, true, true, &SmtpSession::checkStartTls, &SmtpSession::proceedStartTls},
         {"AUTH", Phase::Auth, true, false, &SmtpSession::checkAuth, &SmtpSession::proceedAuth},
@@ -78,6 +81,12 @@ bool SmtpSession::checkHelo(const CommandLine& c) {
     return true;
 }
 
+bool SmtpSession::advertised(std::string_view keyword) const {
+    for (const std::string& k : _connection.advertised)
+        if (k == keyword) return true;
+    return false;
+}
+
 void SmtpSession::proceedEhlo(const CommandLine& c) {
     _transaction = Transaction{};
     setState(State::Greeted);
@@ -87,7 +96,13 @@ void SmtpSession::proceedEhlo(const CommandLine& c) {
         s.esmtp = true;
     });
     std::string text = _core.config().hostname + " greets " + c.argument;
-    for (const std::string& line : _pending.ehlo ? *_pending.ehlo : capabilityLines()) text += "\n" + line;
+    _connection.advertised.clear();
+    for (const std::string& line : _pending.ehlo ? *_pending.ehlo : capabilityLines()) {
+        text += "\n" + line;
+        std::string keyword = line.substr(0, line.find(' '));
+        for (char& ch : keyword) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+        _connection.advertised.push_back(keyword);
+    }
     reply(250, {}, text);
 }
 
@@ -95,6 +110,7 @@ void SmtpSession::proceedHelo(const CommandLine& c) {
     _transaction = Transaction{};
     setState(State::Greeted);
     _connection.esmtp = false;
+    _connection.advertised.clear();
     _record->update([&](SessionInfo& s) {
         s.heloName = c.argument;
         s.esmtp = false;
@@ -112,36 +128,42 @@ bool SmtpSession::checkMail(const CommandLine& c) {
         closeWith(421, "4.7.0", config.hostname + " Too many messages in this session, closing connection");
     std::string error;
     if (!parsePathCommand(c.argument, "FROM", _path, error)) return refuse(501, "5.5.2", error), false;
+    if (!_path.address.empty()) {
+        const std::string syntax = mailboxSyntaxError(_path.address, false);
+        if (!syntax.empty()) return refuse(501, "5.1.7", "Bad sender address syntax: " + syntax), false;
+    }
+    noteSpaceBeforePath();
     return checkMailParams();
 }
 
 bool SmtpSession::checkMailParams() {
     const ServerConfig& config = _core.config();
-    const Capabilities& caps = config.capabilities;
     bool utf8 = false;
+    const bool binaryMime = advertised("BINARYMIME") && advertised("CHUNKING");
     for (const auto& [key, value] : _path.params) {
         if (!_connection.esmtp) return refuse(555, "5.5.4", "Parameters need EHLO"), false;
-        if (key == "SIZE" && caps.size) {
-            if (value.empty() || value.size() > 19 || value.find_first_not_of("0123456789") != std::string::npos)
+        if (key == "SIZE" && advertised("SIZE")) {
+            // RFC 1870: 1*20DIGIT; a number beyond what this machine counts is over any limit.
+            if (value.empty() || value.size() > 20 || value.find_first_not_of("0123456789") != std::string::npos)
                 return refuse(501, "5.5.4", "Syntax: SIZE=<octets>"), false;
-            if (config.limits.messageSize && std::stoull(value) > config.limits.messageSize)
+            const bool huge = value.size() == 20 && value > std::to_string(std::numeric_limits<std::uint64_t>::max());
+            if (config.limits.messageSize && (huge || std::stoull(value) > config.limits.messageSize))
                 return refuse(552, "5.3.4", "Message size exceeds fixed maximum message size"), false;
-        } else if (key == "BODY" && (caps.eightBitMime || (caps.binaryMime && caps.chunking))) {
-            std::string body;
-            for (char ch : value) body += static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
-            bool ok = body == "7BIT" || (body == "8BITMIME" && caps.eightBitMime) ||
-                      (body == "BINARYMIME" && caps.binaryMime && caps.chunking);
+        } else if (key == "BODY" && (advertised("8BITMIME") || binaryMime)) {
+            const std::string body = upper(value);
+            bool ok = body == "7BIT" || (body == "8BITMIME" && advertised("8BITMIME")) || (body == "BINARYMIME" && binaryMime);
             if (!ok) return refuse(555, "5.5.4", "Unsupported BODY=" + value), false;
-        } else if (key == "SMTPUTF8" && caps.smtpUtf8) {
+        } else if (key == "SMTPUTF8" && advertised("SMTPUTF8")) {
             if (!value.empty()) return refuse(501, "5.5.4", "SMTPUTF8 takes no value"), false;
             utf8 = true;
-        } else if (key == "RET" && caps.dsn) {
-            if (value != "FULL" && value != "HDRS") return refuse(501, "5.5.4", "Syntax: RET=FULL|HDRS"), false;
-        } else if (key == "ENVID" && caps.dsn) {
+        } else if (key == "RET" && advertised("DSN")) {
+            const std::string ret = upper(value); // RFC 3461 4.3: the values are case-insensitive
+            if (ret != "FULL" && ret != "HDRS") return refuse(501, "5.5.4", "Syntax: RET=FULL|HDRS"), false;
+        } else if (key == "ENVID" && advertised("DSN")) {
             if (!isXtext(value) || value.size() > 100) return refuse(501, "5.5.4", "Syntax: ENVID=<xtext>"), false;
-        } else if (key == "AUTH" && authOffered()) {
+        } else if (key == "AUTH" && advertised("AUTH")) {
             if (value != "<>" && !isXtext(value)) return refuse(501, "5.5.4", "Syntax: AUTH=<xtext>"), false;
-        } else if (key == "REQUIRETLS" && caps.requireTls && _channel.tls()) {
+        } else if (key == "REQUIRETLS" && advertised("REQUIRETLS")) {
             if (!value.empty()) return refuse(501, "5.5.4", "REQUIRETLS takes no value"), false;
         } else {
             return refuse(555, "5.5.4", "Unsupported parameter " + key), false;
@@ -165,17 +187,20 @@ void SmtpSession::proceedMail(const CommandLine&) {
 
 bool SmtpSession::checkRcpt(const CommandLine& c) {
     const ServerConfig& config = _core.config();
-    const Capabilities& caps = config.capabilities;
     if (_connection.state == State::Chunking) return refuse(503, "5.5.1", "RCPT during BDAT"), false;
     if (_connection.state != State::Mail && _connection.state != State::Rcpt)
         return refuse(503, "5.5.1", "Need MAIL before RCPT"), false;
     std::string error;
     if (!parsePathCommand(c.argument, "TO", _path, error)) return refuse(501, "5.5.2", error), false;
     if (_path.address.empty()) return refuse(501, "5.1.3", "Null recipient not allowed"), false;
+    const std::string syntax = mailboxSyntaxError(_path.address, true);
+    if (!syntax.empty()) return refuse(501, "5.1.3", "Bad recipient address syntax: " + syntax), false;
+    noteSpaceBeforePath();
     for (const auto& [key, value] : _path.params) {
-        if (key == "NOTIFY" && caps.dsn) {
+        if (!_connection.esmtp) return refuse(555, "5.5.4", "Parameters need EHLO"), false;
+        if (key == "NOTIFY" && advertised("DSN")) {
             if (!isNotify(value)) return refuse(501, "5.5.4", "Syntax: NOTIFY=NEVER|SUCCESS,FAILURE,DELAY"), false;
-        } else if (key == "ORCPT" && caps.dsn) {
+        } else if (key == "ORCPT" && advertised("DSN")) {
             if (!isOriginalRecipient(value, _transaction.mailFrom.hasParam("SMTPUTF8")))
                 return refuse(501, "5.5.4", "Syntax: ORCPT=<addr-type>;<xtext> (utf-8;<utf-8-addr-xtext>)"), false;
         } else {

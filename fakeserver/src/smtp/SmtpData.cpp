@@ -63,10 +63,10 @@ std::size_t readableBound(const Limits& limits) {
 } // namespace
 
 bool SmtpSession::checkData(const CommandLine& c) {
-    if (!c.argument.empty()) return refuse(501, "5.5.4", "DATA takes no argument"), false;
     if (_connection.state == State::Chunking) return refuse(503, "5.5.1", "DATA after BDAT"), false;
     if (_connection.state == State::Mail) return refuse(554, "5.5.1", "No valid recipients"), false;
     if (_connection.state != State::Rcpt) return refuse(503, "5.5.1", "Need MAIL and RCPT before DATA"), false;
+    if (!c.argument.empty()) return refuse(501, "5.5.4", "DATA takes no argument"), false;
     if (_transaction.binaryMime) return refuse(503, "5.5.1", "BODY=BINARYMIME requires BDAT"), false;
     return true;
 }
@@ -183,18 +183,23 @@ bool SmtpSession::checkBdat(const CommandLine& c) {
     std::string size = c.argument.substr(0, c.argument.find(' '));
     std::string rest = c.argument.size() > size.size() ? c.argument.substr(size.size() + 1) : std::string();
     for (char& ch : rest) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
-    if (size.empty() || size.size() > 19 || size.find_first_not_of("0123456789") != std::string::npos ||
-        (!rest.empty() && rest != "LAST"))
-        return refuse(501, "5.5.4", "Syntax: BDAT <size> [LAST]"), false;
+    if (size.empty() || size.size() > 19 || size.find_first_not_of("0123456789") != std::string::npos)
+        return refuse(501, "5.5.4", "Syntax: BDAT <size> [LAST]"), false; // how much follows is unknown
     _chunkSize = std::stoull(size);
     _chunkLast = !rest.empty();
-    auto discard = [&](int code, const char* enhanced, const char* text) {
+    auto discard = [&](int code, const char* enhanced, const std::string& text) {
+        const std::size_t bound = readableBound(_core.config().limits);
+        if (_chunkSize > bound) { // not worth reading: answered, and the connection closed
+            _record->append('C', "<chunk: " + std::to_string(_chunkSize) + " bytes, not read>");
+            closeWith(code, enhanced, text + "; closing the connection");
+        }
         _record->append('C', "<chunk: " + std::to_string(_chunkSize) + " bytes, discarded>");
         readChunk(_chunkSize, nullptr);
         refuse(code, enhanced, text);
         return false;
     };
-    if (!_core.config().capabilities.chunking) return discard(502, "5.5.1", "BDAT not offered (no CHUNKING)");
+    if (!rest.empty() && rest != "LAST") return discard(501, "5.5.4", "Syntax: BDAT <size> [LAST]");
+    if (!advertised("CHUNKING")) return discard(502, "5.5.1", "BDAT not offered (CHUNKING was not advertised)");
     if (_connection.state == State::Mail) return discard(554, "5.5.1", "No valid recipients");
     if (_connection.state != State::Rcpt && _connection.state != State::Chunking)
         return discard(503, "5.5.1", "Need MAIL and RCPT before BDAT");

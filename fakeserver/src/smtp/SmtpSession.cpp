@@ -70,11 +70,26 @@ void SmtpSession::afterCommand() {
 }
 
 void SmtpSession::notePipelining(bool endsGroup) {
-    bool violation = !_in.empty() && (endsGroup || !_core.config().capabilities.pipelining);
+    // RFC 2920 3: only after an EHLO reply that advertised PIPELINING.
+    bool violation = !_in.empty() && (endsGroup || !advertised("PIPELINING"));
     if (violation && !_pipeliningNoted) {
         _pipeliningNoted = true;
         _record->update([](SessionInfo& s) { s.pipeliningViolation = true; });
     }
+}
+
+void SmtpSession::noteSpaceBeforePath() {
+    if (!_path.spaceBeforePath || _spaceBeforePathNoted) return;
+    _spaceBeforePathNoted = true;
+    note("a space between FROM:/TO: and the path, which RFC 5321 4.1.2 does not allow (tolerated)");
+    _record->update([](SessionInfo& s) { s.spaceBeforePath = true; });
+}
+
+void SmtpSession::noteBareLfCommand() {
+    if (_bareLfCommandNoted) return;
+    _bareLfCommandNoted = true;
+    note("a command line ended with LF alone, not CRLF (RFC 5321 2.3.8; tolerated)");
+    _record->update([](SessionInfo& s) { s.bareLfCommands = true; });
 }
 
 void SmtpSession::unknownCommand(const CommandLine& command) {

@@ -89,6 +89,10 @@ private:
     struct Connection {
         State state = State::Connected;
         bool esmtp = false;
+        /// The keywords of the last EHLO reply (`PIPELINING`, `SIZE`, ...; upper case, as this
+        /// session advertised them, a rule's `ehlo:` list included): extensions are accepted,
+        /// and pipelining is allowed, only when advertised. Empty after HELO and STARTTLS.
+        std::vector<std::string> advertised;
         bool refused = false;        ///< greeting was 554: only QUIT is served
         bool authenticated = false;
         std::size_t messages = 0;
@@ -137,8 +141,16 @@ private:
     // SessionInput.cpp: reading, timeouts, the loop's entry points and the thread's loop.
     Next drive(Event event) noexcept;
     Step advance();
-    bool takeLine(std::string& line, std::size_t limit);
-    bool readLine(std::string& line, std::size_t limit, bool masked);
+    enum class LineStatus {
+        Incomplete, ///< no end of line yet
+        Complete,   ///< `line` holds it, without its CRLF (or bare LF)
+        TooLong,    ///< a line over the limit was dropped up to its end (and recorded as such)
+    };
+    /// Takes the next line from what was read; never waits.
+    LineStatus takeLine(std::string& line, std::size_t limit);
+    /// Waits for the next line (a session on its own thread); throws CloseSession when the peer
+    /// closes first. `masked` records it as `***`.
+    LineStatus readLine(std::string& line, std::size_t limit, bool masked);
     bool receiveBlocking();
     std::size_t receiveMore(std::chrono::milliseconds timeout);
     void receiveNow();
@@ -155,6 +167,9 @@ private:
     void afterCommand();
     void unknownCommand(const CommandLine& command);
     void notePipelining(bool endsGroup);
+    /// Record, once per session, a client's tolerated departures from RFC 5321 syntax.
+    void noteSpaceBeforePath();
+    void noteBareLfCommand();
     bool applyRules(Phase phase, std::string_view argument);
     void writeReply(int code, std::string_view enhanced, std::string_view text);
     /// Writes a rule's reply: its text verbatim, or for a bare code the default text of the
@@ -203,6 +218,8 @@ private:
     void readChunk(std::size_t size, std::string* destination);
     void finishMessage(std::string content, const ContentFacts& facts, bool viaBdat, bool oversize);
     void checkAbort(std::size_t received);
+    /// True when this session's last EHLO reply advertised `keyword` (upper case).
+    bool advertised(std::string_view keyword) const;
     /// Closes the connection with `452 4.3.1` when holding `more` octets beside `held` would
     /// leave this process less than `kMemoryReserve` (SmtpData.cpp; `what` names the data in the
     /// session record).
@@ -234,6 +251,8 @@ private:
     std::optional<std::string> _authInitial;
     const CommandSpec* _current = nullptr;
     bool _pipeliningNoted = false;
+    bool _spaceBeforePathNoted = false;
+    bool _bareLfCommandNoted = false;
 
     // How the session is being served (SessionInput.cpp).
     bool _onLoop = false;            ///< on the event loop: never block

@@ -46,6 +46,8 @@ void writeSession(JsonText& json, const SessionInfo& session, std::size_t transc
         .key("authMechanism").value(session.authMechanism)
         .key("pipeliningViolation").value(session.pipeliningViolation)
         .key("startTlsInjection").value(session.startTlsInjection)
+        .key("bareLfCommands").value(session.bareLfCommands)
+        .key("spaceBeforePath").value(session.spaceBeforePath)
         .key("writes").value(session.writes)
         .key("transcriptFromLine").value(static_cast<std::uint64_t>(transcriptFrom))
         .key("transcript").beginArray();

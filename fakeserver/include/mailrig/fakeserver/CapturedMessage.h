@@ -51,6 +51,11 @@ struct SessionInfo {
     /// Plaintext bytes followed STARTTLS in the same packet (discarded: RFC 3207 5, the
     /// STARTTLS command injection attack).
     bool startTlsInjection = false;
+    /// A command line ended with LF alone (RFC 5321 2.3.8 requires CRLF; tolerated).
+    bool bareLfCommands = false;
+    /// `MAIL FROM: <...>` or `RCPT TO: <...>`: a space before the path, which RFC 5321 4.1.2
+    /// does not allow (tolerated, as most servers do; some clients send it).
+    bool spaceBeforePath = false;
     bool closed = false;           ///< the connection has ended
     /// Socket writes made so far: all replies to one pipelined group go out in one write.
     std::uint64_t writes = 0;
