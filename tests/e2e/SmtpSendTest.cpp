@@ -292,4 +292,26 @@ BOOST_FIXTURE_TEST_CASE(invalidEnvelopeIsRefusedWithoutConnecting, fake::ServerF
     BOOST_TEST(server.store().sessions().empty());
 }
 
+BOOST_FIXTURE_TEST_CASE(aLocalPartThatNeedsQuotesIsRefusedUnquotedAndSentQuoted, fake::ServerFixture) {
+    SmtpClient client = test::plainClientFor(server);
+    MailMessage bare = test::sampleMessage();
+    bare.clearRecipients();
+    bare.addTo(MailAddress("zo\\x@example.org"));
+    try {
+        client.send(bare);
+        BOOST_FAIL("an unquoted local part with a backslash was sent");
+    } catch (const std::invalid_argument& e) {
+        BOOST_TEST(std::string(e.what()).find("is not an RFC 5321 mailbox: `\\` in a local part that is not quoted") !=
+                       std::string::npos,
+                   e.what());
+    }
+    BOOST_TEST(server.store().sessions().empty());
+    MailMessage quoted = test::sampleMessage();
+    quoted.clearRecipients();
+    quoted.addTo(MailAddress("\"zo\\\\x\"@example.org"));
+    client.send(quoted);
+    BOOST_REQUIRE(waitForMessages(1));
+    BOOST_TEST(server.store().last().recipientAddresses() == std::vector<std::string>{"\"zo\\\\x\"@example.org"});
+}
+
 BOOST_AUTO_TEST_SUITE_END()

@@ -141,6 +141,44 @@ bool isUtf8(const std::string& text) {
     return true;
 }
 
+/// Why `address` cannot stand in `<...>` as RFC 5321 4.1.2 writes a Mailbox, or "" when it can:
+/// the local part a quoted string or dot-separated runs of atext (UTF-8 counts as atext, RFC
+/// 6531), the domain an address literal or dot-separated labels without a hyphen at either end.
+std::string mailboxFault(const std::string& address) {
+    static const std::string specials = "!#$%&'*+-/=?^_`{|}~";
+    auto word = [](unsigned char c) { return std::isalnum(c) || c >= 0x80; };
+    std::size_t at = std::string::npos;
+    for (std::size_t i = 0, quoted = 0; i < address.size(); ++i) {
+        if (address[i] == '\\' && quoted) ++i;
+        else if (address[i] == '"') quoted ^= 1;
+        else if (address[i] == '@' && !quoted) at = i;
+    }
+    if (at == std::string::npos) return "no @ outside quotes";
+    const std::string local = address.substr(0, at);
+    const std::string domain = address.substr(at + 1);
+    if (local.size() >= 2 && local.front() == '"' && local.back() == '"') {
+        // quoted: every `"` and `\` inside is escaped (the scan above paired them)
+    } else {
+        char previous = '.';
+        for (char c : local + ".") {
+            if (c == '.' && previous == '.') return "an empty part between dots in the local part";
+            if (c != '.' && !word(static_cast<unsigned char>(c)) && specials.find(c) == std::string::npos)
+                return std::string("`") + c + "` in a local part that is not quoted (write \"...\"@domain)";
+            previous = c;
+        }
+    }
+    if (domain.size() >= 2 && domain.front() == '[' && domain.back() == ']') return "";
+    char previous = '.';
+    for (char c : domain + ".") {
+        if (c == '.' && (previous == '.' || previous == '-')) return "an empty label or a label ending in - in the domain";
+        if (c == '-' && previous == '.') return "a domain label starting with -";
+        if (c != '.' && c != '-' && !word(static_cast<unsigned char>(c)))
+            return std::string("`") + c + "` in the domain";
+        previous = c;
+    }
+    return "";
+}
+
 } // namespace
 
 void validateAddress(const std::string& address, const std::string& role, bool allowEmpty) {
@@ -162,6 +200,9 @@ void validateAddress(const std::string& address, const std::string& role, bool a
         throw std::invalid_argument(role + " address '" + address + "' has no @");
     if (!isUtf8(address))
         throw std::invalid_argument(role + " address '" + address + "' is not valid UTF-8");
+    const std::string fault = mailboxFault(address);
+    if (!fault.empty())
+        throw std::invalid_argument(role + " address '" + address + "' is not an RFC 5321 mailbox: " + fault);
 }
 
 namespace {
