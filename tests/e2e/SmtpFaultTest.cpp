@@ -264,6 +264,28 @@ BOOST_AUTO_TEST_CASE(greylistedSingleRecipientGetsItsOwnRetry) {
     BOOST_TEST(messages.at(0).data() == messages.at(1).data());
 }
 
+BOOST_AUTO_TEST_CASE(a552ToRcptIsRetriedLikeA452) {
+    // RFC 5321 4.5.3.1.10: "too many recipients" sent as 552 is to be treated as 452.
+    fake::Rule rule = replyRule(Phase::Rcpt, 552, "5.5.3 Too many recipients", "carol@*", 1);
+    rule.scope = fake::Scope::Global;
+    Started s(withRule(rule));
+    SmtpClient client = test::plainClientFor(s.server);
+    client.setRetryPolicy(RetryPolicy::attempts(2, std::chrono::milliseconds(10)));
+    const SendResult result = client.send(test::sampleMessage());
+    BOOST_TEST(result.allAccepted());
+    BOOST_REQUIRE(s.server.store().waitForCount(2, std::chrono::seconds(5)));
+    BOOST_TEST(s.server.store().messages().at(1).recipientAddresses() == std::vector<std::string>{"carol@example.org"},
+               boost::test_tools::per_element());
+}
+
+BOOST_AUTO_TEST_CASE(a552ToTheDataStaysPermanent) {
+    Started s(withRule(replyRule(Phase::DataEnd, 552, "5.3.4 Message too big", {}, 1)));
+    SmtpClient client = test::plainClientFor(s.server);
+    client.setRetryPolicy(RetryPolicy::attempts(3, std::chrono::milliseconds(10)));
+    BOOST_CHECK_THROW(client.send(test::sampleMessage()), SmtpPermanentException);
+    BOOST_TEST(s.server.store().sessions().size() == 1u); // not tried again
+}
+
 BOOST_AUTO_TEST_CASE(greylistedRecipientWithoutRetryIsReportedTransient) {
     Started s(withRule(replyRule(Phase::Rcpt, 451, "4.7.1 Greylisted", "carol@*")));
     SmtpClient client = test::plainClientFor(s.server);

@@ -252,6 +252,19 @@ BOOST_AUTO_TEST_CASE(heloFallbackWhenEhloIsRefused) {
     BOOST_TEST(!server.store().last().session().esmtp);
 }
 
+BOOST_AUTO_TEST_CASE(ehloRefusedForAnotherReasonEndsTheSessionWithoutHelo) {
+    // Only 500 and 502 say "EHLO unknown" (RFC 5321 3.2); 554 says "no service here".
+    ServerConfig config = ServerConfig::plain();
+    config.rules.push_back(test::replyRule(fake::Phase::Ehlo, 554, "5.7.1 go away"));
+    FakeSmtpServer server(config);
+    server.start();
+    SmtpClient client = test::plainClientFor(server);
+    BOOST_CHECK_THROW(client.send(test::sampleMessage()), SmtpPermanentException);
+    const std::string transcript = server.store().sessions().front().transcriptText();
+    BOOST_TEST(transcript.find("C: HELO") == std::string::npos, transcript);
+    BOOST_TEST(server.store().count() == 0u);
+}
+
 BOOST_FIXTURE_TEST_CASE(ehloNameIsConfigurableAndDefaultsToAddressLiteral, fake::ServerFixture) {
     SmtpClient client = test::plainClientFor(server);
     client.send(test::sampleMessage());

@@ -19,6 +19,8 @@ namespace {
 /// - silent: accepts and never sends (a TLS client waits for the handshake).
 /// - starttls-silent: speaks SMTP up to `220` to STARTTLS, then goes silent.
 /// - stops-reading: speaks SMTP up to `354` to DATA, then never reads again.
+/// - slow-dot: takes the whole message, then answers its end after 3 s; prints `DOT` when the
+///   end of data arrives (a retry would print it twice).
 const char* kSlowPeer = R"PY(
 import socket, sys, time
 mode = sys.argv[1]
@@ -49,6 +51,18 @@ for l in lines():
         c.sendall(b'250-peer\r\n250 STARTTLS\r\n' if mode == 'starttls-silent' else b'250 peer\r\n')
     elif l == 'STARTTLS':
         c.sendall(b'220 go ahead\r\n'); time.sleep(60)
+    elif l == 'DATA' and mode == 'slow-dot':
+        c.sendall(b'354 go ahead\r\n')
+        for d in lines():
+            if d == '.': break
+        print('DOT', flush=True); time.sleep(3); c.sendall(b'250 queued\r\n')
+        srv.settimeout(3)
+        try:
+            c, _ = srv.accept()
+            print('RECONNECTED', flush=True)
+        except OSError:
+            pass
+        sys.exit(0)
     elif l == 'DATA':
         c.sendall(b'354 go ahead\r\n'); time.sleep(60)
     else:
@@ -114,6 +128,31 @@ BOOST_AUTO_TEST_CASE(aPeerThatStopsReadingTimesOutTheWriteAsATimeout) {
     BOOST_TEST(std::string(e.what()).find("timed out after 1 s") != std::string::npos, e.what());
     // Each block written gets the timeout; the last ones fill what the kernel still buffers.
     BOOST_TEST(std::chrono::duration_cast<std::chrono::milliseconds>(took).count() < 6000);
+}
+
+BOOST_AUTO_TEST_CASE(noReplyInTimeToTheEndOfDataIsNotRetriedSoTheMessageIsNeverSentTwice) {
+    // RFC 5321 4.5.3.2.6: the server may already have taken the message.
+    test::BackgroundProcess peer({"/usr/bin/python3", "-c", kSlowPeer, "slow-dot"});
+    const auto portLine = peer.readLine(std::chrono::seconds(10));
+    BOOST_REQUIRE(portLine && portLine->rfind("PORT ", 0) == 0);
+    SmtpClient client("127.0.0.1", static_cast<std::uint16_t>(std::stoi(portLine->substr(5))), {}, {},
+                      SecurityOptions::None);
+    client.setTimeout(std::chrono::seconds(1));
+    client.setRetryPolicy(RetryPolicy::attempts(3, std::chrono::milliseconds(10)));
+    MailMessage message;
+    message.setFrom(MailAddress("a@example.org"));
+    message.addTo(MailAddress("b@example.org"));
+    message.setTextBody("hi");
+    try {
+        client.send(message);
+        BOOST_FAIL("no exception");
+    } catch (const SmtpException& e) {
+        BOOST_TEST((e.kind() == SmtpErrorKind::Connection));
+        BOOST_TEST(!e.isTransient());
+        BOOST_TEST(std::string(e.what()).find("so it is not sent again") != std::string::npos, e.what());
+    }
+    BOOST_TEST(peer.readLine(std::chrono::seconds(5)).value_or("") == "DOT");
+    BOOST_TEST(!peer.readLine(std::chrono::seconds(5)).has_value()); // no second connection
 }
 
 BOOST_AUTO_TEST_SUITE_END()

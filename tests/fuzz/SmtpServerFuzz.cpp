@@ -19,6 +19,7 @@
 #include <cstring>
 #include <memory>
 #include <netinet/in.h>
+#include <poll.h>
 #include <string>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -85,7 +86,19 @@ void converse(std::uint16_t port, const std::string& bytes) {
     address.sin_family = AF_INET;
     address.sin_port = htons(port);
     address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) {
+    int connected = ::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address);
+    if (connected != 0 && errno == EINTR) {
+        // libFuzzer's timer signal interrupted the call; the connection goes on being made.
+        pollfd wait{fd, POLLOUT, 0};
+        while (::poll(&wait, 1, 5000) < 0 && errno == EINTR) {
+        }
+        int error = ETIMEDOUT;
+        socklen_t length = sizeof error;
+        if (wait.revents & (POLLOUT | POLLERR | POLLHUP)) ::getsockopt(fd, SOL_SOCKET, SO_ERROR, &error, &length);
+        connected = error == 0 ? 0 : -1;
+        errno = error;
+    }
+    if (connected != 0) {
         std::fprintf(stderr, "SmtpServerFuzz: connect: %s\n", std::strerror(errno));
         finding("cannot connect");
     }

@@ -152,6 +152,15 @@ SmtpReply SmtpSession::readReply(const std::string& command) {
                 trace('S', std::to_string(reply.code) + (i + 1 < reply.lines.size() ? "-" : " ") +
                                reply.lines[i]);
         return reply;
+    } catch (const SmtpConnectionException& e) {
+        _alive = false;
+        // No answer in time to the end of the data: the server may have taken the message. A
+        // retry could deliver it twice (RFC 5321 4.5.3.2.6), so this failure is not transient.
+        if (e.timedOut() && command == "DATA-END")
+            throw SmtpException(SmtpErrorKind::Connection,
+                                std::string(e.what()) + "; the server may have taken the message, so it is not sent again",
+                                command, 0, {}, {}, false);
+        throw;
     } catch (const SmtpException& e) {
         if (endsConnection(e)) _alive = false;
         throw;
@@ -214,8 +223,9 @@ void SmtpSession::hello() {
         _caps = Capabilities::parse(ehlo);
         return;
     }
-    if (ehlo.code == 421 || ehlo.code < 500) failReply(ehlo, "EHLO " + name);
-    // RFC 5321 3.2: a server that does not know EHLO answers 500/502; fall back to HELO.
+    // RFC 5321 3.2: a server that does not know EHLO answers 500 or 502: fall back to HELO.
+    // Any other refusal (554 no service, 501 a name it refuses, 550) ends the session.
+    if (ehlo.code != 500 && ehlo.code != 502) failReply(ehlo, "EHLO " + name);
     const SmtpReply helo = command("HELO " + name);
     expect(helo, 250, "HELO " + name);
     _caps = Capabilities();
@@ -474,6 +484,7 @@ TransactionOutcome SmtpSession::transact(const Envelope& envelope, MessageSource
             r.replyText = rcptReplies[i].text();
             r.status = rcptReplies[i].code / 100 == 2 ? RecipientStatus::Accepted
                                                       : RecipientStatus::Rejected;
+            r.refusedAtRcpt = !r.accepted();
             if (r.accepted()) ++accepted;
         }
         if (accepted == 0) {
@@ -483,9 +494,9 @@ TransactionOutcome SmtpSession::transact(const Envelope& envelope, MessageSource
             std::size_t first = 0;
             bool allTransient = true;
             for (std::size_t i = 0; i < rcptReplies.size(); ++i)
-                if (!rcptReplies[i].transientFailure()) allTransient = false;
+                if (!out.recipients[i].transient()) allTransient = false;
             for (std::size_t i = 0; i < rcptReplies.size(); ++i)
-                if (!rcptReplies[i].transientFailure()) { first = i; break; }
+                if (!out.recipients[i].transient()) { first = i; break; }
             const SmtpReply& r = rcptReplies.at(first);
             if (allTransient)
                 throw SmtpTransientException(rcpts[first], r.code, r.enhancedStatus, r.text(), out.recipients);

@@ -23,10 +23,12 @@ struct RecipientResult {
     int replyCode = 0;                          ///< 0 when not attempted
     std::string enhancedStatus;                 ///< e.g. `5.1.1`; empty when none
     std::string replyText;                      ///< the reply's text lines joined with `\n`
+    bool refusedAtRcpt = false;                 ///< the refusal answered RCPT TO, not the data
 
     bool accepted() const { return status == RecipientStatus::Accepted; }
-    /// True for a 4xx refusal: trying again later may succeed.
-    bool transient() const { return replyCode >= 400 && replyCode < 500; }
+    /// True for a 4xx refusal, and for `552` to RCPT TO, which RFC 5321 4.5.3.1.10 asks clients
+    /// to treat as `452` (too many recipients): trying again later may succeed.
+    bool transient() const { return (replyCode >= 400 && replyCode < 500) || (replyCode == 552 && refusedAtRcpt); }
 };
 
 /// The outcome of one message sent with SmtpClient::send or forward: the server accepted the
