@@ -6,6 +6,7 @@
 
 using mailrig::detail::DataEncoder;
 using mailrig::detail::encodeData;
+using mailrig::detail::encodedContentSize;
 
 namespace {
 
@@ -85,6 +86,24 @@ BOOST_AUTO_TEST_CASE(contentSizeCountsTheMessageNotTheStuffedDotsOrTheEnd) {
     chunk.finish(out);
     BOOST_TEST(chunk.contentSize() == out.size());
     BOOST_TEST(out == ".a\r\nb\r\n");
+}
+
+BOOST_AUTO_TEST_CASE(theDeclaredSizeIsWhatTheEncoderCountsForAnyInput) {
+    // SIZE= (RFC 1870) is announced before the data: counted up front, it must equal what the
+    // encoder then sends, bare CR and LF made CR LF and a final line end added.
+    std::mt19937 random(20261126);
+    const char alphabet[] = {'\r', '\n', '.', 'a', ' ', '\0', '\xff'};
+    for (int round = 0; round < 2000; ++round) {
+        std::string input(random() % 64, 'a');
+        for (auto& c : input) c = alphabet[random() % sizeof alphabet];
+        DataEncoder data(DataEncoder::Mode::Data);
+        std::string out;
+        data.encode(input, out);
+        data.finish(out);
+        BOOST_REQUIRE_MESSAGE(encodedContentSize(input) == data.contentSize(), "round " << round);
+    }
+    BOOST_TEST(encodedContentSize("a\nb") == 6u); // a CRLF b CRLF
+    BOOST_TEST(encodedContentSize("") == 0u);
 }
 
 BOOST_AUTO_TEST_CASE(emptyMessageIsJustTheEndOfData) {

@@ -5,6 +5,7 @@
 #include "mailrig/client/SmtpClient.h"
 #include "mailrig/fakeserver/FakeSmtpServer.h"
 #include "mailrig/fakeserver/MessageView.h"
+#include "support/BackgroundProcess.h"
 #include "support/SmtpClientTesting.h"
 
 #include <mutex>
@@ -285,6 +286,53 @@ BOOST_AUTO_TEST_CASE(greylistedEndOfDataInABulkIsRetriedAndDeliveredOnce) {
                    (std::multiset<std::string>{"message 0", "message 1", "message 2", "message 3"}),
                boost::test_tools::per_element());
     BOOST_TEST(s.server.store().sessions().size() == 1u);
+}
+
+BOOST_AUTO_TEST_CASE(aRefusedRsetInAPipelinedGroupStillHasEveryReplyReadAndTheConnectionDropped) {
+    // RFC 2920 3.1: every reply of a group is read, and a DATA answered 354 gets a lone dot.
+    // The peer refuses every recipient of the first message on its first connection, then
+    // refuses the RSET sent with the next group; it prints what it sees.
+    const char* peerScript = R"PY(
+import socket
+srv = socket.socket(); srv.bind(('127.0.0.1', 0)); srv.listen(4)
+print('PORT', srv.getsockname()[1], flush=True)
+for conn in (1, 2):
+    c, _ = srv.accept(); c.settimeout(10); f = c.makefile('rb')
+    c.sendall(b'220 peer ESMTP\r\n')
+    mail, data = 0, False
+    for raw in f:
+        line = raw.decode().rstrip('\r\n')
+        if data:
+            if line == '.':
+                data = False; print('C%d END' % conn, flush=True); c.sendall(b'250 ok\r\n')
+            continue
+        first = conn == 1 and mail == 1
+        if line.startswith('EHLO'): c.sendall(b'250-peer\r\n250 PIPELINING\r\n')
+        elif line.startswith('MAIL'): mail += 1; c.sendall(b'250 ok\r\n')
+        elif line.startswith('RCPT'): c.sendall(b'550 5.1.1 no\r\n' if first else b'250 ok\r\n')
+        elif line == 'DATA':
+            if first: c.sendall(b'554 5.5.1 no valid recipients\r\n')
+            else: data = True; c.sendall(b'354 go\r\n')
+        elif line == 'RSET':
+            print('C%d RSET' % conn, flush=True)
+            c.sendall(b'451 4.3.0 cannot reset\r\n' if conn == 1 else b'250 ok\r\n')
+        elif line == 'QUIT': c.sendall(b'221 bye\r\n'); break
+    c.close()
+)PY";
+    test::BackgroundProcess peer({"/usr/bin/python3", "-c", peerScript});
+    const auto portLine = peer.readLine(std::chrono::seconds(10));
+    BOOST_REQUIRE(portLine && portLine->rfind("PORT ", 0) == 0);
+    SmtpClient client("127.0.0.1", static_cast<std::uint16_t>(std::stoi(portLine->substr(5))), {}, {},
+                      SecurityOptions::None);
+    client.setTimeout(std::chrono::seconds(5));
+    const SendReport report = client.send(numbered(3));
+    BOOST_TEST((report.messages[0].status == MessageStatus::Failed));
+    BOOST_TEST((report.messages[1].status == MessageStatus::Failed));
+    BOOST_TEST(report.messages[1].error.find("RSET") != std::string::npos, report.messages[1].error);
+    BOOST_TEST((report.messages[2].status == MessageStatus::Succeeded), report.summary());
+    std::vector<std::string> seen;
+    while (auto line = peer.readLine(std::chrono::seconds(5))) seen.push_back(*line);
+    BOOST_TEST(seen == (std::vector<std::string>{"C1 RSET", "C1 END", "C2 END"}), boost::test_tools::per_element());
 }
 
 BOOST_AUTO_TEST_SUITE_END()

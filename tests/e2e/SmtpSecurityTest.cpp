@@ -3,6 +3,7 @@
 
 #include "mailrig/client/SmtpClient.h"
 #include "mailrig/fakeserver/FakeSmtpServer.h"
+#include "support/BackgroundProcess.h"
 #include "support/SmtpClientTesting.h"
 
 using namespace mailrig;
@@ -223,6 +224,34 @@ BOOST_AUTO_TEST_CASE(credentialsNeverTravelInPlaintextUnlessChosen) {
     client.setSecurityOptions(SecurityOptions::None);
     client.send(test::sampleMessage());
     BOOST_TEST(s.server.store().last().session().authUser == "u@example.org");
+}
+
+BOOST_AUTO_TEST_CASE(anUnexpected334IsCancelledSoTheNextCommandIsNotTakenAsACredential) {
+    // A peer that answers AUTH PLAIN's initial response with another 334 and prints what the
+    // client sends next.
+    const char* peerScript = R"PY(
+import socket
+srv = socket.socket(); srv.bind(('127.0.0.1', 0)); srv.listen(1)
+print('PORT', srv.getsockname()[1], flush=True)
+c, _ = srv.accept(); c.settimeout(10)
+f = c.makefile('rb')
+c.sendall(b'220 peer ESMTP\r\n')
+for raw in f:
+    line = raw.decode().rstrip('\r\n')
+    if line.startswith('EHLO'): c.sendall(b'250-peer\r\n250 AUTH PLAIN\r\n')
+    elif line.startswith('AUTH'): c.sendall(b'334 \r\n')
+    elif line == 'QUIT': print('QUIT', flush=True); c.sendall(b'221 bye\r\n'); break
+    else: print('AFTER-334', line, flush=True); c.sendall(b'501 cancelled\r\n')
+)PY";
+    test::BackgroundProcess peer({"/usr/bin/python3", "-c", peerScript});
+    const auto portLine = peer.readLine(std::chrono::seconds(10));
+    BOOST_REQUIRE(portLine && portLine->rfind("PORT ", 0) == 0);
+    SmtpClient client("127.0.0.1", static_cast<std::uint16_t>(std::stoi(portLine->substr(5))), "u@example.org", "p",
+                      SecurityOptions::None);
+    client.setAllowedAuthMechanisms({AuthMechanism::Plain});
+    BOOST_CHECK_THROW(client.send(test::sampleMessage()), SmtpAuthenticationException);
+    BOOST_TEST(peer.readLine(std::chrono::seconds(5)).value_or("") == "AFTER-334 *"); // RFC 4954 4
+    BOOST_TEST(peer.readLine(std::chrono::seconds(5)).value_or("") == "QUIT");
 }
 
 BOOST_AUTO_TEST_CASE(noCommonMechanismIsReportedWithBothLists) {

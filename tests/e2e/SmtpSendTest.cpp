@@ -82,8 +82,10 @@ BOOST_FIXTURE_TEST_CASE(bareLineEndsAndSmugglingInputAreNormalised, fake::Server
     const SendResult result = client.send(MailMessage::fromBytes(eml));
     BOOST_REQUIRE(waitForMessages(1));
     const fake::CapturedMessage captured = server.store().last();
-    // The size reported is the size the server stored: not counting stuffed dots or the end.
+    // The size reported is the size the server stored: not counting stuffed dots or the end;
+    // and the size declared with SIZE= beforehand is the same (RFC 1870), not the input's.
     BOOST_TEST(result.messageSize == captured.data().size());
+    BOOST_TEST(captured.mailFrom().param("SIZE") == std::to_string(captured.data().size()));
     BOOST_TEST(!captured.flags().smuggling);
     BOOST_TEST(!captured.flags().bareLf);
     BOOST_TEST(!captured.flags().bareCr);

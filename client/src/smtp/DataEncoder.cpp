@@ -73,6 +73,23 @@ void DataEncoder::finish(std::string& out) {
     if (_dotStuff) out.append(".\r\n", 3);
 }
 
+std::uint64_t encodedContentSize(const std::string& message) {
+    std::uint64_t size = 0;
+    bool lineStart = true;
+    const char* p = message.data();
+    const char* const end = p + message.size();
+    while (p < end) {
+        const char* q = findLineBreak(p, end);
+        size += static_cast<std::uint64_t>(q - p);
+        if (q > p) lineStart = false;
+        if (q == end) break;
+        size += 2; // CR LF, bare CR or bare LF: each ends a line as CR LF
+        lineStart = true;
+        p = q + (q[0] == '\r' && q + 1 < end && q[1] == '\n' ? 2 : 1);
+    }
+    return lineStart ? size : size + 2;
+}
+
 std::string encodeData(const std::string& message, DataEncoder::Mode mode) {
     DataEncoder encoder(mode);
     std::string out;

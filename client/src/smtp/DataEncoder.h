@@ -2,6 +2,7 @@
 // The one streaming writer of message bytes: CRLF normalisation and dot-stuffing on the fly.
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 
 namespace mailrig::detail {
@@ -38,6 +39,10 @@ private:
     bool _lineStart = true;
     bool _pendingCr = false;
 };
+
+/// The octets of `message` as DataEncoder sends them, CR LF pairs included but not the
+/// dot-stuffing or the terminating dot: the message size RFC 1870 declares with `SIZE=`.
+std::uint64_t encodedContentSize(const std::string& message);
 
 /// The whole wire form of `message` in one call (for tests and small messages).
 std::string encodeData(const std::string& message, DataEncoder::Mode mode = DataEncoder::Mode::Data);

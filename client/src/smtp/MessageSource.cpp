@@ -1,5 +1,7 @@
 #include "smtp/MessageSource.h"
 
+#include "smtp/DataEncoder.h"
+
 #include "mailrig/client/SmtpException.h"
 
 #include <cstring>
@@ -37,6 +39,7 @@ StringSource::StringSource(const std::string& bytes)
     const std::size_t headerLength = headerBlockLength(bytes);
     _utf8Headers = hasEightBit(bytes.data(), headerLength);
     _eightBitBody = hasEightBit(bytes.data() + headerLength, bytes.size() - headerLength);
+    _wireSize = encodedContentSize(bytes);
 }
 
 std::size_t StringSource::read(char* buffer, std::size_t capacity) {

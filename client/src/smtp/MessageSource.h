@@ -14,7 +14,8 @@ namespace mailrig::detail {
 class MessageSource {
 public:
     virtual ~MessageSource() = default;
-    /// Bytes in the content, when known (strings); nullopt for streams.
+    /// Octets of the content as sent, CR LF line ends included (RFC 1870), when known (strings);
+    /// nullopt for streams.
     virtual std::optional<std::uint64_t> size() const = 0;
     /// True when the body (after the header block) may hold bytes above 0x7F (always true for
     /// streams).
@@ -39,7 +40,8 @@ std::size_t headerBlockEnd(const std::string& bytes);
 class StringSource : public MessageSource {
 public:
     explicit StringSource(const std::string& bytes);
-    std::optional<std::uint64_t> size() const override { return _bytes.size(); }
+    /// The octets as sent (CRLF line ends, a final CRLF), which SIZE= declares (RFC 1870).
+    std::optional<std::uint64_t> size() const override { return _wireSize; }
     bool eightBitBody() const override { return _eightBitBody; }
     bool utf8Headers() const override { return _utf8Headers; }
     std::size_t read(char* buffer, std::size_t capacity) override;
@@ -54,6 +56,7 @@ private:
     std::size_t _pos = 0;
     bool _eightBitBody;
     bool _utf8Headers;
+    std::uint64_t _wireSize;
 };
 
 /// A header block already read (and possibly rewritten) followed by the rest of a stream,

@@ -302,6 +302,9 @@ void SmtpSession::authenticate() {
     const std::string name = "AUTH " + toString(*mechanism);
     auto fail = [&](const SmtpReply& reply, const std::string& step) {
         if (reply.code == 421) _alive = false;
+        // A 334 nobody expected leaves the exchange open: RFC 4954 4 ends it with `*` (the
+        // server then answers 501), so what follows is read as a command again.
+        if (reply.code == 334) command("*", name + " (cancel)");
         throw SmtpAuthenticationException("authentication as '" + _config.username + "' failed",
                                           step, reply.code, reply.enhancedStatus, reply.text());
     };
@@ -409,6 +412,16 @@ TransactionOutcome SmtpSession::transact(const Envelope& envelope, MessageSource
         std::vector<SmtpReply> rcptReplies;
         SmtpReply dataReply;
         bool haveDataReply = false;
+        // A server that answered 354 although the transaction failed gets an empty message
+        // (RFC 2920 3.1): never any content.
+        auto abandonData = [&] {
+            if (haveDataReply && dataReply.code == 354) {
+                _connection->setContext("DATA-END");
+                trace('C', ".");
+                send(".\r\n");
+                readReply("DATA-END");
+            }
+        };
         if (pipelined) {
             // RFC 2920: MAIL, every RCPT and DATA in one write; replies come back in order. A
             // transaction awaiting its reply has its end of data lead the same write.
@@ -440,10 +453,13 @@ TransactionOutcome SmtpSession::transact(const Envelope& envelope, MessageSource
                 if (!_alive) throwForNext(*_settled, mail);
                 _connection->setContext(reset ? "RSET" : mail);
             }
+            std::optional<SmtpReply> rsetRefused;
             if (reset) {
                 const SmtpReply rset = readReply("RSET");
-                if (rset.code != 250) failReply(rset, "RSET");
+                if (rset.code == 421) failReply(rset, "RSET");
+                if (rset.code != 250) rsetRefused = rset;
             }
+            // Every reply of the group is read (RFC 2920 3.1), whatever came before.
             mailReply = readReply(mail);
             if (mailReply.code == 421) failReply(mailReply, mail);
             for (const auto& r : rcpts) {
@@ -454,6 +470,13 @@ TransactionOutcome SmtpSession::transact(const Envelope& envelope, MessageSource
                 dataReply = readReply("DATA");
                 haveDataReply = true;
             }
+            if (rsetRefused) {
+                // A server that would not reset is in a state nobody knows: a DATA it accepted
+                // gets an empty message, and the connection is not used again.
+                abandonData();
+                _alive = false;
+                failReply(*rsetRefused, "RSET");
+            }
         } else {
             mailReply = command(mail);
             if (mailReply.code / 100 == 2)
@@ -462,16 +485,6 @@ TransactionOutcome SmtpSession::transact(const Envelope& envelope, MessageSource
                     if (rcptReplies.back().code == 421) failReply(rcptReplies.back(), r);
                 }
         }
-        // A server that answered 354 although the transaction failed gets an empty message
-        // (RFC 2920 3.1): never any content.
-        auto abandonData = [&] {
-            if (haveDataReply && dataReply.code == 354) {
-                _connection->setContext("DATA-END");
-                trace('C', ".");
-                send(".\r\n");
-                readReply("DATA-END");
-            }
-        };
         if (mailReply.code / 100 != 2) {
             abandonData();
             failReply(mailReply, mail);
