@@ -15,19 +15,23 @@ using namespace std::chrono_literals;
 
 namespace {
 
+/// A started plain server.
 struct PlainServer {
     PlainServer() : server(ServerConfig::plain()) { server.start(); }
     FakeSmtpServer server;
+};
+
+/// A plain server and a client connection that has said EHLO.
+struct Greeted : PlainServer {
+    Greeted() : wire(server.port()) { wire.hello(); }
+    SmtpWire wire;
 };
 
 } // namespace
 
 BOOST_AUTO_TEST_SUITE(SmtpConformanceTest)
 
-BOOST_AUTO_TEST_CASE(badAddressesGet501WithTheRfc3463CodeAndTheReason) {
-    PlainServer s;
-    SmtpWire wire(s.server.port());
-    wire.hello();
+BOOST_FIXTURE_TEST_CASE(badAddressesGet501WithTheRfc3463CodeAndTheReason, Greeted) {
     auto r = wire.command("MAIL FROM:<a..b@example.org>");
     BOOST_TEST(r.code == 501);
     BOOST_TEST(r.text() == "5.1.7 Bad sender address syntax: empty atom in the local part (a leading, trailing or double dot)");
@@ -64,20 +68,14 @@ BOOST_AUTO_TEST_CASE(afterHeloExtensionsAreRefusedAndPipeliningIsFlagged) {
     BOOST_TEST(s.server.store().count() == 0u);
 }
 
-BOOST_AUTO_TEST_CASE(helpMayBeFollowedInAPipelinedGroup) {
-    PlainServer s;
-    SmtpWire wire(s.server.port());
-    wire.hello();
+BOOST_FIXTURE_TEST_CASE(helpMayBeFollowedInAPipelinedGroup, Greeted) {
     wire.send("HELP\r\nMAIL FROM:<a@b.example>\r\nRCPT TO:<x@y.example>\r\nRSET\r\n");
     BOOST_TEST(wire.reply().code == 214);
     for (int i = 0; i < 3; ++i) BOOST_TEST(wire.reply().code == 250);
-    BOOST_TEST(!s.server.store().sessions().front().pipeliningViolation); // RFC 2920 3.1
+    BOOST_TEST(!server.store().sessions().front().pipeliningViolation); // RFC 2920 3.1
 }
 
-BOOST_AUTO_TEST_CASE(aBdatChunkWithABadKeywordIsDiscardedNotRunAsCommands) {
-    PlainServer s;
-    SmtpWire wire(s.server.port());
-    wire.hello();
+BOOST_FIXTURE_TEST_CASE(aBdatChunkWithABadKeywordIsDiscardedNotRunAsCommands, Greeted) {
     BOOST_TEST(wire.command("MAIL FROM:<a@b.example>").code == 250);
     BOOST_TEST(wire.command("RCPT TO:<x@y.example>").code == 250);
     wire.send("BDAT 6 LASTX\r\nQUIT\r\nNOOP\r\n");
@@ -85,35 +83,26 @@ BOOST_AUTO_TEST_CASE(aBdatChunkWithABadKeywordIsDiscardedNotRunAsCommands) {
     BOOST_TEST(wire.reply().code == 250); // NOOP's: the chunk's QUIT was not obeyed
 }
 
-BOOST_AUTO_TEST_CASE(dsnKeywordsAreCaseInsensitiveAndXtextHexIsUpperCase) {
-    PlainServer s;
-    SmtpWire wire(s.server.port());
-    wire.hello();
+BOOST_FIXTURE_TEST_CASE(dsnKeywordsAreCaseInsensitiveAndXtextHexIsUpperCase, Greeted) {
     BOOST_TEST(wire.command("MAIL FROM:<a@b.example> ret=hdrs").code == 250);
     BOOST_TEST(wire.command("RCPT TO:<x@y.example> notify=success,Failure").code == 250);
     BOOST_TEST(wire.command("RCPT TO:<x@y.example> ORCPT=rfc822;x+4fy").code == 501);
     BOOST_TEST(wire.command("RCPT TO:<x@y.example> ORCPT=rfc822;x+4Fy").code == 250);
 }
 
-BOOST_AUTO_TEST_CASE(sizeTakesTwentyDigits) {
-    PlainServer s;
-    SmtpWire wire(s.server.port());
-    wire.hello();
+BOOST_FIXTURE_TEST_CASE(sizeTakesTwentyDigits, Greeted) {
     BOOST_TEST(wire.command("MAIL FROM:<a@b.example> SIZE=00000000000000000001").code == 250);
     BOOST_TEST(wire.command("RSET").code == 250);
     BOOST_TEST(wire.command("MAIL FROM:<a@b.example> SIZE=99999999999999999999").code == 552);
     BOOST_TEST(wire.command("MAIL FROM:<a@b.example> SIZE=123456789012345678901").code == 501);
 }
 
-BOOST_AUTO_TEST_CASE(bareLfCommandsAndASpaceBeforeThePathAreToleratedButRecorded) {
-    PlainServer s;
-    SmtpWire wire(s.server.port());
-    wire.hello();
-    BOOST_TEST(!s.server.store().sessions().front().bareLfCommands);
+BOOST_FIXTURE_TEST_CASE(bareLfCommandsAndASpaceBeforeThePathAreToleratedButRecorded, Greeted) {
+    BOOST_TEST(!server.store().sessions().front().bareLfCommands);
     BOOST_TEST(wire.command("MAIL FROM: <a@b.example>").code == 250);
     wire.send("RCPT TO:<x@y.example>\n");
     BOOST_TEST(wire.reply().code == 250);
-    const SessionInfo session = s.server.store().sessions().front();
+    const SessionInfo session = server.store().sessions().front();
     BOOST_TEST(session.spaceBeforePath);
     BOOST_TEST(session.bareLfCommands);
     const std::string transcript = session.transcriptText();
@@ -121,10 +110,7 @@ BOOST_AUTO_TEST_CASE(bareLfCommandsAndASpaceBeforeThePathAreToleratedButRecorded
     BOOST_TEST(transcript.find("a command line ended with LF alone") != std::string::npos, transcript);
 }
 
-BOOST_AUTO_TEST_CASE(sequenceIsCheckedBeforeSyntax) {
-    PlainServer s;
-    SmtpWire wire(s.server.port());
-    wire.hello();
+BOOST_FIXTURE_TEST_CASE(sequenceIsCheckedBeforeSyntax, Greeted) {
     BOOST_TEST(wire.command("DATA now").code == 503);
 }
 
