@@ -320,6 +320,22 @@ for line in sys.stdin.read().replace('\r\n ', '').splitlines():
     }
 }
 
+BOOST_AUTO_TEST_CASE(aRecurringMeetingInTheRepeatedHourIsRefusedWithTheReason) {
+    Appointment a = sampleMeeting();
+    a.setTimeZone("Europe/Berlin");
+    a.setRecurrenceRule("FREQ=WEEKLY;COUNT=4");
+    a.setTimes(system_clock::from_time_t(1792891800), system_clock::from_time_t(1792895400)); // the second 02:30
+    try {
+        a.toIcs();
+        BOOST_FAIL("no exception");
+    } catch (const std::invalid_argument& e) {
+        BOOST_TEST(std::string(e.what()).find("2026-10-25 02:30 happens twice in Europe/Berlin") != std::string::npos,
+                   e.what());
+    }
+    a.setTimes(system_clock::from_time_t(1792888200), system_clock::from_time_t(1792891800)); // the first 02:30
+    BOOST_CHECK_NO_THROW(a.toIcs());
+}
+
 BOOST_AUTO_TEST_CASE(unknownTimeZoneIsRejected) {
     Appointment a;
     BOOST_CHECK_THROW(a.setTimeZone("Mars/Olympus_Mons"), std::invalid_argument);

@@ -643,4 +643,15 @@ BOOST_AUTO_TEST_CASE(attachmentContentTypeMayCarryParameters) {
     BOOST_TEST(facts["part.1.filename"] == "invite.ics");
 }
 
+BOOST_AUTO_TEST_CASE(aLongAsciiParameterOtherThanAFileNameStaysPlain) {
+    // Readers seldom decode RFC 2231 outside name and filename: a 100-octet profile URL stays a
+    // quoted string (one line of its own, under 998 octets).
+    const std::string profile = "https://example.org/" + std::string(80, 'p');
+    MailMessage m = basic();
+    m.addAttachment(Attachment::fromBytes("data.json", "{}", "application/json; profile=\"" + profile + "\""));
+    const std::string eml = m.toEml();
+    BOOST_TEST(eml.find("profile=\"" + profile + "\"") != std::string::npos, eml);
+    BOOST_TEST(wireProblems(eml).empty());
+}
+
 BOOST_AUTO_TEST_SUITE_END()

@@ -142,7 +142,7 @@ BOOST_AUTO_TEST_CASE(droppedConnectionIsReopenedForTheNextMessage) {
     BOOST_TEST(s.server.store().sessions().size() == 2u);
     // The recipient was accepted at RCPT: the report does not call it refused.
     const std::string summary = report.summary();
-    BOOST_TEST(summary.find("  rcpt1@example.org not delivered (no reply to the message data)\n") != std::string::npos,
+    BOOST_TEST(summary.find("  rcpt1@example.org not delivered (accepted at RCPT; the message data was not confirmed)\n") != std::string::npos,
                summary);
 }
 

@@ -146,8 +146,8 @@ BOOST_AUTO_TEST_CASE(noReplyInTimeToTheEndOfDataIsNotRetriedSoTheMessageIsNeverS
     try {
         client.send(message);
         BOOST_FAIL("no exception");
-    } catch (const SmtpException& e) {
-        BOOST_TEST((e.kind() == SmtpErrorKind::Connection));
+    } catch (const SmtpConnectionException& e) {
+        BOOST_TEST(e.timedOut());
         BOOST_TEST(!e.isTransient());
         BOOST_TEST(std::string(e.what()).find("so it is not sent again") != std::string::npos, e.what());
     }

@@ -128,6 +128,13 @@ IcalComponentPtr buildEvent(const Appointment& a, std::time_t now) {
     icalcomponent_add_property(
         e, icalproperty_new_dtstamp(icaltime_from_timet_with_zone(stamp, 0, icaltimezone_get_utc_timezone())));
     icalcomponent_add_property(e, icalproperty_new_sequence(a.sequence()));
+    if (!a.timeZone().empty() && !a.recurrenceRule().empty() &&
+        wallTimeOccursEarlier(findTimeZone(a.timeZone()), toTimeT(a.start())))
+        // Local time would name the first of the two (an hour early); UTC would keep the first
+        // start but move every repetition after the next change by an hour of local time.
+        throw std::invalid_argument("a recurring meeting cannot start in the hour repeated when daylight time ends (" +
+                                    formatLocalTime(a.start(), a.timeZone()) + " happens twice in " + a.timeZone() +
+                                    "): start it outside that hour");
     icalcomponent_add_property(e, timeProperty(icalproperty_new_dtstart, a.start(), a.timeZone()));
     icalcomponent_add_property(e, timeProperty(icalproperty_new_dtend, a.end(), a.timeZone()));
     if (!a.summary().empty()) icalcomponent_add_property(e, icalproperty_new_summary(textValue(a.summary()).c_str()));

@@ -328,7 +328,12 @@ std::string asciiFallbackName(const std::string& utf8Name) {
 
 std::string formatParameter(const std::string& name, const std::string& rawValue) {
     std::string value = sanitizeUtf8(rawValue);
-    if (fitsAsQuotedParameter(name, value)) return ";\n\t" + name + "=" + quote(value);
+    // File names: a plain quoted string only when no reader can mistake or fold it; other
+    // parameters (readers seldom know RFC 2231 for them) stay plain while they are ASCII.
+    const bool fileName = name == "name" || name == "filename";
+    if (fileName ? fitsAsQuotedParameter(name, value)
+                 : isPrintableAscii(value) && value.find('\t') == std::string::npos && value.size() <= kParameterPiece * 3)
+        return ";\n\t" + name + "=" + quote(value);
 
     std::string out;
     // Percent-encode whole characters into pieces that never split a character.

@@ -34,9 +34,10 @@ std::string formatUnstructured(const std::string& name, const std::string& value
 std::string formatAddresses(const std::string& name, const std::vector<MailAddress>& addresses);
 
 /// A MIME parameter for a raw header value, starting with `;` and a fold: `;\n\tname="value"`
-/// for printable ASCII that fits a 78-octet line and holds no `=?` (which readers would decode as
-/// an encoded word), else the RFC 2231 form `name*=UTF-8''...` (split into `name*0*=`,
-/// `name*1*=`, ... continuations when long, never inside a character).
+/// for printable ASCII (for `name` and `filename`: only when it fits a 78-octet line and holds
+/// no `=?`, which readers would decode as an encoded word; for others up to 180 octets), else
+/// the RFC 2231 form `name*=UTF-8''...` (split into `name*0*=`, `name*1*=`, ... continuations
+/// when long, never inside a character).
 std::string formatParameter(const std::string& name, const std::string& value);
 
 /// An ASCII stand-in for a file name that every reader takes literally: the name itself when it

@@ -81,7 +81,7 @@ std::string SendReport::summary() const {
         for (const auto& r : m.recipients) {
             if (r.accepted()) continue;
             if (r.status == RecipientStatus::Rejected && r.replyCode == 0) { // accepted, then no reply to the data
-                out << "  " << r.address << " not delivered (no reply to the message data)\n";
+                out << "  " << r.address << " not delivered (accepted at RCPT; the message data was not confirmed)\n";
                 continue;
             }
             out << "  " << r.address << " " << toString(r.status);

@@ -90,8 +90,8 @@ SmtpPermanentException::SmtpPermanentException(const std::string& command, int c
                     code, enhanced, text, false, recipients) {}
 
 SmtpConnectionException::SmtpConnectionException(const std::string& message,
-                                                 const std::string& command, bool timedOut)
-    : SmtpException(SmtpErrorKind::Connection, message, command, 0, {}, {}, true),
+                                                 const std::string& command, bool timedOut, bool transient)
+    : SmtpException(SmtpErrorKind::Connection, message, command, 0, {}, {}, transient),
       _timedOut(timedOut) {}
 
 SmtpTlsException::SmtpTlsException(const std::string& message, const std::string& command,

@@ -157,9 +157,9 @@ SmtpReply SmtpSession::readReply(const std::string& command) {
         // No answer in time to the end of the data: the server may have taken the message. A
         // retry could deliver it twice (RFC 5321 4.5.3.2.6), so this failure is not transient.
         if (e.timedOut() && command == "DATA-END")
-            throw SmtpException(SmtpErrorKind::Connection,
-                                std::string(e.what()) + "; the server may have taken the message, so it is not sent again",
-                                command, 0, {}, {}, false);
+            throw SmtpConnectionException(
+                std::string(e.what()) + "; the server may have taken the message, so it is not sent again", command,
+                true, false);
         throw;
     } catch (const SmtpException& e) {
         if (endsConnection(e)) _alive = false;
@@ -416,10 +416,10 @@ TransactionOutcome SmtpSession::transact(const Envelope& envelope, MessageSource
         // (RFC 2920 3.1): never any content.
         auto abandonData = [&] {
             if (haveDataReply && dataReply.code == 354) {
-                _connection->setContext("DATA-END");
+                _connection->setContext("DATA-END (empty message)");
                 trace('C', ".");
                 send(".\r\n");
-                readReply("DATA-END");
+                readReply("DATA-END (empty message)");
             }
         };
         if (pipelined) {

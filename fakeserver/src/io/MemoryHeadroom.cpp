@@ -1,5 +1,6 @@
 #include "io/MemoryHeadroom.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <fstream>
 #include <sys/resource.h>
@@ -19,8 +20,18 @@ std::string firstLine(const std::string& path) {
 
 /// A decimal number of bytes, or -1 when `text` is not one ("max" included).
 long long bytesIn(const std::string& text) {
-    if (text.empty() || text.size() > 19 || text.find_first_not_of("0123456789") != std::string::npos) return -1;
+    if (text.empty() || text.size() > 18 || text.find_first_not_of("0123456789") != std::string::npos) return -1;
     return std::stoll(text);
+}
+
+/// The `key N` value of a cgroup `memory.stat`, or 0.
+long long statValue(const std::string& path, const std::string& key) {
+    std::ifstream in(path);
+    std::string name;
+    long long value = 0;
+    while (in >> name >> value)
+        if (name == key) return value;
+    return 0;
 }
 
 /// `MemAvailable` from /proc/meminfo in bytes, or -1.
@@ -37,7 +48,8 @@ long long availableMemory() {
 }
 
 /// Room left under the cgroup v2 memory limit of this process's group, or -1 (no limit, or
-/// cgroup v1, or not readable).
+/// cgroup v1, or not readable). The group's inactive page cache counts as room: the kernel
+/// reclaims it before it runs out (`memory.current` counts it as used).
 long long controlGroupRoom() {
     std::ifstream in("/proc/self/cgroup");
     std::string line;
@@ -46,9 +58,10 @@ long long controlGroupRoom() {
         std::string dir = "/sys/fs/cgroup" + line.substr(3);
         if (dir.back() != '/') dir += '/';
         const long long max = bytesIn(firstLine(dir + "memory.max"));
-        const long long current = bytesIn(firstLine(dir + "memory.current"));
-        if (max < 0 || current < 0) return -1;
-        return max > current ? max - current : 0;
+        long long used = bytesIn(firstLine(dir + "memory.current"));
+        if (max < 0 || used < 0) return -1;
+        used -= std::min(used, statValue(dir + "memory.stat", "inactive_file"));
+        return max > used ? max - used : 0;
     }
     return -1;
 }

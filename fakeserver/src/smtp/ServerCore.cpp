@@ -167,7 +167,7 @@ std::size_t ServerCore::activeConnections() const {
 bool ServerCore::roomToKeep(std::size_t bytes, MemoryHeadroom& seen) {
     const std::size_t before = _keptSinceCheck.fetch_add(bytes);
     if (!_memoryShort.load() && before + bytes < kMemoryCheckStep && bytes < kMemoryCheckStep) return true;
-    _keptSinceCheck.store(0);
+    _keptSinceCheck.exchange(0); // this reading covers what every thread kept so far
     seen = memoryHeadroom();
     const bool room = bytes <= seen.bytes && seen.bytes - bytes >= kMemoryReserve;
     _memoryShort.store(!room);

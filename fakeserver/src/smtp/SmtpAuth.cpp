@@ -33,6 +33,7 @@ void SmtpSession::proceedStartTls(const CommandLine&) {
     // RFC 3207 4.2: forget everything learned before TLS, the authentication included.
     _transaction = Transaction{};
     _connection.esmtp = false;
+    _connection.advertised.clear();
     if (_connection.authenticated) {
         _connection.authenticated = false;
         _record->update([](SessionInfo& s) {

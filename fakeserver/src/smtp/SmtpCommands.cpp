@@ -99,7 +99,7 @@ void SmtpSession::proceedEhlo(const CommandLine& c) {
     _connection.advertised.clear();
     for (const std::string& line : _pending.ehlo ? *_pending.ehlo : capabilityLines()) {
         text += "\n" + line;
-        std::string keyword = line.substr(0, line.find(' '));
+        std::string keyword = line.substr(0, line.find_first_of(" =")); // `AUTH=LOGIN` is the old AUTH
         for (char& ch : keyword) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
         _connection.advertised.push_back(keyword);
     }

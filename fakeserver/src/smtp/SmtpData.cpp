@@ -269,9 +269,11 @@ void SmtpSession::proceedBdat(const CommandLine&) {
         }
         return;
     }
-    if (_transaction.body.size() + _chunkSize >= kMemoryCheckStep) // growing may copy what is held
+    if (_transaction.body.size() + _chunkSize >= _transaction.memoryCheckAt) { // growing may copy what is held
         checkMemory(_transaction.body.size(), _transaction.body.size() + _chunkSize,
                     "chunk: " + std::to_string(_chunkSize) + " bytes");
+        _transaction.memoryCheckAt = _transaction.body.size() + _chunkSize + kMemoryCheckStep;
+    }
     readChunk(_chunkSize, &_transaction.body);
     setState(State::Chunking);
     if (!_chunkLast) return reply(250, "2.0.0", std::to_string(_chunkSize) + " octets received");

@@ -107,6 +107,7 @@ private:
         bool binaryMime = false;
         bool eightBitMime = false;
         bool chunkOverflow = false; ///< a chunk pushed it over the size limit
+        std::size_t memoryCheckAt = kMemoryCheckStep; ///< `body` size of the next memory check
     };
     /// What the firing rule asked for, for the command being dispatched.
     struct Pending {

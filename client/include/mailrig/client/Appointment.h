@@ -180,7 +180,9 @@ public:
     // --- output -----------------------------------------------------------------------------
     /// The VCALENDAR text as described on the class (CRLF line ends, ends with CRLF). Throws
     /// std::logic_error naming what is missing when there is no organizer, when a REQUEST or
-    /// CANCEL has no attendee, or when a REPLY does not have exactly one attendee.
+    /// CANCEL has no attendee, or when a REPLY does not have exactly one attendee; and
+    /// std::invalid_argument for a recurring meeting that starts in the hour repeated when
+    /// daylight time ends (no form names both its start and its repetitions right).
     std::string toIcs() const;
     /// Puts the meeting into `message` as Outlook and Notes expect it: adds the `text/calendar;
     /// method=<METHOD>; charset=UTF-8` alternate view (after the text and HTML bodies inside

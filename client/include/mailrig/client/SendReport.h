@@ -64,7 +64,7 @@ struct SendReport {
     bool allDelivered() const;
     /// A readable table: one line per message (`#1` for the collection's first, as a scenario's
     /// `report` counts) with its status and, per refused recipient, the code and text (`not
-    /// delivered` for one accepted at RCPT whose message data got no reply).
+    /// delivered` for one accepted at RCPT whose message data was never confirmed).
     std::string summary() const;
 };
 

@@ -68,7 +68,8 @@ private:
     std::vector<RecipientResult> _recipients;
 };
 
-/// The server answered with a 4xx reply. When it so refused every recipient, `recipients` holds
+/// The server answered with a 4xx reply (or refused every recipient with 4xx or with 552, which
+/// RFC 5321 4.5.3.1.10 says to read as 452). When it so refused every recipient, `recipients` holds
 /// them all (see SmtpException::recipients()), and what() lists every refusal when there were
 /// several: `server refused every recipient: 450 4.2.1 busy to RCPT TO:<a@example.org>; 451 ...`.
 class SmtpTransientException : public SmtpException {
@@ -86,14 +87,18 @@ public:
                            const std::string& text, std::vector<RecipientResult> recipients = {});
 };
 
-/// Connecting failed, the server closed the connection, or a read/write timed out. Transient.
+/// Connecting failed, the server closed the connection, or a read/write timed out. Transient,
+/// except a timeout waiting for the reply to the end of the data (command() `DATA-END`): the
+/// server may have taken the message, so it is not sent again.
 /// what() names the server and, for a timeout, the time waited: `connecting to 192.0.2.1:25
 /// timed out after 3 s` (command() `CONNECT`), `reading the reply of 192.0.2.1:25 timed out
 /// after 60 s (command: EHLO [127.0.0.1])`.
 class SmtpConnectionException : public SmtpException {
 public:
+    /// `transient` is false only where a retry could do harm: no reply in time to the end of
+    /// the data (the server may have taken the message).
     SmtpConnectionException(const std::string& message, const std::string& command,
-                            bool timedOut = false);
+                            bool timedOut = false, bool transient = true);
     /// True when the failure was a timeout rather than a refusal or a closed connection.
     bool timedOut() const noexcept { return _timedOut; }
 
