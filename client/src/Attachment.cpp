@@ -1,6 +1,7 @@
 #include "mailrig/client/Attachment.h"
 
 #include "mime/FileBytes.h"
+#include "mime/MessageShape.h"
 
 #include <stdexcept>
 
@@ -17,6 +18,16 @@ std::string typeOr(const std::string& given, const std::string& fileName) {
     return given.empty() ? guessContentType(fileName) : given;
 }
 
+/// The type to give an attachment: `given`, else the one its name suggests; but a `.eml` that is
+/// not a message is sent as bytes (message/rfc822 would have its line ends rewritten, RFC 2046
+/// 5.2.1, and readers would parse it as mail).
+std::string attachmentType(const std::string& given, const std::string& fileName, const std::string& bytes) {
+    const std::string type = typeOr(given, fileName);
+    if (given.empty() && type == "message/rfc822" && (bytes.empty() || !detail::whyNotAMessage(bytes).empty()))
+        return "application/octet-stream";
+    return type;
+}
+
 } // namespace
 
 Attachment Attachment::fromFile(const std::string& path, const std::string& contentType) {
@@ -28,7 +39,7 @@ Attachment Attachment::fromBytes(const std::string& fileName, std::string bytes,
                                  const std::string& contentType) {
     Attachment a;
     a.fileName = fileName;
-    a.contentType = typeOr(contentType, fileName);
+    a.contentType = attachmentType(contentType, fileName, bytes);
     a.content = std::move(bytes);
     return a;
 }

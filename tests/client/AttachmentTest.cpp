@@ -44,6 +44,15 @@ BOOST_AUTO_TEST_CASE(fromStreamAndBytesKeepEveryByte) {
     BOOST_TEST(Attachment::fromBytes("noext", "y").contentType == "application/octet-stream");
 }
 
+BOOST_AUTO_TEST_CASE(anEmlThatIsNotAMessageIsAttachedAsBytes) {
+    // message/rfc822 would have its line ends rewritten and be parsed as mail by readers.
+    BOOST_TEST(Attachment::fromBytes("saved.eml", "From: a@b.example\r\n\r\nhi\r\n").contentType == "message/rfc822");
+    BOOST_TEST(Attachment::fromBytes("notes.eml", "just some notes\nwith LF\n").contentType ==
+               "application/octet-stream");
+    BOOST_TEST(Attachment::fromBytes("empty.eml", "").contentType == "application/octet-stream");
+    BOOST_TEST(Attachment::fromBytes("notes.eml", "x", "message/rfc822").contentType == "message/rfc822"); // as asked
+}
+
 BOOST_AUTO_TEST_CASE(linkedResourceFromFile) {
     test::TempDir dir;
     test::writeFile(dir.file("logo.png"), "\x89PNG");
