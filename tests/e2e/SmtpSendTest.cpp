@@ -53,6 +53,31 @@ BOOST_FIXTURE_TEST_CASE(pipelinedTransactionGoesOutInOneWrite, fake::ServerFixtu
     BOOST_TEST(session.esmtp);
 }
 
+BOOST_AUTO_TEST_CASE(aGroupTooLargeForOneWriteGoesOutInPartsWithEveryReplyMatched) {
+    // 2,000 RCPT commands are about 54 KiB: written in parts of at most 16 KiB, each part's replies
+    // read before the next (RFC 2920 3.1), so neither side can block the other.
+    ServerConfig config = ServerConfig::plain();
+    config.limits.recipientsPerMessage = 2000;
+    config.rules.push_back(test::replyRule(fake::Phase::Rcpt, 550, "5.1.1 no such user", "r1999@*"));
+    FakeSmtpServer server(config);
+    server.start();
+    SmtpClient client = test::plainClientFor(server);
+    MailMessage m = test::sampleMessage();
+    m.clearRecipients();
+    std::vector<std::string> expected;
+    for (int i = 0; i < 2000; ++i) {
+        m.addBcc(MailAddress("r" + std::to_string(i) + "@example.org"));
+        if (i != 1999) expected.push_back("r" + std::to_string(i) + "@example.org");
+    }
+    const SendResult result = client.send(m);
+    BOOST_REQUIRE_EQUAL(result.recipients.size(), 2000u);
+    BOOST_TEST(result.recipients[1998].accepted());
+    BOOST_TEST(result.recipients[1999].replyCode == 550); // the last reply found its own recipient
+    BOOST_REQUIRE(server.store().waitForCount(1, std::chrono::seconds(10)));
+    BOOST_TEST(server.store().last().recipientAddresses() == expected);
+    BOOST_TEST(!server.store().last().session().pipeliningViolation);
+}
+
 BOOST_FIXTURE_TEST_CASE(mailFromHasNoSpaceAfterColon, fake::ServerFixture) {
     SmtpClient client = test::plainClientFor(server);
     client.setUsePipelining(false);

@@ -16,6 +16,9 @@ constexpr std::size_t kWriteBuffer = 256 * 1024;
 constexpr std::size_t kReadPiece = 64 * 1024;
 /// BDAT chunk size (RFC 3030 leaves it to the client).
 constexpr std::size_t kChunkSize = 1024 * 1024;
+/// The most command bytes of one pipelined group written before its replies are read: far less
+/// than a connection buffers, far more than a message with a hundred recipients needs.
+constexpr std::size_t kMaxGroupBytes = 16 * 1024;
 /// How long a write that failed because the server closed waits for the reply it may have sent.
 constexpr std::chrono::milliseconds kClosingReplyWait{1000};
 
@@ -425,12 +428,26 @@ TransactionOutcome SmtpSession::transact(const Envelope& envelope, MessageSource
         if (pipelined) {
             // RFC 2920: MAIL, every RCPT and DATA in one write; replies come back in order. A
             // transaction awaiting its reply has its end of data lead the same write.
+            // A group larger than kMaxGroupBytes goes out in parts, each part's replies read
+            // before the next is written: a client that blocks on writes must keep a group within
+            // what the connection buffers (RFC 2920 3.1), or both sides can wait on each other.
             const bool settling = _deferred.has_value();
-            std::string batch = settling ? std::move(_deferred->output) : std::string();
-            if (reset) batch += "RSET\r\n";
-            batch += mail + "\r\n";
-            for (const auto& r : rcpts) batch += r + "\r\n";
-            if (!chunking) batch += "DATA\r\n";
+            std::vector<std::string> parts(1, settling ? std::move(_deferred->output) : std::string());
+            std::vector<std::size_t> rcptsBefore; // per part after the first: RCPTs in the parts before it
+            if (reset) parts.back() += "RSET\r\n";
+            parts.back() += mail + "\r\n";
+            std::size_t commandBytes = mail.size() + 2; // the held-back end of data is not a command
+            for (std::size_t i = 0; i < rcpts.size(); ++i) {
+                if (commandBytes + rcpts[i].size() + 2 > kMaxGroupBytes) {
+                    parts.emplace_back();
+                    rcptsBefore.push_back(i);
+                    commandBytes = 0;
+                }
+                parts.back() += rcpts[i] + "\r\n";
+                commandBytes += rcpts[i].size() + 2;
+            }
+            if (!chunking) parts.back() += "DATA\r\n";
+            const std::string& batch = parts.front();
             _connection->setContext(reset ? "RSET" : mail);
             if (_config.trace) {
                 if (reset) trace('C', "RSET");
@@ -462,9 +479,10 @@ TransactionOutcome SmtpSession::transact(const Envelope& envelope, MessageSource
             // Every reply of the group is read (RFC 2920 3.1), whatever came before.
             mailReply = readReply(mail);
             if (mailReply.code == 421) failReply(mailReply, mail);
-            for (const auto& r : rcpts) {
-                rcptReplies.push_back(readReply(r));
-                if (rcptReplies.back().code == 421) failReply(rcptReplies.back(), r);
+            for (std::size_t i = 0, part = 1; i < rcpts.size(); ++i) {
+                if (part < parts.size() && i == rcptsBefore[part - 1]) send(parts[part++]);
+                rcptReplies.push_back(readReply(rcpts[i]));
+                if (rcptReplies.back().code == 421) failReply(rcptReplies.back(), rcpts[i]);
             }
             if (!chunking) {
                 dataReply = readReply("DATA");
