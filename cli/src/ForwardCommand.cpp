@@ -28,12 +28,15 @@ const char* kUsage =
 
 } // namespace
 
-int runForward(const std::vector<std::string>& args) {
+int runForward(const std::vector<std::string>& given) {
     ClientOptions client;
     std::string from, file;
     bool haveFrom = false;
     std::vector<std::string> to;
+    Arguments arguments(given);
+    const std::vector<std::string>& args = arguments.list();
     for (std::size_t i = 0; i < args.size(); ++i) {
+        arguments.settle(i);
         const std::string& a = args[i];
         if (takeClientOption(args, i, client)) continue;
         if (a == "--help" || a == "-h") {

@@ -78,9 +78,12 @@ struct RunArguments {
 };
 
 /// Parses the arguments; throws std::invalid_argument with a message for people.
-std::optional<RunArguments> parseArguments(const std::vector<std::string>& args) {
+std::optional<RunArguments> parseArguments(const std::vector<std::string>& given) {
     RunArguments parsed;
+    Arguments arguments(given);
+    const std::vector<std::string>& args = arguments.list();
     for (std::size_t i = 0; i < args.size(); ++i) {
+        arguments.settle(i);
         const std::string& a = args[i];
         auto value = [&](const std::string& option) -> std::string {
             if (i + 1 >= args.size()) throw std::invalid_argument(option + " needs a value");

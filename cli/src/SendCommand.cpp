@@ -51,9 +51,12 @@ MailAddress addressOption(const std::string& option, const std::string& text) {
     }
 }
 
-SendOptions parse(const std::vector<std::string>& args) {
+SendOptions parse(const std::vector<std::string>& given) {
     SendOptions o;
+    Arguments arguments(given);
+    const std::vector<std::string>& args = arguments.list();
     for (std::size_t i = 0; i < args.size(); ++i) {
+        arguments.settle(i);
         const std::string& a = args[i];
         if (takeClientOption(args, i, o.client) || takeCalendarOption(args, i, o.calendar)) continue;
         if (a == "--help" || a == "-h") o.help = true;

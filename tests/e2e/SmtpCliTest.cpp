@@ -62,6 +62,20 @@ BOOST_AUTO_TEST_CASE(sendComposesAndDelivers) {
                r.out);
 }
 
+BOOST_AUTO_TEST_CASE(optionsTakeTheirValueAfterAnEqualsSignToo) {
+    Started s;
+    const test::ProcessResult r = test::runMailrig(
+        {"send", "--host=127.0.0.1", "--port=" + std::to_string(s.server.port()), "--security=none",
+         "--from=alice@example.org", "--to=bob@example.org", "--subject=eq", "--text", "--looks=like-an-option"});
+    BOOST_TEST(r.exitCode == 0, r.err);
+    BOOST_REQUIRE(s.server.store().waitForCount(1, std::chrono::seconds(5)));
+    BOOST_TEST(s.server.store().last().view().subject() == "eq");
+    BOOST_TEST(s.server.store().last().data().find("\r\n\r\n--looks=like-an-option") != std::string::npos); // a value, whole
+    const test::ProcessResult flag = test::runMailrig(s.connection("send") + std::vector<std::string>{"--chunking=yes"});
+    BOOST_TEST(flag.exitCode == 2);
+    BOOST_TEST(flag.err.find("--chunking takes no value") != std::string::npos, flag.err);
+}
+
 BOOST_AUTO_TEST_CASE(sendOfSeveralEmlsIsABulkWithReportAndExit1OnRefusal) {
     Started s(refusingNobody());
     test::TempDir dir;

@@ -152,10 +152,11 @@ BOOST_AUTO_TEST_CASE(optionErrorsAreOneLineNamingTheOption) {
     const auto unknown = runMailrig({"run", "--frobnicate"});
     BOOST_TEST(unknown.exitCode == 2);
     BOOST_TEST(unknown.err == "mailrig run: unknown option '--frobnicate' (see mailrig run --help)\n");
-    const auto equals = runMailrig({"run", "--jobs=2"});
-    BOOST_TEST(equals.exitCode == 2);
-    BOOST_TEST(equals.err == "mailrig run: unknown option '--jobs=2' (a value goes in the next argument: only serve "
-                             "takes --name=value) (see mailrig run --help)\n");
+    const auto flagValue = runMailrig({"run", "--list=yes"});
+    BOOST_TEST(flagValue.exitCode == 2);
+    BOOST_TEST(flagValue.err == "mailrig run: --list takes no value (see mailrig run --help)\n");
+    const auto badEquals = runMailrig({"run", "--jobs=zero"});
+    BOOST_TEST(badEquals.err == "mailrig run: -j expects a number from 1 to 256, got 'zero' (see mailrig run --help)\n");
     const auto jobs = runMailrig({"run", "-j", "zero"});
     BOOST_TEST(jobs.err == "mailrig run: -j expects a number from 1 to 256, got 'zero' (see mailrig run --help)\n");
     const auto missing = runMailrig({"run", "--junit"});
@@ -181,6 +182,9 @@ BOOST_AUTO_TEST_CASE(filterAndListSelectByNameOrGlob) {
     const auto run = runMailrig({"run", dir.path(), "--filter", "bet"});
     BOOST_TEST(run.exitCode == 0, run.out + run.err);
     BOOST_TEST(run.out.find("1 scenario(s): 1 passed") != std::string::npos);
+    const auto equals = runMailrig({"run", dir.path(), "--filter=bet", "--jobs=1"}); // the `=` form too
+    BOOST_TEST(equals.exitCode == 0, equals.out + equals.err);
+    BOOST_TEST(equals.out.find("1 scenario(s): 1 passed") != std::string::npos);
 
     const auto none = runMailrig({"run", dir.path(), "--filter", "nothing-matches"});
     BOOST_TEST(none.exitCode == 2);
