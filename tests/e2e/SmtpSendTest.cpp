@@ -346,6 +346,10 @@ BOOST_FIXTURE_TEST_CASE(aLocalPartThatNeedsQuotesIsRefusedUnquotedAndSentQuoted,
                    e.what());
     }
     BOOST_TEST(server.store().sessions().empty());
+    MailMessage twoQuoted = test::sampleMessage();
+    twoQuoted.clearRecipients();
+    twoQuoted.addTo(MailAddress("\"a\".\"b\"@example.org")); // a quote inside the quoted local part
+    BOOST_CHECK_THROW(client.send(twoQuoted), std::invalid_argument);
     MailMessage quoted = test::sampleMessage();
     quoted.clearRecipients();
     quoted.addTo(MailAddress("\"zo\\\\x\"@example.org"));

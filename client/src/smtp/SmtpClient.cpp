@@ -157,7 +157,15 @@ std::string mailboxFault(const std::string& address) {
     const std::string local = address.substr(0, at);
     const std::string domain = address.substr(at + 1);
     if (local.size() >= 2 && local.front() == '"' && local.back() == '"') {
-        // quoted: every `"` and `\` inside is escaped (the scan above paired them)
+        for (std::size_t i = 1; i + 1 < local.size(); ++i) {
+            const auto c = static_cast<unsigned char>(local[i]);
+            if (c == '\\') {
+                if (++i + 1 >= local.size() || static_cast<unsigned char>(local[i]) < 0x20)
+                    return "a backslash in the quoted local part that escapes nothing";
+            } else if (c == '"') {
+                return "a quote inside the quoted local part that is not escaped";
+            }
+        }
     } else {
         char previous = '.';
         for (char c : local + ".") {
