@@ -80,7 +80,7 @@ const std::string& optionValue(const std::vector<std::string>& args, std::size_t
     // Empty means something only for these (the null sender, an empty subject or body); for a
     // file, a host or a number it is an unset variable in a script, not a choice.
     static const char* const mayBeEmpty[] = {"--from", "--subject", "--text", "--html", "--password",
-                                             "--meeting-location"};
+                                             "--meeting-location", "--envelope-from"};
     if (args[i + 1].empty() && std::find(std::begin(mayBeEmpty), std::end(mayBeEmpty), args[i]) == std::end(mayBeEmpty))
         throw std::invalid_argument(args[i] + " needs a value, not an empty one");
     return args[++i];

@@ -5,6 +5,7 @@
 
 #include <iostream>
 #include <map>
+#include <optional>
 #include <stdexcept>
 #include <unistd.h>
 
@@ -29,6 +30,8 @@ const char* kUsage =
     "                        an address is a@b or Name <a@b>, anything else is refused\n"
     "  --subject S --text T --html H --attach FILE\n"
     "                        all optional (no --subject: an empty Subject:)\n"
+    "  --envelope-from A     MAIL FROM when it must differ from the From header (with --eml too);\n"
+    "                        '' sends with the null sender <>, as bounces do\n"
     "  --tnef                send as TNEF (winmail.dat)\n"
     "  --connections N       parallel connections for a bulk send (default 1)\n";
 
@@ -36,6 +39,7 @@ struct SendOptions {
     ClientOptions client;
     std::vector<std::string> emls;
     std::string from, subject, text, html;
+    std::optional<std::string> envelopeFrom;
     std::vector<std::string> to, cc, bcc, attachments;
     CalendarOptions calendar;
     bool help = false;
@@ -66,6 +70,7 @@ SendOptions parse(const std::vector<std::string>& given) {
         else if (a == "--cc") o.cc.push_back(optionValue(args, i));
         else if (a == "--bcc") o.bcc.push_back(optionValue(args, i));
         else if (a == "--subject") o.subject = optionValue(args, i);
+        else if (a == "--envelope-from") o.envelopeFrom = optionValue(args, i);
         else if (a == "--text") o.text = optionValue(args, i);
         else if (a == "--html") o.html = optionValue(args, i);
         else if (a == "--attach") o.attachments.push_back(optionValue(args, i));
@@ -73,6 +78,8 @@ SendOptions parse(const std::vector<std::string>& given) {
     }
     if (o.help) return o;
     checkClientOptions(o.client);
+    if (o.envelopeFrom && !o.envelopeFrom->empty()) // `a@b` or `Name <a@b>`: the address goes on MAIL FROM
+        o.envelopeFrom = addressOption("--envelope-from", *o.envelopeFrom).address;
     checkCalendarOptions(o.calendar);
     const bool composing = !o.from.empty() || !o.to.empty() || !o.subject.empty();
     if (o.emls.empty() && !composing) throw std::invalid_argument("give --eml FILE or --from/--to/--subject");
@@ -158,6 +165,7 @@ int runSend(const std::vector<std::string>& args) {
                 }
                 firstIndex.emplace(path, messages.size());
                 messages.push_back(MailMessage::load(path));
+                messages.back().setEnvelopeSender(o.envelopeFrom);
             }
             client.setProgressCallback(progressBar(o.client.quiet));
             const SendReport report = client.send(messages);
@@ -165,7 +173,8 @@ int runSend(const std::vector<std::string>& args) {
             if (!o.client.quiet || code != Success) std::cout << report.summary();
             return code;
         }
-        const MailMessage message = o.emls.empty() ? compose(o) : MailMessage::load(o.emls.front());
+        MailMessage message = o.emls.empty() ? compose(o) : MailMessage::load(o.emls.front());
+        message.setEnvelopeSender(o.envelopeFrom);
         const SendResult result = client.send(message);
         if (!o.client.quiet || !result.allAccepted()) printResult(result);
         return result.allAccepted() ? Success : Failed;

@@ -62,6 +62,23 @@ BOOST_AUTO_TEST_CASE(sendComposesAndDelivers) {
                r.out);
 }
 
+BOOST_AUTO_TEST_CASE(envelopeFromSetsMailFromApartFromTheFromHeaderOrTheNullSender) {
+    Started s;
+    const test::ProcessResult bounce = test::runMailrig(
+        s.connection("send") + std::vector<std::string>{"--from", "Mail Delivery <mailer-daemon@example.org>", "--to",
+                                                        "bob@example.org", "--subject", "Undelivered", "--envelope-from", ""});
+    BOOST_TEST(bounce.exitCode == 0, bounce.err);
+    const test::ProcessResult named = test::runMailrig(
+        s.connection("send") + std::vector<std::string>{"--eml", test::fixturePath("eml/plain-text.eml"),
+                                                        "--envelope-from", "Bounces <b@example.org>"});
+    BOOST_TEST(named.exitCode == 0, named.err);
+    BOOST_REQUIRE(s.server.store().waitForCount(2, std::chrono::seconds(5)));
+    const auto messages = s.server.store().messages();
+    BOOST_TEST(messages.at(0).mailFrom().address == "");
+    BOOST_TEST(messages.at(0).view().from().at(0).address == "mailer-daemon@example.org");
+    BOOST_TEST(messages.at(1).mailFrom().address == "b@example.org");
+}
+
 BOOST_AUTO_TEST_CASE(optionsTakeTheirValueAfterAnEqualsSignToo) {
     Started s;
     const test::ProcessResult r = test::runMailrig(

@@ -100,6 +100,24 @@ BOOST_FIXTURE_TEST_CASE(loadedEmlIsSentByteForByte, fake::ServerFixture) {
     BOOST_TEST(server.store().last().data() == eml);
 }
 
+BOOST_FIXTURE_TEST_CASE(anEnvelopeSenderApartFromFromGoesOnMailFromAndTheBytesStay, fake::ServerFixture) {
+    const std::string eml = "From: Mail Delivery <mailer-daemon@example.org>\r\nTo: bob@example.org\r\n"
+                            "Subject: Undelivered\r\nMessage-ID: <bounce@example.org>\r\n\r\nsorry\r\n";
+    MailMessage bounce = MailMessage::fromBytes(eml);
+    bounce.setEnvelopeSender(std::string()); // RFC 5321 4.5.5: notifications go out with <>
+    SmtpClient client = test::plainClientFor(server);
+    client.send(bounce);
+    bounce.setEnvelopeSender(std::string("bounces+1@example.org"));
+    client.send(bounce);
+    BOOST_REQUIRE(waitForMessages(2));
+    const auto messages = server.store().messages();
+    BOOST_TEST(messages.at(0).mailFrom().address == "");
+    BOOST_TEST(messages.at(1).mailFrom().address == "bounces+1@example.org");
+    BOOST_TEST(messages.at(0).data() == eml); // the loaded bytes, unchanged
+    bounce.setEnvelopeSender(std::string("not an address"));
+    BOOST_CHECK_THROW(client.send(bounce), std::invalid_argument);
+}
+
 BOOST_FIXTURE_TEST_CASE(bareLineEndsAndSmugglingInputAreNormalised, fake::ServerFixture) {
     const std::string eml = "From: alice@example.org\nTo: bob@example.org\nSubject: s\n\n"
                             "a\n.\nb\r.\rc\n.\r\nd\r\n.\ne";

@@ -244,10 +244,11 @@ void validateRecipients(const std::vector<std::string>& recipients) {
 
 PreparedMessage prepareForSend(const SmtpClientConfig& config, const MailMessage& message) {
     PreparedMessage p;
-    if (message.sender()) p.envelope.sender = message.sender()->address;
+    if (message.envelopeSender()) p.envelope.sender = *message.envelopeSender();
+    else if (message.sender()) p.envelope.sender = message.sender()->address;
     else if (message.from()) p.envelope.sender = message.from()->address;
     else throw std::invalid_argument("the message has no From (nor Sender) for MAIL FROM");
-    validateAddress(p.envelope.sender, "sender", false);
+    validateAddress(p.envelope.sender, "sender", message.envelopeSender().has_value());
     p.envelope.recipients = message.envelopeRecipients();
     validateRecipients(p.envelope.recipients);
     p.bytes = rewriteMessage(bytesFor(config, message), {});

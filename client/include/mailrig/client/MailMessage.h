@@ -42,6 +42,12 @@ public:
     /// The `Sender:` mailbox (who actually sent it, when not the author).
     const std::optional<MailAddress>& sender() const { return _sender; }
     void setSender(const MailAddress& sender) { touch(); _sender = sender; }
+    /// The envelope sender (MAIL FROM) when it must differ from Sender and From: an address,
+    /// or "" for the null reverse-path `<>` that bounces and other notifications use (RFC 5321
+    /// 4.5.5). Never written as a header field, and setting it keeps a loaded message's bytes.
+    /// Unset (the default): Sender, else From.
+    const std::optional<std::string>& envelopeSender() const { return _envelopeSender; }
+    void setEnvelopeSender(std::optional<std::string> address) { _envelopeSender = std::move(address); }
     const std::vector<MailAddress>& replyTo() const { return _replyTo; }
     void addReplyTo(const MailAddress& a) { touch(); _replyTo.push_back(a); }
     const std::vector<MailAddress>& to() const { return _to; }
@@ -145,6 +151,7 @@ private:
 
     std::optional<MailAddress> _from;
     std::optional<MailAddress> _sender;
+    std::optional<std::string> _envelopeSender;
     std::vector<MailAddress> _replyTo, _to, _cc, _bcc;
     std::string _subject;
     std::optional<std::chrono::system_clock::time_point> _date;
