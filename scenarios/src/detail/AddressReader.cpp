@@ -59,6 +59,13 @@ std::string envelopeAddress(MapReader& map, const std::string& key) {
     return envelopeAt(node, place);
 }
 
+std::optional<std::string> envelopeSender(MapReader& map, const std::string& key) {
+    auto [node, place] = map.take(key);
+    if (!node.IsDefined()) return std::nullopt;
+    if (scalarText(node, place).empty()) return std::string(); // the null sender <>
+    return envelopeAt(node, place);
+}
+
 std::vector<std::string> envelopeAddressList(MapReader& map, const std::string& key) {
     return eachAddress(map, key, envelopeAt);
 }

@@ -13,6 +13,8 @@ namespace mailrig::scenario::detail {
 /// `key` of `map` as a mailbox (`Name <a@b>` or `a@b`); nullopt when absent. Throws
 /// ScenarioError at the value when it is not text or holds no single `local@domain` mailbox.
 std::optional<std::string> mailbox(MapReader& map, const std::string& key);
+/// An envelope sender at `key` (absent: nullopt): `local@domain`, or "" for the null sender.
+std::optional<std::string> envelopeSender(MapReader& map, const std::string& key);
 /// A mailbox or a list of them (empty when absent), each checked like mailbox() at its own item.
 std::vector<std::string> mailboxList(MapReader& map, const std::string& key);
 /// One mailbox given as `node` at `place`; throws ScenarioError like mailbox().

@@ -100,8 +100,9 @@ MailMessage composeInline(const MessageSpec& spec) {
 
 MailMessage buildMessage(const MessageSpec& spec) {
     try {
-        if (!spec.eml.empty()) return MailMessage::load(spec.eml);
-        return composeInline(spec);
+        MailMessage message = spec.eml.empty() ? composeInline(spec) : MailMessage::load(spec.eml);
+        message.setEnvelopeSender(spec.envelopeFrom);
+        return message;
     } catch (const std::exception& e) {
         throw ScenarioError(spec.where.file, spec.where.line, 1, spec.where.key, e.what());
     }

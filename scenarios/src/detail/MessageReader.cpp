@@ -117,6 +117,7 @@ MessageSpec readMessage(const YAML::Node& node, const NodePlace& place, const Re
     MessageSpec spec;
     spec.where = sourceLine(node, place);
     MapReader map(node, place);
+    spec.envelopeFrom = envelopeSender(map, "envelope_from");
     if (map.has("eml")) {
         spec.eml = context.fixtureKey(map, "eml");
         map.finish();

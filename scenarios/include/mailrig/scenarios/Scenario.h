@@ -116,6 +116,8 @@ struct MessageSpec {
     SourceLine where;
     std::string eml;                 ///< absolute fixture path; the other fields are then unused
     std::string from, sender;
+    /// MAIL FROM apart from Sender and From (`envelope_from`); "" is the null sender `<>`.
+    std::optional<std::string> envelopeFrom;
     std::vector<std::string> replyTo, to, cc, bcc;
     std::string subject, text, html;
     std::vector<ViewSpec> views;
