@@ -2,6 +2,7 @@
 
 #include "io/MemoryHeadroom.h"
 #include "mailrig/fakeserver/FakeSmtpServer.h"
+#include "support/Process.h"
 #include "support/SmtpWire.h"
 
 #include <chrono>
@@ -91,6 +92,19 @@ struct LimitedServer {
     std::unique_ptr<FakeSmtpServer> server = unlimitedServer();
     AddressSpaceLimit limit{512 * kMiB};
 };
+
+BOOST_AUTO_TEST_CASE(aControlGroupsInactivePageCacheCountsAsRoom) {
+    // A container that wrote files shows memory.current near memory.max: most of it is page
+    // cache the kernel would reclaim, and must not make the server refuse messages.
+    mailrig::test::TempDir group;
+    mailrig::test::writeFile(group.file("memory.max"), "1000000000\n");
+    mailrig::test::writeFile(group.file("memory.current"), "990000000\n");
+    mailrig::test::writeFile(group.file("memory.stat"), "anon 90000000\nfile 900000000\ninactive_file 800000000\n");
+    BOOST_TEST(mailrig::fake::detail::controlGroupRoomIn(group.path()) == 810000000LL);
+    mailrig::test::writeFile(group.file("memory.max"), "max\n");
+    BOOST_TEST(mailrig::fake::detail::controlGroupRoomIn(group.path()) == -1LL); // no limit
+    BOOST_TEST(mailrig::fake::detail::controlGroupRoomIn(group.file("missing")) == -1LL);
+}
 
 BOOST_AUTO_TEST_CASE(withoutASizeLimitDataBeyondMemoryIsAnswered452AndClosedAndTheServerGoesOn) {
     if (sanitized()) return;

@@ -48,21 +48,12 @@ long long availableMemory() {
 }
 
 /// Room left under the cgroup v2 memory limit of this process's group, or -1 (no limit, or
-/// cgroup v1, or not readable). The group's inactive page cache counts as room: the kernel
-/// reclaims it before it runs out (`memory.current` counts it as used).
+/// cgroup v1, or not readable).
 long long controlGroupRoom() {
     std::ifstream in("/proc/self/cgroup");
     std::string line;
-    while (std::getline(in, line)) {
-        if (line.rfind("0::", 0) != 0) continue;
-        std::string dir = "/sys/fs/cgroup" + line.substr(3);
-        if (dir.back() != '/') dir += '/';
-        const long long max = bytesIn(firstLine(dir + "memory.max"));
-        long long used = bytesIn(firstLine(dir + "memory.current"));
-        if (max < 0 || used < 0) return -1;
-        used -= std::min(used, statValue(dir + "memory.stat", "inactive_file"));
-        return max > used ? max - used : 0;
-    }
+    while (std::getline(in, line))
+        if (line.rfind("0::", 0) == 0) return controlGroupRoomIn("/sys/fs/cgroup" + line.substr(3));
     return -1;
 }
 
@@ -81,6 +72,15 @@ long long addressSpaceRoom() {
 }
 
 } // namespace
+
+long long controlGroupRoomIn(std::string directory) {
+    if (directory.empty() || directory.back() != '/') directory += '/';
+    const long long max = bytesIn(firstLine(directory + "memory.max"));
+    long long used = bytesIn(firstLine(directory + "memory.current"));
+    if (max < 0 || used < 0) return -1;
+    used -= std::min(used, statValue(directory + "memory.stat", "inactive_file"));
+    return max > used ? max - used : 0;
+}
 
 MemoryHeadroom memoryHeadroom() {
     MemoryHeadroom headroom;

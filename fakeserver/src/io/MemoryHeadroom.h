@@ -24,6 +24,12 @@ struct MemoryHeadroom {
     std::string limitedBy;
 };
 
+/// Room left under the cgroup v2 memory limit of the group in `directory` (its `memory.max`,
+/// `memory.current` and `memory.stat`): the limit minus the usage, the group's inactive page
+/// cache counted as room (the kernel reclaims it before the group runs out, but
+/// `memory.current` counts it as used). -1 without a limit (`max`) or when unreadable.
+long long controlGroupRoomIn(std::string directory);
+
 /// Reads the headroom now (a few small files under /proc and /sys; a few microseconds). Never
 /// throws except std::bad_alloc; a source that cannot be read is left out.
 MemoryHeadroom memoryHeadroom();
